@@ -1,0 +1,326 @@
+"""Feasible sets X ⊂ R^d: box, L2 ball, (scaled) probability simplex, unbounded.
+
+Each domain offers
+* the Euclidean projection Π_X(y) = argmin_{x∈X} ‖x − y‖₂ and the diagonally weighted projection
+  Π_{X,W}(y) = argmin_{x∈X} Σ_i w_i (x_i − y_i)², which is Reddi, Kale & Kumar's Π_{F,√V̂} (ICLR 2018,
+  §2, "Notation") with w = diag(√V̂);
+* the diameters D = max ‖x − y‖₂ and D∞ = max ‖x − y‖∞ over X, as the theorems use them;
+* the linear minimization oracle LMO(c) = argmin_{s∈X} ⟨c, s⟩ (for Frank–Wolfe gap certificates);
+* the cvxpy constraint list.
+
+The compiled side sees a domain as (code, P, r): an integer code, a 2×d array P and a scalar r.
+Box: P = [lo; hi]. Ball: P[0] = centre, r = radius. Simplex: {x ≥ 0, Σx = r}. Unbounded: nothing.
+Projections are exact: box clipping; the ball and the simplex solve their one-dimensional KKT
+equation (a secular equation for the ball, a sorted breakpoint search for the simplex).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from .errors import InvalidInput, require
+
+UNBOUNDED, BOX, BALL, SIMPLEX = 0, 1, 2, 3
+
+
+# ----------------------------------------------------------------------------------------------
+# compiled projections (in place on x)
+# ----------------------------------------------------------------------------------------------
+@njit(cache=True, error_model="numpy")
+def _project_box(x, lo, hi):
+    for i in range(x.shape[0]):
+        if x[i] < lo[i]:
+            x[i] = lo[i]
+        elif x[i] > hi[i]:
+            x[i] = hi[i]
+
+
+@njit(cache=True, error_model="numpy")
+def _project_ball(x, w, weighted, c, r):
+    """argmin Σ w_i (x_i − y_i)² s.t. ‖x − c‖ ≤ r, y = x on entry.
+
+    KKT: x_i − c_i = w_i z_i / (w_i + μ) with z = y − c and μ ≥ 0 the root of the secular equation
+    ‖w∘z/(w+μ)‖ = r (decreasing in μ); μ ∈ [0, ‖w∘z‖/r]. Safeguarded Newton on 1/‖·‖ − 1/r, which is
+    nearly linear in μ (as in trust-region solvers); the result is rescaled onto the sphere so that
+    it is feasible to the last bit.
+    """
+    d = x.shape[0]
+    nz = 0.0
+    for i in range(d):
+        nz += (x[i] - c[i]) ** 2
+    nz = math.sqrt(nz)
+    if nz <= r:
+        return
+    any_weight = False
+    if weighted:
+        for i in range(d):
+            if w[i] > 0.0:
+                any_weight = True
+                break
+    if not weighted or not any_weight:
+        s = r / nz
+        for i in range(d):
+            x[i] = c[i] + (x[i] - c[i]) * s
+        return
+    wz = 0.0
+    for i in range(d):
+        wz += (w[i] * (x[i] - c[i])) ** 2
+    lo_mu, hi_mu = 0.0, math.sqrt(wz) / r
+    mu = 0.0
+    for _ in range(200):
+        # n(μ)² and its derivative
+        n2 = 0.0
+        dn2 = 0.0
+        for i in range(d):
+            zi = x[i] - c[i]
+            q = w[i] + mu
+            if q > 0.0:
+                p = w[i] * zi / q
+                n2 += p * p
+                dn2 += -2.0 * p * p / q
+        n = math.sqrt(n2)
+        if n > r:
+            lo_mu = mu
+        else:
+            hi_mu = mu
+        if abs(n - r) <= 1e-15 * r or hi_mu - lo_mu <= 1e-16 * max(hi_mu, 1e-300):
+            break
+        # ψ(μ) = 1/n − 1/r, ψ' = −n'/n² with n' = dn2/(2n)
+        psi = 1.0 / n - 1.0 / r
+        dpsi = -(dn2 / (2.0 * n)) / n2
+        step_ok = False
+        if dpsi != 0.0:
+            cand = mu - psi / dpsi
+            if lo_mu < cand < hi_mu:
+                mu = cand
+                step_ok = True
+        if not step_ok:
+            mu = 0.5 * (lo_mu + hi_mu)
+    n2 = 0.0
+    for i in range(d):
+        q = w[i] + mu
+        if q > 0.0:
+            x[i] = c[i] + w[i] * (x[i] - c[i]) / q
+        else:
+            x[i] = c[i]
+        n2 += (x[i] - c[i]) ** 2
+    n = math.sqrt(n2)
+    if n > r:
+        s = r / n
+        for i in range(d):
+            x[i] = c[i] + (x[i] - c[i]) * s
+
+
+@njit(cache=True, error_model="numpy")
+def _project_simplex(x, w, weighted, r):
+    """argmin Σ w_i (x_i − y_i)² s.t. x ≥ 0, Σ x = r.
+
+    KKT: x_i = max(0, y_i − τ/w_i); Σ x_i is decreasing and piecewise linear in τ with breakpoints
+    w_i y_i, so sorting them gives τ exactly (Held–Wolfe–Crowder; Duchi et al. 2008 for w = 1).
+    Zero weights (a coordinate that no gradient has touched yet) are raised to the smallest positive
+    weight, so that the problem keeps a unique solution.
+    """
+    d = x.shape[0]
+    ww = np.ones(d)
+    if weighted:
+        wmin = np.inf
+        for i in range(d):
+            if 0.0 < w[i] < wmin:
+                wmin = w[i]
+        if wmin < np.inf:
+            for i in range(d):
+                ww[i] = w[i] if w[i] > 0.0 else wmin
+    bp = np.empty(d)
+    for i in range(d):
+        bp[i] = ww[i] * x[i]
+    order = np.argsort(-bp)
+    sy = 0.0
+    sinv = 0.0
+    tau = 0.0
+    for k in range(d):
+        i = order[k]
+        sy += x[i]
+        sinv += 1.0 / ww[i]
+        tau = (sy - r) / sinv
+        if k == d - 1 or tau >= bp[order[k + 1]]:
+            break
+    for i in range(d):
+        v = x[i] - tau / ww[i]
+        x[i] = v if v > 0.0 else 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def project_inplace(code, x, w, weighted, P, r):
+    """Π_X(x) (weighted by w when ``weighted``), written back into x."""
+    if code == BOX:
+        _project_box(x, P[0], P[1])
+    elif code == BALL:
+        _project_ball(x, w, weighted, P[0], r)
+    elif code == SIMPLEX:
+        _project_simplex(x, w, weighted, r)
+
+
+# ----------------------------------------------------------------------------------------------
+# Python side
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Domain:
+    """A feasible set; see the module docstring. Build with :func:`box`, :func:`ball`, ..."""
+
+    kind: str
+    d: int
+    P: np.ndarray = field(repr=False)
+    r: float = 0.0
+
+    @property
+    def code(self) -> int:
+        return {"unbounded": UNBOUNDED, "box": BOX, "ball": BALL, "simplex": SIMPLEX}[self.kind]
+
+    @property
+    def bounded(self) -> bool:
+        return self.kind != "unbounded"
+
+    # -- geometry -------------------------------------------------------------------------------
+    @property
+    def diameter(self) -> float:
+        """D = max_{x,y∈X} ‖x − y‖₂."""
+        if self.kind == "box":
+            return float(np.linalg.norm(self.P[1] - self.P[0]))
+        if self.kind == "ball":
+            return 2.0 * self.r
+        if self.kind == "simplex":
+            return self.r * math.sqrt(2.0) if self.d > 1 else 0.0
+        return math.inf
+
+    @property
+    def diameter_inf(self) -> float:
+        """D∞ = max_{x,y∈X} ‖x − y‖∞."""
+        if self.kind == "box":
+            return float(np.max(self.P[1] - self.P[0]))
+        if self.kind == "ball":
+            return 2.0 * self.r
+        if self.kind == "simplex":
+            return self.r if self.d > 1 else 0.0
+        return math.inf
+
+    def project(self, y, w=None) -> np.ndarray:
+        """Π_X(y), or the weighted projection argmin Σ w_i (x_i − y_i)² when w is given."""
+        x = np.array(y, dtype=np.float64, copy=True)
+        weighted = w is not None
+        ww = np.asarray(w, dtype=np.float64) if weighted else np.ones(self.d)
+        project_inplace(self.code, x, ww, weighted, self.P, float(self.r))
+        return x
+
+    def contains(self, x, tol: float = 1e-12) -> bool:
+        x = np.asarray(x, dtype=np.float64)
+        if self.kind == "box":
+            return bool(np.all(x >= self.P[0] - tol) and np.all(x <= self.P[1] + tol))
+        if self.kind == "ball":
+            return bool(np.linalg.norm(x - self.P[0]) <= self.r * (1 + tol) + tol)
+        if self.kind == "simplex":
+            return bool(np.all(x >= -tol) and abs(x.sum() - self.r) <= tol * max(1.0, self.r) * len(x))
+        return True
+
+    def lmo(self, c) -> np.ndarray:
+        """argmin_{s∈X} ⟨c, s⟩ (a vertex / boundary point); only for bounded domains."""
+        c = np.asarray(c, dtype=np.float64)
+        if self.kind == "box":
+            return np.where(c > 0, self.P[0], self.P[1])
+        if self.kind == "ball":
+            n = np.linalg.norm(c)
+            return self.P[0].copy() if n == 0 else self.P[0] - self.r * c / n
+        if self.kind == "simplex":
+            s = np.zeros(self.d)
+            s[int(np.argmin(c))] = self.r
+            return s
+        raise InvalidInput("domain", "unbounded", "a linear minimization oracle needs a bounded domain")
+
+    def support_min(self, c) -> float:
+        """min_{s∈X} ⟨c, s⟩ without rounding through the minimizer where a formula exists."""
+        c = np.asarray(c, dtype=np.float64)
+        if self.kind == "box":
+            return float(np.sum(np.minimum(c * self.P[0], c * self.P[1])))
+        if self.kind == "ball":
+            return float(c @ self.P[0] - self.r * np.linalg.norm(c))
+        if self.kind == "simplex":
+            return float(self.r * np.min(c))
+        if np.any(c != 0):
+            raise InvalidInput("domain", "unbounded", "a linear objective is unbounded below on R^d")
+        return 0.0
+
+    def default_start(self) -> np.ndarray:
+        """x_1 = Π_X(0) (DESIGN.md protocol, step 1)."""
+        return self.project(np.zeros(self.d))
+
+    def cvxpy_constraints(self, x):
+        import cvxpy as cp
+
+        if self.kind == "box":
+            return [x >= self.P[0], x <= self.P[1]]
+        if self.kind == "ball":
+            return [cp.norm(x - self.P[0], 2) <= self.r]
+        if self.kind == "simplex":
+            return [x >= 0, cp.sum(x) == self.r]
+        return []
+
+    def describe(self) -> str:
+        if self.kind == "box":
+            lo, hi = self.P
+            if np.all(lo == lo[0]) and np.all(hi == hi[0]):
+                return f"box [{lo[0]:g}, {hi[0]:g}]^{self.d}"
+            return f"box (d={self.d})"
+        if self.kind == "ball":
+            return f"L2 ball radius {self.r:g} (d={self.d})"
+        if self.kind == "simplex":
+            return f"simplex sum={self.r:g} (d={self.d})"
+        return f"R^{self.d}"
+
+
+def _check_d(d) -> int:
+    require(isinstance(d, (int, np.integer)) and d >= 1, "d", d, "a positive integer dimension")
+    return int(d)
+
+
+def box(d: int, lo=-1.0, hi=1.0) -> Domain:
+    """{x : lo ≤ x ≤ hi} (scalars or length-d arrays)."""
+    d = _check_d(d)
+    lo_v = np.broadcast_to(np.asarray(lo, dtype=np.float64), (d,)).copy()
+    hi_v = np.broadcast_to(np.asarray(hi, dtype=np.float64), (d,)).copy()
+    require(bool(np.all(np.isfinite(lo_v)) and np.all(np.isfinite(hi_v))), "box bounds", (lo, hi),
+            "finite numbers (use the unbounded domain for R^d)")
+    require(bool(np.all(lo_v <= hi_v)), "box bounds", (lo, hi), "lo ≤ hi in every coordinate")
+    return Domain("box", d, np.stack([lo_v, hi_v]))
+
+
+def ball(d: int, radius=1.0, center=0.0) -> Domain:
+    """{x : ‖x − center‖₂ ≤ radius}."""
+    d = _check_d(d)
+    require(np.isfinite(radius) and radius > 0, "radius", radius, "a finite number > 0")
+    c = np.broadcast_to(np.asarray(center, dtype=np.float64), (d,)).copy()
+    require(bool(np.all(np.isfinite(c))), "center", center, "finite numbers")
+    return Domain("ball", d, np.stack([c, np.zeros(d)]), float(radius))
+
+
+def simplex(d: int, total=1.0) -> Domain:
+    """{x : x ≥ 0, Σ x_i = total} (the probability simplex for total = 1)."""
+    d = _check_d(d)
+    require(np.isfinite(total) and total > 0, "total", total, "a finite number > 0")
+    return Domain("simplex", d, np.zeros((2, d)), float(total))
+
+
+def unbounded(d: int) -> Domain:
+    """R^d (no projection)."""
+    d = _check_d(d)
+    return Domain("unbounded", d, np.zeros((2, d)))
+
+
+DOMAINS = {"box": box, "ball": ball, "simplex": simplex, "unbounded": unbounded}
+
+
+def make(kind: str, d: int, **kw) -> Domain:
+    """Domain by name: ``make("ball", 10, radius=2)``."""
+    require(kind in DOMAINS, "domain", kind, f"one of {sorted(DOMAINS)}")
+    return DOMAINS[kind](d, **kw)

@@ -1,0 +1,288 @@
+"""Compiled update steps, one per algorithm, each a line-by-line transcription of its source.
+
+Index convention (DESIGN.md): at round t the learner has played x_t and received g_t = ∇f_t(x_t);
+a step turns x_t into the *unprojected* next point x̂_{t+1} (in place) and writes the per-coordinate
+weights of the projection metric into ``w`` (the denominator the step divided by, i.e. √V̂_t of
+Reddi et al.'s Π_{F,√V̂_t}); the engine then projects. Kingma & Ba write θ_{t−1} for our x_t.
+
+Each step returns max_i |Δ_{t,i}| / α_t, where Δ_t = x̂_{t+1} − x_t is the update before projection
+(Kingma & Ba §2.1 "effective step").
+
+State: S[M], S[V], S[VHAT], S[BUF] are per-coordinate vectors (zero at t = 0); ``sc`` holds the
+scalars β1,t (current), 1 − β1^t, 1 − β2^t and λ^{t−1}. A denominator that is exactly zero only
+occurs before a coordinate has seen a non-zero gradient, when the numerator is zero as well; the
+step is then 0 rather than 0/0.
+"""
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+# optimizer codes
+SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, RMSPROP_MOMENTUM, ADAM, ADAMAX, AMSGRAD, ADAMX = range(10)
+# hyperparameter vector layout (one float64 vector per optimizer configuration)
+HP_ALPHA, HP_BETA1, HP_BETA2, HP_EPS, HP_LAM, HP_MOMENTUM, HP_RHO, HP_EPS_MODE, HP_BIAS, HP_SCHEDULE, \
+    HP_WEIGHTED = range(11)
+N_HP = 11
+# eps placement
+EPS_OUTSIDE, EPS_INSIDE, EPS_HAT = 0, 1, 2
+# step-size schedules α_t
+SCHED_CONSTANT, SCHED_SQRT, SCHED_ARRAY = 0, 1, 2
+# state rows and scalar slots
+M, V, VHAT, BUF = 0, 1, 2, 3
+SC_BETA1_T, SC_BC1, SC_BC2, SC_LAM_POW, SC_BETA1_PREV = 0, 1, 2, 3, 4
+N_SC = 5
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _ratio(delta, alpha_t, best):
+    r = abs(delta) / alpha_t
+    return r if r > best else best
+
+
+@njit(cache=True, error_model="numpy")
+def sgd_step(x, g, alpha_t, w):
+    """Zinkevich (ICML 2003), Greedy Projection: x_{t+1} = P(x_t − η_t ∇c_t(x_t))."""
+    best = 0.0
+    for i in range(x.shape[0]):
+        delta = -alpha_t * g[i]
+        x[i] += delta
+        w[i] = 1.0
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def momentum_step(x, g, alpha_t, mu, buf, w):
+    """Heavy ball: v ← μv + α_t g; x ← x − v (torch SGD(momentum=μ, dampening=0) for constant α)."""
+    best = 0.0
+    for i in range(x.shape[0]):
+        buf[i] = mu * buf[i] + alpha_t * g[i]
+        delta = -buf[i]
+        x[i] += delta
+        w[i] = 1.0
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def nesterov_step(x, g, alpha_t, mu, buf, w):
+    """torch SGD(nesterov=True): b ← μb + g; x ← x − α_t (g + μb)."""
+    best = 0.0
+    for i in range(x.shape[0]):
+        buf[i] = mu * buf[i] + g[i]
+        delta = -alpha_t * (g[i] + mu * buf[i])
+        x[i] += delta
+        w[i] = 1.0
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _denominator(second_moment, eps, eps_mode):
+    """√s + ε ('outside', Kingma & Ba Alg. 1, torch) or √(s + ε) ('inside', optax eps_root style)."""
+    if eps_mode == EPS_INSIDE:
+        return math.sqrt(second_moment + eps)
+    return math.sqrt(second_moment) + eps
+
+
+@njit(cache=True, error_model="numpy")
+def adagrad_step(x, g, alpha_t, eps, eps_mode, G, w):
+    """Duchi, Hazan & Singer (JMLR 2011), diagonal AdaGrad: G ← G + g²; x ← x − α_t g / (√G + ε)."""
+    best = 0.0
+    for i in range(x.shape[0]):
+        G[i] += g[i] * g[i]
+        den = _denominator(G[i], eps, eps_mode)
+        delta = -alpha_t * g[i] / den if den > 0.0 else 0.0
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def rmsprop_step(x, g, alpha_t, rho, eps, eps_mode, G, w):
+    """Tieleman & Hinton (2012), RMSProp: G ← ρG + (1−ρ)g²; x ← x − α_t g / (√G + ε)."""
+    best = 0.0
+    for i in range(x.shape[0]):
+        G[i] = rho * G[i] + (1.0 - rho) * g[i] * g[i]
+        den = _denominator(G[i], eps, eps_mode)
+        delta = -alpha_t * g[i] / den if den > 0.0 else 0.0
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def rmsprop_momentum_step(x, g, alpha_t, rho, mu, eps, eps_mode, G, buf, w):
+    """torch RMSprop(momentum=μ): G ← ρG + (1−ρ)g²; b ← μb + g/(√G + ε); x ← x − α_t b.
+
+    No bias correction: the baseline Kingma & Ba compare Adam against in §6.4.
+    """
+    best = 0.0
+    for i in range(x.shape[0]):
+        G[i] = rho * G[i] + (1.0 - rho) * g[i] * g[i]
+        den = _denominator(G[i], eps, eps_mode)
+        buf[i] = mu * buf[i] + (g[i] / den if den > 0.0 else 0.0)
+        delta = -alpha_t * buf[i]
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat, w):
+    """Kingma & Ba (ICLR 2015, arXiv:1412.6980v9), Algorithm 1, with β1,t = β1 λ^{t−1} (§4):
+
+        m_t ← β1,t m_{t−1} + (1 − β1,t) g_t
+        v_t ← β2 v_{t−1} + (1 − β2) g_t²
+        m̂_t ← m_t / (1 − β1^t)
+        v̂_t ← v_t / (1 − β2^t)
+        θ_t ← θ_{t−1} − α_t m̂_t / (√v̂_t + ε)
+
+    bc1 = 1 − β1^t and bc2 = 1 − β2^t (both 1 without bias correction). eps_mode 'hat' is §2's
+    "efficient order": α_t' = α_t √(1 − β2^t)/(1 − β1^t), θ_t ← θ_{t−1} − α_t' m_t / (√v_t + ε̂).
+    """
+    best = 0.0
+    for i in range(x.shape[0]):
+        m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
+        v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
+        m_hat = m[i] / bc1
+        v_hat = v[i] / bc2
+        vhat[i] = v_hat
+        if eps_mode == EPS_HAT:
+            den = (math.sqrt(v[i]) + eps) * bc1 / math.sqrt(bc2)
+            delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
+        else:
+            den = _denominator(v_hat, eps, eps_mode)
+            delta = -alpha_t * m_hat / den if den > 0.0 else 0.0
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u, w):
+    """Kingma & Ba, Algorithm 2 (AdaMax, §7.1):
+
+        m_t ← β1 m_{t−1} + (1 − β1) g_t
+        u_t ← max(β2 u_{t−1}, |g_t|)
+        θ_t ← θ_{t−1} − (α/(1 − β1^t)) m_t / u_t
+
+    No ε (the paper has none); u_t = 0 only while every gradient so far was 0, and then m_t = 0.
+    """
+    best = 0.0
+    for i in range(x.shape[0]):
+        m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
+        a = beta2 * u[i]
+        b = abs(g[i])
+        u[i] = a if a > b else b
+        delta = -(alpha_t / bc1) * m[i] / u[i] if u[i] > 0.0 else 0.0
+        x[i] += delta
+        w[i] = u[i]
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat, w):
+    """Reddi, Kale & Kumar (ICLR 2018), Algorithm 2 (AMSGrad):
+
+        m_t = β1t m_{t−1} + (1 − β1t) g_t
+        v_t = β2 v_{t−1} + (1 − β2) g_t²
+        v̂_t = max(v̂_{t−1}, v_t)
+        x_{t+1} = Π_{F,√V̂_t}(x_t − α_t m_t/√v̂_t)
+
+    No bias correction and no ε in the paper (ε defaults to 0 here). ``bias`` selects torch's
+    Adam(amsgrad=True) instead: the max of the raw v, then x − (α_t/(1−β1^t)) m/(√v̂/√(1−β2^t) + ε).
+    """
+    best = 0.0
+    for i in range(x.shape[0]):
+        m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
+        v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
+        if v[i] > vhat[i]:
+            vhat[i] = v[i]
+        if bias:
+            den = math.sqrt(vhat[i]) / math.sqrt(bc2) + eps
+            delta = -(alpha_t / bc1) * m[i] / den if den > 0.0 else 0.0
+        else:
+            den = math.sqrt(vhat[i]) + eps
+            delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat, w):
+    """Phuong & Phong (IEEE Access 2019, arXiv:1904.03590), Algorithm 2 (AdamX): AMSGrad except
+
+        v̂_1 = v_1,   v̂_t = max((1 − β1,t)²/(1 − β1,t−1)² v̂_{t−1}, v_t)  for t ≥ 2.
+    """
+    best = 0.0
+    scale = ((1.0 - beta1_t) / (1.0 - beta1_prev)) ** 2
+    for i in range(x.shape[0]):
+        m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
+        v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
+        if first:
+            vhat[i] = v[i]
+        else:
+            carried = scale * vhat[i]
+            vhat[i] = carried if carried > v[i] else v[i]
+        den = math.sqrt(vhat[i]) + eps
+        delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
+        x[i] += delta
+        w[i] = den
+        best = _ratio(delta, alpha_t, best)
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def step(code, hp, t, alpha_t, x, g, S, sc, w):
+    """Advance the scalar schedules to round t, then apply the algorithm ``code``.
+
+    β1,t = β1 λ^{t−1} (Kingma & Ba §4; λ = 1 keeps β1 constant); bias corrections use the constant β1
+    and β2 as in Algorithm 1.
+    """
+    beta1 = hp[HP_BETA1]
+    beta2 = hp[HP_BETA2]
+    sc[SC_BETA1_PREV] = sc[SC_BETA1_T]
+    sc[SC_BETA1_T] = beta1 * sc[SC_LAM_POW]
+    sc[SC_LAM_POW] *= hp[HP_LAM]
+    b1t = sc[SC_BETA1_T]
+    # 1 − β^t; once it rounds to 1 in float64 it stays 1, so the power is no longer evaluated
+    # (bit-identical, DESIGN.md "pitfalls"). Without bias correction both are 1 from the start.
+    if sc[SC_BC1] != 1.0:
+        sc[SC_BC1] = 1.0 - beta1 ** t
+    if sc[SC_BC2] != 1.0:
+        sc[SC_BC2] = 1.0 - beta2 ** t
+    bc1 = sc[SC_BC1]
+    bc2 = sc[SC_BC2]
+    if code == SGD:
+        return sgd_step(x, g, alpha_t, w)
+    if code == MOMENTUM:
+        return momentum_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w)
+    if code == NESTEROV:
+        return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w)
+    if code == ADAGRAD:
+        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[V], w)
+    if code == RMSPROP:
+        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[V], w)
+    if code == RMSPROP_MOMENTUM:
+        return rmsprop_momentum_step(x, g, alpha_t, hp[HP_RHO], hp[HP_MOMENTUM], hp[HP_EPS],
+                                     int(hp[HP_EPS_MODE]), S[V], S[BUF], w)
+    if code == ADAM:
+        return adam_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], int(hp[HP_EPS_MODE]), bc1, bc2,
+                         S[M], S[V], S[VHAT], w)
+    if code == ADAMAX:
+        return adamax_step(x, g, alpha_t, b1t, beta2, bc1, S[M], S[VHAT], w)
+    if code == AMSGRAD:
+        return amsgrad_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], hp[HP_BIAS] != 0.0, bc1, bc2,
+                            S[M], S[V], S[VHAT], w)
+    return adamx_step(x, g, alpha_t, b1t, sc[SC_BETA1_PREV], beta2, hp[HP_EPS], t == 1,
+                      S[M], S[V], S[VHAT], w)

@@ -1,0 +1,1 @@
+"""pytest helpers for researchers (see issue 3)."""

@@ -1,0 +1,1 @@
+"""pytest plugin entry point of `regret` (registered in pyproject.toml)."""
