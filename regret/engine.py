@@ -139,7 +139,7 @@ class RunResult:
 def _stats(v) -> dict:
     v = np.asarray(v, dtype=np.float64)
     return {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
-            "std": float(v.std(ddof=1)) if v.size > 1 else 0.0}
+            "std": float(v.std(ddof=1)) if v.size > 1 and v.min() != v.max() else 0.0}
 
 
 def _seeds(seed, seeds) -> list:

@@ -133,8 +133,12 @@ class Optimizer:
         return out
 
     def label(self) -> str:
+        """Name and the hyperparameters that differ from the defaults, e.g. adam(alpha=0.5, beta1=0)."""
         parts = []
+        defaults = {f.name: f.default for f in fields(self)}
         for k, v in self.hyperparameters().items():
+            if not isinstance(v, list) and v == defaults.get(k):
+                continue
             if isinstance(v, list):
                 v = f"array[{len(v)}]"
             parts.append(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}")

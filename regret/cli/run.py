@@ -1,0 +1,144 @@
+"""`regret run`: run optimizers on a problem and print the regret table.
+
+    regret run --optimizer adam:alpha=0.5,beta1=0,beta2=0.1 \\
+               --optimizer amsgrad:alpha=0.5,beta1=0,beta2=0.1 --problem reddi:C=3 --T 1e6 --seeds 5
+
+Per optimizer: R(T), R(T)/T and R(T)/√T as mean ± sample standard deviation over the seeds, the final
+iterate, the comparator and its certificate. ``--json`` prints the same as JSON (schema
+``regret.run/1``, docs/cli.md); ``--save FILE.npz`` keeps the run's arrays; ``--plot FILE.pdf``
+draws the regret curves. Every output file is written under a temporary name and renamed.
+"""
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import numpy as np
+
+from .. import engine
+from ..errors import InvalidInput
+from ..optimizers import optimizer as make_optimizer
+from ..problems import problem as make_problem
+from .util import atomic_write, parse_spec, parse_T
+
+SCHEMA = "regret.run/1"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("run", help="run optimizers on a problem and print the regret table",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--optimizer", action="append", required=True, metavar="NAME[:k=v,...]",
+                   help="optimizer spec, e.g. adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt (repeatable)")
+    p.add_argument("--problem", required=True, metavar="NAME[:k=v,...]", help="problem spec, e.g. reddi:C=3")
+    p.add_argument("--T", required=True, help="horizon (rounds), e.g. 1e6")
+    p.add_argument("--seeds", default="1", help="number of seeds (0..n−1) [1]")
+    p.add_argument("--checkpoints", default="40", help="number of log-spaced checkpoints [40]")
+    p.add_argument("--json", action="store_true", help="print JSON (schema regret.run/1) instead of the table")
+    p.add_argument("--save", metavar="FILE.npz", help="save the run's arrays")
+    p.add_argument("--plot", metavar="FILE.pdf|png", help="draw the regret curves")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=main)
+
+
+def _positive_int(text: str, field: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise InvalidInput(field, text, "a positive integer") from None
+    if v < 1:
+        raise InvalidInput(field, text, "a positive integer")
+    return v
+
+
+def build(args):
+    """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
+    opts = []
+    for text in args.optimizer:
+        name, params = parse_spec(text, "--optimizer")
+        opts.append(make_optimizer(name, **params))
+    pname, pparams = parse_spec(args.problem, "--problem")
+    spec = make_problem(pname, **pparams)
+    T = parse_T(args.T)
+    seeds = _positive_int(args.seeds, "--seeds")
+    n_cp = _positive_int(args.checkpoints, "--checkpoints")
+    for path, exts, field in ((args.save, (".npz",), "--save"), (args.plot, (".pdf", ".png", ".pgf"), "--plot")):
+        if path is not None and not path.endswith(exts):
+            raise InvalidInput(field, path, f"a file name ending in {' or '.join(exts)}")
+    return opts, spec, T, seeds, n_cp
+
+
+def main(args) -> int:
+    opts, spec, T, seeds, n_cp = build(args)
+    progress = (lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else (lambda msg: None)
+    cps = engine.default_checkpoints(T, n_cp)
+    results = []
+    for j, opt in enumerate(opts):
+        progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
+        results.append(engine.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False))
+    if args.save:
+        save_npz(args.save, results, spec)
+    if args.plot:
+        from ..plots import plot_runs
+
+        plot_runs(results, args.plot)
+    if args.json:
+        print(json.dumps(to_json(results, spec), indent=2))
+    else:
+        print(table(results, spec))
+    return 0
+
+
+def to_json(results, spec) -> dict:
+    first = results[0]
+    return {"schema": SCHEMA, "problem": spec.label(), "family": first.family, "domain": first.domain,
+            "T": first.T, "d": first.d, "seeds": first.seeds, "spread": "sample standard deviation over seeds",
+            "results": [r.summary() for r in results]}
+
+
+def _pm(stats: dict, fmt: str) -> str:
+    return f"{stats['mean']:{fmt}} ± {stats['std']:{fmt}}"
+
+
+def _vec(v, n=4) -> str:
+    v = np.asarray(v).ravel()
+    body = ", ".join(f"{x:.6g}" for x in v[:n])
+    return f"[{body}{', …' if v.size > n else ''}]"
+
+
+def table(results, spec) -> str:
+    first = results[0]
+    out = io.StringIO()
+    s = first.seeds
+    seed_txt = f"seed {s[0]}" if len(s) == 1 else f"seeds {s[0]}..{s[-1]}"
+    out.write(f"problem {spec.label()}: {first.family} losses on {first.domain}, T={first.T}, {seed_txt}\n")
+    comp = first.comparator[0]
+    out.write(f"comparator: {comp.method}{' [' + comp.solver + ']' if comp.solver else ''}; "
+              f"x* = {_vec(first.x_star[0, -1])} (seed {s[0]}); "
+              f"certificate (max over seeds) = {first.certificate[:, -1].max():.3g}\n")
+    note = " (this problem is deterministic: every seed gives the same sequence)" if spec.deterministic else ""
+    out.write(f"mean ± sample std over seeds{note}\n\n")
+    rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", f"x_(T+1) (seed {s[0]})")]
+    for r in results:
+        sm = r.summary()
+        rows.append((r.optimizer.label(), _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
+                     _pm(sm["regret_over_sqrt_T"], ".4g"), _vec(r.x_final[0])))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n")
+        if i == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    return out.getvalue().rstrip("\n")
+
+
+def save_npz(path: str, results, spec) -> None:
+    arrays = {"checkpoints": results[0].checkpoints, "seeds": np.asarray(results[0].seeds),
+              "meta": np.array(json.dumps(to_json(results, spec)))}
+    for j, r in enumerate(results):
+        arrays.update({f"opt{j}_learner_loss": r.learner_loss, f"opt{j}_comparator_loss": r.comparator_loss,
+                       f"opt{j}_regret": r.regret, f"opt{j}_certificate": r.certificate,
+                       f"opt{j}_x_final": r.x_final, f"opt{j}_x_star": r.x_star, f"opt{j}_G": r.G,
+                       f"opt{j}_G_inf": r.G_inf, f"opt{j}_step_ratio": r.step_ratio,
+                       f"opt{j}_sum_grad_norms": r.sum_grad_norms, f"opt{j}_sum_sqrt_T_vhat": r.sum_sqrt_T_vhat})
+    with atomic_write(path) as fh:
+        np.savez_compressed(fh, **arrays)
