@@ -270,12 +270,12 @@ def step(code, hp, t, alpha_t, x, g, S, sc, w):
     if code == NESTEROV:
         return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w)
     if code == ADAGRAD:
-        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[V], w)
+        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w)
     if code == RMSPROP:
-        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[V], w)
+        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w)
     if code == RMSPROP_MOMENTUM:
         return rmsprop_momentum_step(x, g, alpha_t, hp[HP_RHO], hp[HP_MOMENTUM], hp[HP_EPS],
-                                     int(hp[HP_EPS_MODE]), S[V], S[BUF], w)
+                                     int(hp[HP_EPS_MODE]), S[VHAT], S[BUF], w)
     if code == ADAM:
         return adam_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], int(hp[HP_EPS_MODE]), bc1, bc2,
                          S[M], S[V], S[VHAT], w)
