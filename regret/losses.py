@@ -175,35 +175,40 @@ class Family:
             require(bool(ok), "b", "labels", f"integers in 0..{self.classes - 1} for the multiclass loss")
 
     # -- Σ_t f_t over a block of rows, numpy (the comparator's objective) ---------------------------
-    def total(self, x, A, b) -> float:
-        """Σ_rows f(x; a, b) evaluated with numpy (pairwise summation)."""
+    def total(self, x, A, b, weights=None) -> float:
+        """Σ_rows f(x; a, b) evaluated with numpy (pairwise summation); with ``weights`` c the
+        weighted sum Σ_rows c_row f(x; a_row, b_row) (row multiplicities: Σ_{t≤T'} f_t), whose
+        ridge term is (l2/2)·Σc·‖x‖²."""
         x = np.asarray(x, dtype=np.float64)
-        n = A.shape[0]
+        n = A.shape[0] if weights is None else float(np.sum(weights))
         if self.name == "multiclass":
             W = x.reshape(self.classes, A.shape[1])
             Z = A @ W.T
             lab = b.astype(np.int64)
-            vals = logsumexp(Z, axis=1) - Z[np.arange(n), lab]
+            vals = logsumexp(Z, axis=1) - Z[np.arange(A.shape[0]), lab]
         else:
             z = A @ x
             vals = self._scalar_loss(z, b)
-        out = float(np.sum(vals))
+        out = float(np.sum(vals)) if weights is None else float(np.sum(weights * vals))
         if self.l2:
             out += 0.5 * self.l2 * n * float(x @ x)
         return out
 
-    def total_grad(self, x, A, b) -> np.ndarray:
-        """∇ Σ_rows f(x; a, b) (a subgradient for hinge/absolute)."""
+    def total_grad(self, x, A, b, weights=None) -> np.ndarray:
+        """∇ Σ_rows f(x; a, b) (a subgradient for hinge/absolute); ``weights`` as in :meth:`total`."""
         x = np.asarray(x, dtype=np.float64)
-        n = A.shape[0]
+        n = A.shape[0] if weights is None else float(np.sum(weights))
         if self.name == "multiclass":
             W = x.reshape(self.classes, A.shape[1])
             Z = A @ W.T
             P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
-            P[np.arange(n), b.astype(np.int64)] -= 1.0
+            P[np.arange(A.shape[0]), b.astype(np.int64)] -= 1.0
+            if weights is not None:
+                P *= np.asarray(weights)[:, None]
             gr = (P.T @ A).ravel()
         else:
-            gr = A.T @ self._scalar_dloss(A @ x, b)
+            dl = self._scalar_dloss(A @ x, b)
+            gr = A.T @ (dl if weights is None else weights * dl)
         if self.l2:
             gr = gr + self.l2 * n * x
         return gr
@@ -236,32 +241,40 @@ class Family:
         return np.clip(z - b, -self.delta, self.delta)
 
     # -- cvxpy (the modelling reference) -----------------------------------------------------------
-    def cvxpy_total(self, x, A, b):
-        """The cvxpy expression of Σ_rows f(x; a, b) (DCP)."""
+    def cvxpy_total(self, x, A, b, weights=None):
+        """The cvxpy expression of Σ_rows f(x; a, b) (DCP); ``weights`` (nonnegative constants) as
+        in :meth:`total`."""
         import cvxpy as cp
 
-        n = A.shape[0]
+        n = A.shape[0] if weights is None else float(np.sum(weights))
+
+        def rowsum(v):  # Σ_rows (weighted)
+            return cp.sum(v) if weights is None else np.asarray(weights, dtype=np.float64) @ v
+
         if self.name == "multiclass":
             W = cp.reshape(x, (self.classes, A.shape[1]), order="C")
             Z = A @ W.T
             lab = b.astype(np.int64)
-            onehot = np.zeros((n, self.classes))
-            onehot[np.arange(n), lab] = 1.0
-            expr = cp.sum(cp.log_sum_exp(Z, axis=1)) - cp.sum(cp.multiply(onehot, Z))
+            onehot = np.zeros((A.shape[0], self.classes))
+            onehot[np.arange(A.shape[0]), lab] = 1.0
+            if weights is None:
+                expr = cp.sum(cp.log_sum_exp(Z, axis=1)) - cp.sum(cp.multiply(onehot, Z))
+            else:
+                expr = rowsum(cp.log_sum_exp(Z, axis=1)) - rowsum(cp.sum(cp.multiply(onehot, Z), axis=1))
         else:
             z = A @ x
             if self.name == "linear":
-                expr = cp.sum(z)
+                expr = rowsum(z)
             elif self.name == "least_squares":
-                expr = 0.5 * cp.sum_squares(z - b)
+                expr = 0.5 * (cp.sum_squares(z - b) if weights is None else rowsum(cp.square(z - b)))
             elif self.name == "logistic":
-                expr = cp.sum(cp.logistic(cp.multiply(-b, z)))
+                expr = rowsum(cp.logistic(cp.multiply(-b, z)))
             elif self.name == "hinge":
-                expr = cp.sum(cp.pos(1 - cp.multiply(b, z)))
+                expr = rowsum(cp.pos(1 - cp.multiply(b, z)))
             elif self.name == "absolute":
-                expr = cp.norm1(z - b)
+                expr = cp.norm1(z - b) if weights is None else rowsum(cp.abs(z - b))
             else:
-                expr = 0.5 * cp.sum(cp.huber(z - b, self.delta))
+                expr = 0.5 * rowsum(cp.huber(z - b, self.delta))
         if self.l2:
             expr = expr + 0.5 * self.l2 * n * cp.sum_squares(x)
         return expr
