@@ -46,6 +46,13 @@ def _project_ball(x, w, weighted, c, r):
     ‖w∘z/(w+μ)‖ = r (decreasing in μ); μ ∈ [0, ‖w∘z‖/r]. Safeguarded Newton on 1/‖·‖ − 1/r, which is
     nearly linear in μ (as in trust-region solvers); the result is rescaled onto the sphere so that
     it is feasible to the last bit.
+
+    Zero weights (a coordinate no gradient has touched yet) make the minimiser non-unique; the one
+    returned is the limit of the weighted projections as those weights tend to 0+. If the
+    positive-weight part z_P alone leaves the ball, μ stays bounded away from 0 and the zero-weight
+    coordinates go to the centre; otherwise μ → 0 with μ/w_i → const, so x_P = y_P and z_Z is scaled
+    onto the remaining radius √(r² − ‖z_P‖²) (continuous in w, and equal to the Euclidean projection
+    when every weight is 0).
     """
     d = x.shape[0]
     nz = 0.0
@@ -64,6 +71,31 @@ def _project_ball(x, w, weighted, c, r):
         s = r / nz
         for i in range(d):
             x[i] = c[i] + (x[i] - c[i]) * s
+        return
+    # zero weights: if ‖z_P‖ ≤ r, keep x_P = y_P and scale z_Z onto the remaining radius
+    nzp2 = 0.0
+    nzz2 = 0.0
+    for i in range(d):
+        if w[i] > 0.0:
+            nzp2 += (x[i] - c[i]) ** 2
+        else:
+            nzz2 += (x[i] - c[i]) ** 2
+    if nzz2 > 0.0 and nzp2 <= r * r:
+        rest = math.sqrt(r * r - nzp2)
+        nzz = math.sqrt(nzz2)
+        if nzz > rest:
+            s = rest / nzz
+            for i in range(d):
+                if not w[i] > 0.0:
+                    x[i] = c[i] + (x[i] - c[i]) * s
+        n2 = 0.0
+        for i in range(d):
+            n2 += (x[i] - c[i]) ** 2
+        n = math.sqrt(n2)
+        if n > r:  # rounding only
+            s = r / n
+            for i in range(d):
+                x[i] = c[i] + (x[i] - c[i]) * s
         return
     wz = 0.0
     for i in range(d):
@@ -115,41 +147,87 @@ def _project_ball(x, w, weighted, c, r):
 
 
 @njit(cache=True, error_model="numpy")
-def _project_simplex(x, w, weighted, r):
-    """argmin Σ w_i (x_i − y_i)² s.t. x ≥ 0, Σ x = r.
+def _simplex_solve(y, ww, r):
+    """argmin Σ ww_i (x_i − y_i)² s.t. x ≥ 0, Σ x = r, for weights ww > 0 (a new array).
 
-    KKT: x_i = max(0, y_i − τ/w_i); Σ x_i is decreasing and piecewise linear in τ with breakpoints
-    w_i y_i, so sorting them gives τ exactly (Held–Wolfe–Crowder; Duchi et al. 2008 for w = 1).
-    Zero weights (a coordinate that no gradient has touched yet) are raised to the smallest positive
-    weight, so that the problem keeps a unique solution.
+    KKT: x_i = max(0, y_i − τ/ww_i); Σ x_i is decreasing and piecewise linear in τ with breakpoints
+    ww_i y_i, so sorting them gives τ exactly (Held–Wolfe–Crowder; Duchi et al. 2008 for ww = 1).
     """
-    d = x.shape[0]
-    ww = np.ones(d)
-    if weighted:
-        wmin = np.inf
-        for i in range(d):
-            if 0.0 < w[i] < wmin:
-                wmin = w[i]
-        if wmin < np.inf:
-            for i in range(d):
-                ww[i] = w[i] if w[i] > 0.0 else wmin
+    d = y.shape[0]
     bp = np.empty(d)
     for i in range(d):
-        bp[i] = ww[i] * x[i]
+        bp[i] = ww[i] * y[i]
     order = np.argsort(-bp)
     sy = 0.0
     sinv = 0.0
     tau = 0.0
     for k in range(d):
         i = order[k]
-        sy += x[i]
+        sy += y[i]
         sinv += 1.0 / ww[i]
         tau = (sy - r) / sinv
         if k == d - 1 or tau >= bp[order[k + 1]]:
             break
+    out = np.empty(d)
     for i in range(d):
-        v = x[i] - tau / ww[i]
-        x[i] = v if v > 0.0 else 0.0
+        v = y[i] - tau / ww[i]
+        out[i] = v if v > 0.0 else 0.0
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _project_simplex(x, w, weighted, r):
+    """argmin Σ w_i (x_i − y_i)² s.t. x ≥ 0, Σ x = r (see :func:`_simplex_solve`).
+
+    Zero weights (a coordinate that no gradient has touched yet) make the minimiser non-unique; the
+    one returned is the limit of the weighted projections as those weights tend to 0+: if the
+    positive-weight coordinates P hold Σ_P max(0, y_i) ≥ r they take the whole mass (τ stays > 0,
+    x_Z → 0); otherwise x_P = max(0, y_P) and the zero-weight coordinates share the remaining mass
+    as the Euclidean projection of y_Z onto the simplex of that size (τ → 0, τ/w_Z → const). With
+    every weight 0 this is the Euclidean projection.
+    """
+    d = x.shape[0]
+    npos = 0
+    if weighted:
+        for i in range(d):
+            if w[i] > 0.0:
+                npos += 1
+    if not weighted or npos == 0:
+        out = _simplex_solve(x, np.ones(d), r)
+        x[:] = out
+        return
+    if npos == d:
+        out = _simplex_solve(x, w, r)
+        x[:] = out
+        return
+    pos = np.empty(npos, dtype=np.int64)
+    zer = np.empty(d - npos, dtype=np.int64)
+    a = 0
+    b = 0
+    mass = 0.0
+    for i in range(d):
+        if w[i] > 0.0:
+            pos[a] = i
+            a += 1
+            if x[i] > 0.0:
+                mass += x[i]
+        else:
+            zer[b] = i
+            b += 1
+    if mass >= r:
+        sol = _simplex_solve(x[pos], w[pos], r)
+        for k in range(npos):
+            x[pos[k]] = sol[k]
+        for k in range(d - npos):
+            x[zer[k]] = 0.0
+    else:
+        sol = _simplex_solve(x[zer], np.ones(d - npos), r - mass)
+        for k in range(npos):
+            i = pos[k]
+            if x[i] < 0.0:
+                x[i] = 0.0
+        for k in range(d - npos):
+            x[zer[k]] = sol[k]
 
 
 @njit(cache=True, error_model="numpy")
