@@ -154,8 +154,11 @@ def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat
         v_hat = v[i] / bc2
         vhat[i] = v_hat
         if eps_mode == EPS_HAT:
-            den = (math.sqrt(v[i]) + eps) * bc1 / math.sqrt(bc2)
-            delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
+            # §2: α_t ← α·√(1 − β2^t)/(1 − β1^t);  θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂).
+            # w = √v_t + ε̂ differs from √v̂_t + ε̂/√(1−β2^t) by one factor common to all
+            # coordinates, so the weighted projection is the same.
+            den = math.sqrt(v[i]) + eps
+            delta = -(alpha_t * math.sqrt(bc2) / bc1) * m[i] / den if den > 0.0 else 0.0
         else:
             den = _denominator(v_hat, eps, eps_mode)
             delta = -alpha_t * m_hat / den if den > 0.0 else 0.0
