@@ -74,8 +74,10 @@ class Optimizer:
             arr = np.asarray(sched, dtype=np.float64)
             require(arr.ndim == 1 and arr.size > 0, f"{self.name}.schedule", f"array of shape {arr.shape}",
                     "a non-empty 1-D array of step sizes α_1, α_2, …")
-            require(bool(np.all(np.isfinite(arr)) and np.all(arr > 0)), f"{self.name}.schedule",
-                    "array", "finite step sizes > 0")
+            bad = np.flatnonzero(~(np.isfinite(arr) & (arr > 0)))
+            if bad.size:  # name the first offending entry: schedule[i] holds α_{i+1}
+                raise InvalidInput(f"{self.name}.schedule[{int(bad[0])}]", float(arr[bad[0]]),
+                                   "finite step sizes α_t > 0")
             object.__setattr__(self, "schedule", arr)
 
     @staticmethod
@@ -151,6 +153,20 @@ class Optimizer:
 
     def replace(self, **changes) -> "Optimizer":
         return dataclasses.replace(self, **changes)
+
+    # -- value semantics: two specs are equal when they run the same algorithm with the same numbers --
+    def _key(self) -> tuple:
+        return (type(self),) + tuple(
+            (f.name, tuple(v.tolist()) if isinstance(v, np.ndarray) else v)
+            for f, v in ((f, getattr(self, f.name)) for f in fields(self)))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Optimizer):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True, eq=False, repr=False)
