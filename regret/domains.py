@@ -15,6 +15,7 @@ equation (a secular equation for the ball, a sorted breakpoint search for the si
 """
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -286,9 +287,13 @@ class Domain:
 
     def project(self, y, w=None) -> np.ndarray:
         """Π_X(y), or the weighted projection argmin Σ w_i (x_i − y_i)² when w is given."""
-        x = np.array(y, dtype=np.float64, copy=True)
+        require(np.shape(y) == (self.d,), "y", f"array of shape {np.shape(y)}", f"shape ({self.d},)")
+        x = _vector("y", y, self.d)
         weighted = w is not None
-        ww = np.asarray(w, dtype=np.float64) if weighted else np.ones(self.d)
+        if weighted:
+            require(np.shape(w) == (self.d,), "w", f"array of shape {np.shape(w)}", f"shape ({self.d},)")
+        ww = _vector("w", w, self.d) if weighted else np.ones(self.d)
+        require(bool(np.all(ww >= 0)), "w", w, "weights ≥ 0")
         project_inplace(self.code, x, ww, weighted, self.P, float(self.r))
         return x
 
@@ -358,17 +363,35 @@ class Domain:
 
 
 def _check_d(d) -> int:
-    require(isinstance(d, (int, np.integer)) and d >= 1, "d", d, "a positive integer dimension")
+    require(isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)) and d >= 1, "d", d,
+            "a positive integer dimension")
     return int(d)
+
+
+def _vector(field_name: str, value, d: int) -> np.ndarray:
+    """A scalar or a length-d array of finite floats (broadcast to length d)."""
+    try:
+        v = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput(field_name, value, f"a number or {d} numbers") from None
+    require(v.ndim == 0 or v.shape == (d,), field_name, value, f"a number or an array of shape ({d},)")
+    v = np.broadcast_to(v, (d,)).copy()
+    require(bool(np.all(np.isfinite(v))), field_name, value, "finite numbers")
+    return v
+
+
+def _positive(field_name: str, value) -> float:
+    """A finite real number > 0."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    require(ok and math.isfinite(value) and value > 0, field_name, value, "a finite number > 0")
+    return float(value)
 
 
 def box(d: int, lo=-1.0, hi=1.0) -> Domain:
     """{x : lo ≤ x ≤ hi} (scalars or length-d arrays)."""
     d = _check_d(d)
-    lo_v = np.broadcast_to(np.asarray(lo, dtype=np.float64), (d,)).copy()
-    hi_v = np.broadcast_to(np.asarray(hi, dtype=np.float64), (d,)).copy()
-    require(bool(np.all(np.isfinite(lo_v)) and np.all(np.isfinite(hi_v))), "box bounds", (lo, hi),
-            "finite numbers (use the unbounded domain for R^d)")
+    lo_v = _vector("box lo", lo, d)
+    hi_v = _vector("box hi", hi, d)
     require(bool(np.all(lo_v <= hi_v)), "box bounds", (lo, hi), "lo ≤ hi in every coordinate")
     return Domain("box", d, np.stack([lo_v, hi_v]))
 
@@ -376,17 +399,15 @@ def box(d: int, lo=-1.0, hi=1.0) -> Domain:
 def ball(d: int, radius=1.0, center=0.0) -> Domain:
     """{x : ‖x − center‖₂ ≤ radius}."""
     d = _check_d(d)
-    require(np.isfinite(radius) and radius > 0, "radius", radius, "a finite number > 0")
-    c = np.broadcast_to(np.asarray(center, dtype=np.float64), (d,)).copy()
-    require(bool(np.all(np.isfinite(c))), "center", center, "finite numbers")
-    return Domain("ball", d, np.stack([c, np.zeros(d)]), float(radius))
+    radius = _positive("radius", radius)
+    c = _vector("center", center, d)
+    return Domain("ball", d, np.stack([c, np.zeros(d)]), radius)
 
 
 def simplex(d: int, total=1.0) -> Domain:
     """{x : x ≥ 0, Σ x_i = total} (the probability simplex for total = 1)."""
     d = _check_d(d)
-    require(np.isfinite(total) and total > 0, "total", total, "a finite number > 0")
-    return Domain("simplex", d, np.zeros((2, d)), float(total))
+    return Domain("simplex", d, np.zeros((2, d)), _positive("total", total))
 
 
 def unbounded(d: int) -> Domain:
@@ -400,5 +421,8 @@ DOMAINS = {"box": box, "ball": ball, "simplex": simplex, "unbounded": unbounded}
 
 def make(kind: str, d: int, **kw) -> Domain:
     """Domain by name: ``make("ball", 10, radius=2)``."""
-    require(kind in DOMAINS, "domain", kind, f"one of {sorted(DOMAINS)}")
+    require(isinstance(kind, str) and kind in DOMAINS, "domain", kind, f"one of {sorted(DOMAINS)}")
+    allowed = list(inspect.signature(DOMAINS[kind]).parameters)[1:]
+    for k in kw:
+        require(k in allowed, f"{kind} parameter", k, f"one of {allowed}" if allowed else "none")
     return DOMAINS[kind](d, **kw)
