@@ -134,12 +134,13 @@ class Family:
     delta: float = 1.0  # huber only
 
     def __post_init__(self):
-        require(self.name in NAMES, "loss", self.name, f"one of {list(NAMES)}")
-        require(np.isfinite(self.l2) and self.l2 >= 0, "l2", self.l2, "a finite number ≥ 0")
-        require(np.isfinite(self.delta) and self.delta > 0, "delta", self.delta, "a finite number > 0")
+        require(isinstance(self.name, str) and self.name in NAMES, "loss", self.name, f"one of {list(NAMES)}")
+        require(_real(self.l2) and math.isfinite(self.l2) and self.l2 >= 0, "l2", self.l2, "a finite number ≥ 0")
+        require(_real(self.delta) and math.isfinite(self.delta) and self.delta > 0, "delta", self.delta,
+                "a finite number > 0")
         if self.name == "multiclass":
-            require(isinstance(self.classes, (int, np.integer)) and self.classes >= 2, "classes",
-                    self.classes, "an integer ≥ 2 for the multiclass family")
+            require(isinstance(self.classes, (int, np.integer)) and not isinstance(self.classes, bool)
+                    and self.classes >= 2, "classes", self.classes, "an integer ≥ 2 for the multiclass family")
 
     @property
     def code(self) -> int:
@@ -166,13 +167,15 @@ class Family:
         require(A.ndim == 2, "A", f"array of shape {A.shape}", "a 2-D array (rows × features)")
         require(b.ndim == 1 and b.shape[0] == A.shape[0], "b", f"array of shape {b.shape}",
                 f"a 1-D array with one entry per row of A ({A.shape[0]})")
-        require(bool(np.all(np.isfinite(A))), "A", "array with NaN/inf", "finite numbers")
-        require(bool(np.all(np.isfinite(b))), "b", "array with NaN/inf", "finite numbers")
+        require(bool(np.all(np.isfinite(A))), "A", _bad_entries(A, ~np.isfinite(A)), "finite numbers")
+        require(bool(np.all(np.isfinite(b))), "b", _bad_entries(b, ~np.isfinite(b)), "finite numbers")
         if self.uses_labels_pm1:
-            require(bool(np.all(np.abs(b) == 1)), "b", "labels", f"±1 labels for the {self.name} loss")
+            bad = np.abs(b) != 1
+            require(not bool(np.any(bad)), "b", _bad_entries(b, bad), f"±1 labels for the {self.name} loss")
         if self.name == "multiclass":
-            ok = np.all((b == np.round(b)) & (b >= 0) & (b < self.classes))
-            require(bool(ok), "b", "labels", f"integers in 0..{self.classes - 1} for the multiclass loss")
+            bad = (b != np.round(b)) | (b < 0) | (b >= self.classes)
+            require(not bool(np.any(bad)), "b", _bad_entries(b, bad),
+                    f"integer labels in 0..{self.classes - 1} for the multiclass loss")
 
     # -- Σ_t f_t over a block of rows, numpy (the comparator's objective) ---------------------------
     def total(self, x, A, b, weights=None) -> float:
@@ -282,6 +285,20 @@ class Family:
 
 def family(name: str, **kw) -> Family:
     """Loss family by name: ``family("logistic", l2=1e-3)``."""
-    if name not in NAMES:
+    if not isinstance(name, str) or name not in NAMES:
         raise InvalidInput("loss", name, f"one of {list(NAMES)}")
+    for k in kw:
+        require(k in ("l2", "classes", "delta"), f"{name} parameter", k, "one of ['l2', 'classes', 'delta']")
     return Family(name, **kw)
+
+
+def _real(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _bad_entries(arr: np.ndarray, bad: np.ndarray) -> str:
+    """'NaN at [3, 1], …' — the first offending entries of an array, for error messages."""
+    where = np.argwhere(bad)[:3]
+    items = [f"{float(arr[tuple(i)])!r} at {list(map(int, i))}" for i in where]
+    more = int(bad.sum()) - len(items)
+    return "array with " + ", ".join(items) + (f" and {more} more" if more > 0 else "")
