@@ -1,0 +1,153 @@
+"""`regret plot`: run optimizers on a problem (as `regret run` does) and write a paper figure with
+the CSV of the numbers it shows.
+
+    regret plot --optimizer adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt,bias_correction=false \\
+                --optimizer amsgrad:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt \\
+                --problem reddi:C=3 --T 1e5 --out reddi.pdf
+
+Kinds: ``regret`` (default) — R(T) on log-log axes with the fitted exponents, reference slopes c√T
+and cT, and the companion panels R(T)/T and R(T)/√T; ``traces`` — per optimizer, the iterates x_t and
+the effective step |Δ_t|/α_t (runs the first seed only, recording every iterate); ``step`` — the
+running maximum of the effective step of every optimizer in one panel.
+
+Writes ``<stem>.pdf`` and ``<stem>.png`` (``--formats`` to choose, ``--pgf`` adds PGF, which needs a TeX
+installation) and ``<stem>.csv``; each file under a temporary name, then renamed. Same command, same
+bytes.
+"""
+from __future__ import annotations
+
+import sys
+
+from .. import engine
+from ..errors import InvalidInput
+from ..optimizers import optimizer as make_optimizer
+from ..problems import problem as make_problem
+from .util import parse_spec, parse_T, parse_value
+
+KINDS = ("regret", "traces", "step")
+# record_iterates keeps (T+1)·d floats per run: refuse what would not fit comfortably in memory.
+MAX_ITERATE_VALUES = 50_000_000
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("plot", help="run optimizers on a problem and write a figure (PDF, PNG) and its CSV",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--optimizer", action="append", required=True, metavar="NAME[:k=v,...]",
+                   help="optimizer spec, e.g. adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt (repeatable)")
+    p.add_argument("--problem", required=True, metavar="NAME[:k=v,...]", help="problem spec, e.g. reddi:C=3")
+    p.add_argument("--T", required=True, help="horizon (rounds), e.g. 1e5")
+    p.add_argument("--seeds", default="1", help="number of seeds (0..n−1) [1]")
+    p.add_argument("--checkpoints", default="40", help="number of log-spaced checkpoints [40]")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|png|svg|pgf",
+                   help="output path; its stem names the figure files and the CSV")
+    p.add_argument("--kind", default="regret", help=f"one of {', '.join(KINDS)} [regret]")
+    p.add_argument("--band", default="se", help="band around the mean over seeds: se, bootstrap or none [se]")
+    p.add_argument("--no-companions", action="store_true", help="R(T) alone (single column), without R/T, R/√T")
+    p.add_argument("--width", default=None, help="single, double, or inches [double; single without companions]")
+    p.add_argument("--formats", default=None, help="comma-separated subset of pdf,png,svg,pgf [pdf,png]")
+    p.add_argument("--pgf", action="store_true", help="also write PGF (needs a TeX installation)")
+    p.add_argument("--coords", default=None, help="traces: comma-separated 0-based coordinates [first ≤ 8]")
+    p.add_argument("--step-bound", default=None,
+                   help="traces/step: draw |Δ_t|/α_t = this value (e.g. 1 for Kingma & Ba's |Δ_t| ≤ α)")
+    p.add_argument("--title", default=None, help="figure title")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=main)
+
+
+def _positive_int(text: str, field: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise InvalidInput(field, text, "a positive integer") from None
+    if v < 1:
+        raise InvalidInput(field, text, "a positive integer")
+    return v
+
+
+def _width(text):
+    if text is None or text in ("single", "double"):
+        return text
+    v = parse_value(text)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 20:
+        raise InvalidInput("--width", text, "single, double, or a width in inches in (0, 20]")
+    return float(v)
+
+
+def build(args) -> dict:
+    """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
+    opts = []
+    for text in args.optimizer:
+        name, params = parse_spec(text, "--optimizer")
+        opts.append(make_optimizer(name, **params))
+    pname, pparams = parse_spec(args.problem, "--problem")
+    spec = make_problem(pname, **pparams)
+    T = parse_T(args.T)
+    if args.kind not in KINDS:
+        raise InvalidInput("--kind", args.kind, f"one of {', '.join(KINDS)}")
+    band = {"se": "se", "bootstrap": "bootstrap", "none": None}.get(args.band, "?")
+    if band == "?":
+        raise InvalidInput("--band", args.band, "se, bootstrap or none")
+    formats = None
+    if args.formats is not None:
+        formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+        if not formats or any(f not in ("pdf", "png", "svg", "pgf") for f in formats):
+            raise InvalidInput("--formats", args.formats, "a comma-separated subset of pdf,png,svg,pgf")
+    if not args.out.lower().endswith((".pdf", ".png", ".svg", ".pgf")):
+        raise InvalidInput("--out", args.out, "a file name ending in .pdf, .png, .svg or .pgf")
+    coords = None
+    if args.coords is not None:
+        try:
+            coords = [int(c) for c in args.coords.split(",")]
+        except ValueError:
+            raise InvalidInput("--coords", args.coords, "comma-separated coordinate indices, e.g. 0,1,2") from None
+    step_bound = None
+    if args.step_bound is not None:
+        v = parse_value(args.step_bound)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+            raise InvalidInput("--step-bound", args.step_bound, "a number > 0")
+        step_bound = float(v)
+    return {"opts": opts, "spec": spec, "T": T, "seeds": _positive_int(args.seeds, "--seeds"),
+            "n_cp": _positive_int(args.checkpoints, "--checkpoints"), "band": band, "formats": formats,
+            "width": _width(args.width), "coords": coords, "step_bound": step_bound}
+
+
+def main(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # non-interactive: never open a window
+    from .. import plots
+
+    cfg = build(args)
+    opts, spec, T = cfg["opts"], cfg["spec"], cfg["T"]
+    progress = (lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else (lambda msg: None)
+    cps = engine.default_checkpoints(T, cfg["n_cp"])
+    traces = args.kind == "traces"
+    seeds = 1 if traces else cfg["seeds"]
+    if traces:
+        d = spec.instance(1, 0).d
+        if (T + 1) * d > MAX_ITERATE_VALUES:
+            raise InvalidInput("--T", args.T, f"(T+1)·d ≤ {MAX_ITERATE_VALUES:.0e} for --kind traces "
+                               f"(d = {d}); choose a smaller T")
+    results = []
+    for j, opt in enumerate(opts):
+        progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
+        results.append(engine.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False,
+                                  record_iterates=traces, comparator=args.kind != "step"))
+    bound = {r"$\|\Delta_t\|_\infty/\alpha_t=" + f"{cfg['step_bound']:g}$": cfg["step_bound"]} \
+        if cfg["step_bound"] is not None else None
+    if args.kind == "regret":
+        p = plots.regret_figure(results, band=cfg["band"], companions=not args.no_companions, width=cfg["width"],
+                                title=args.title)
+    elif traces:
+        p = plots.traces_figure(results, coords=cfg["coords"], bound=bound, width=cfg["width"] or "double")
+    else:
+        p = plots.effective_step(results, bound=bound, width=cfg["width"] or "single")
+        if args.title:
+            with plots.base.styled(p.figure):
+                p.figure.suptitle(args.title)
+    written = p.save(args.out, formats=cfg["formats"], pgf=args.pgf)
+    for note in p.notes:
+        progress(f"note: {note}")
+    for path in written.values():
+        print(path)
+    return 0

@@ -1,0 +1,336 @@
+"""Regret curves R(T) on log-log axes, with companion panels R(T)/T and R(T)/√T.
+
+    >>> import regret
+    >>> from regret.plots import curves
+    >>> res = regret.run("sgd", regret.problem("linear", d=3), T=2000, seeds=3)
+    >>> p = curves.regret_figure([res])              # three panels: R, R/T, R/√T
+    >>> p.save("sgd.pdf")                              # doctest: +SKIP
+
+What is drawn:
+
+* **mean over seeds** of R(T') at every checkpoint T' (R(T') has its own comparator x*_{T'}, see
+  DESIGN.md), with a **band**: ``band="se"`` — mean ± one standard error, s/√S with the sample
+  standard deviation s (ddof = 1); ``band="bootstrap"`` — the 95 % percentile bootstrap interval of
+  the mean (seeds resampled with replacement, ``n_boot`` resamples drawn from
+  ``numpy.random.default_rng(boot_seed)``, so it is repeatable); ``band=None`` — none. The legend title
+  says which. With one seed there is no band.
+* the **fitted exponent** p of R(T) ≈ c·T^p in the legend: the least-squares slope of log R against
+  log T over the tail of the curve (:func:`fit_exponent`). An exponent near 1/2 is the O(√T) of the
+  regret theorems; near 1 is linear regret (no learning, Reddi et al. ICLR 2018 Theorem 1).
+* **reference slopes** c√T and cT over the fitted tail, through the geometric mean of the curves' last
+  points (their constants c carry no meaning: they show the slopes 1/2 and 1);
+* **bound overlays**: arrays (one value per checkpoint), ``(t, values)`` pairs or callables t ↦ bound,
+  e.g. the theory layer's bound values per checkpoint.
+
+On logarithmic axes a non-positive value cannot be drawn: it is handed to matplotlib as ``nan`` (a
+gap) and written as ``nan`` in the CSV; the companion panels (linear y) show every value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import require
+from . import base
+from . import io as _io
+from . import style as _style
+
+BANDS = ("se", "bootstrap", None)
+NORMALIZE = {None: ("regret", r"$R(T)$"), "T": ("regret_over_T", r"$R(T)/T$"),
+             "sqrtT": ("regret_over_sqrtT", r"$R(T)/\sqrt{T}$")}
+
+
+# -- inputs ---------------------------------------------------------------------------------------------
+@dataclass
+class Curve:
+    """A regret curve: ``values[s, k]`` = R(t[k]) for seed s (shape (S, K)), under ``label``."""
+
+    label: str
+    t: np.ndarray
+    values: np.ndarray
+
+    def __post_init__(self):
+        t = np.asarray(self.t)
+        v = np.asarray(self.values, dtype=np.float64)
+        if v.ndim == 1:
+            v = v[None, :]
+        require(isinstance(self.label, str) and self.label != "", "label", self.label, "a non-empty string")
+        require(t.ndim == 1 and t.size >= 1, f"{self.label}: t", f"shape {t.shape}", "a 1-D array of rounds")
+        require(bool(np.all(np.isfinite(t.astype(np.float64)))) and bool(np.all(t > 0)), f"{self.label}: t",
+                t.tolist()[:5], "finite rounds > 0")
+        require(t.size == 1 or bool(np.all(np.diff(t) > 0)), f"{self.label}: t", t.tolist()[:5],
+                "strictly increasing rounds")
+        require(v.ndim == 2 and v.shape[1] == t.size and v.shape[0] >= 1, f"{self.label}: values",
+                f"shape {v.shape}", f"shape (seeds, {t.size}) matching t")
+        require(bool(np.all(np.isfinite(v))), f"{self.label}: values", "non-finite entries", "finite regret values")
+        self.t, self.values = t, v
+
+    @classmethod
+    def from_result(cls, res, label: str | None = None) -> "Curve":
+        """The regret curve of a :class:`regret.RunResult` (it must have been run with a comparator)."""
+        require(getattr(res, "comparator", None) is not None, "result", getattr(res, "problem", res),
+                "a RunResult computed with comparator=True")
+        return cls(label or res.optimizer.name, np.asarray(res.checkpoints), res.regret)
+
+
+@dataclass
+class Bound:
+    """A bound overlay: ``values`` is an array (one per checkpoint ``t``; ``t`` defaults to the first
+    curve's checkpoints), or a callable ``t ↦ values``. Values that are inf/nan (a bound whose
+    hypotheses fail, say) are not drawn."""
+
+    label: str
+    values: object
+    t: object = None
+    color: str | None = None
+
+
+def as_curves(results) -> list[Curve]:
+    """RunResult / Curve / (label, t, values) — or a list of them — as a list of :class:`Curve`."""
+    from ..engine import RunResult
+
+    items = list(results) if isinstance(results, (list, tuple)) and not _is_triple(results) else [results]
+    require(len(items) > 0, "results", results, "at least one RunResult or Curve")
+    runs = [r for r in items if isinstance(r, RunResult)]
+    labels = iter(base.result_labels(runs)) if runs else iter(())
+    out = []
+    for r in items:
+        if isinstance(r, RunResult):
+            out.append(Curve.from_result(r, next(labels)))
+        elif isinstance(r, Curve):
+            out.append(r)
+        elif _is_triple(r):
+            out.append(Curve(*r))
+        else:
+            require(False, "results", type(r).__name__, "RunResult, regret.plots.Curve or (label, t, values)")
+    names = [c.label for c in out]
+    require(len(set(names)) == len(names), "labels", names, "distinct labels, one per curve")
+    return out
+
+
+def _is_triple(x) -> bool:
+    return isinstance(x, tuple) and len(x) == 3 and isinstance(x[0], str)
+
+
+def as_bounds(bounds, t_default) -> list[tuple[str, np.ndarray, np.ndarray, str | None]]:
+    """Bounds (dict label → values/(t, values)/callable, or a list of :class:`Bound`) evaluated:
+    a list of (label, t, values, color)."""
+    if bounds is None:
+        return []
+    if isinstance(bounds, dict):
+        items = []
+        for k, v in bounds.items():
+            if isinstance(v, tuple) and len(v) == 2:
+                items.append(Bound(k, v[1], v[0]))
+            else:
+                items.append(Bound(k, v))
+    else:
+        items = list(bounds) if isinstance(bounds, (list, tuple)) else [bounds]
+    out = []
+    for b in items:
+        require(isinstance(b, Bound), "bounds", type(b).__name__,
+                "a dict label → values/(t, values)/callable, or a list of regret.plots.Bound")
+        t = np.asarray(t_default if b.t is None else b.t)
+        require(t.ndim == 1 and t.size >= 1 and bool(np.all(t > 0)), f"bound {b.label!r}: t", f"shape {t.shape}",
+                "a 1-D array of rounds > 0")
+        vals = b.values(t.copy()) if callable(b.values) else b.values
+        vals = np.asarray(vals, dtype=np.float64)
+        if vals.ndim == 0:
+            vals = np.full(t.shape, float(vals))
+        require(vals.shape == t.shape, f"bound {b.label!r}: values", f"shape {vals.shape}",
+                f"one value per round, shape {t.shape}")
+        out.append((b.label, t, vals, b.color))
+    return out
+
+
+# -- statistics -------------------------------------------------------------------------------------------
+def fit_exponent(t, y, tail: float = 0.5) -> dict:
+    """Least-squares fit of log y = log c + p·log t over the tail of the curve: the points whose
+    log t lies in the last ``tail`` fraction of [log t_min, log t_max] (tail = 0.5: t ≥ √(t_min·t_max))
+    and whose y is positive. Returns {"slope": p, "intercept": log c, "t_lo", "t_hi", "n"} or None
+    when fewer than 3 points qualify.
+
+    (``regret.analysis`` will own the growth-rate fits with confidence intervals; this is the plain
+    point estimate shown in the legend, computed locally so the plotting layer stands alone.)"""
+    t = np.asarray(t, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    require(isinstance(tail, (int, float)) and 0 < tail <= 1, "fit_tail", tail, "a fraction in (0, 1]")
+    mask = tail_mask(t, y, tail)
+    if mask.sum() < 3:
+        return None
+    lt, ly = np.log(t[mask]), np.log(y[mask])
+    A = np.stack([lt, np.ones_like(lt)], axis=1)
+    (slope, intercept), *_ = np.linalg.lstsq(A, ly, rcond=None)
+    return {"slope": float(slope), "intercept": float(intercept), "t_lo": float(t[mask][0]),
+            "t_hi": float(t[mask][-1]), "n": int(mask.sum()), "tail": float(tail)}
+
+
+def tail_mask(t, y, tail: float) -> np.ndarray:
+    """The points :func:`fit_exponent` uses."""
+    t = np.asarray(t, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    lo, hi = np.log(t.min()), np.log(t.max())
+    cut = hi - tail * (hi - lo)
+    return (np.log(t) >= cut - 1e-12 * max(1.0, abs(cut))) & (y > 0) & np.isfinite(y)
+
+
+def band_stats(values: np.ndarray, band, level: float = 0.95, n_boot: int = 2000, boot_seed: int = 0):
+    """Mean over seeds (axis 0) and the band (lower, upper) — None when there is no band."""
+    v = np.asarray(values, dtype=np.float64)
+    mean = v.mean(axis=0)
+    S = v.shape[0]
+    if band is None or S < 2:
+        return mean, None
+    if band == "se":
+        se = v.std(axis=0, ddof=1) / np.sqrt(S)
+        return mean, (mean - se, mean + se)
+    rng = np.random.default_rng(boot_seed)
+    idx = rng.integers(0, S, size=(n_boot, S))
+    means = v[idx].mean(axis=1)  # (n_boot, K)
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(means, [q, 1.0 - q], axis=0)
+    return mean, (lo, hi)
+
+
+def band_text(band, level: float, seeds: list[int]) -> str:
+    s = sorted(set(seeds))
+    n = f"{s[0]}" if len(s) == 1 else f"{s[0]}–{s[-1]}"
+    if band is None or max(s) < 2:
+        return f"mean of {n} seed{'s' if max(s) > 1 else ''}"
+    if band == "se":
+        return f"mean of {n} seeds ± 1 s.e."
+    return f"mean of {n} seeds, {level:.0%} bootstrap CI"
+
+
+def _check_options(band, level, n_boot, boot_seed, normalize):
+    require(band in BANDS, "band", band, "'se', 'bootstrap' or None")
+    require(isinstance(level, float) and 0 < level < 1, "level", level, "a probability in (0, 1), e.g. 0.95")
+    require(isinstance(n_boot, int) and not isinstance(n_boot, bool) and n_boot >= 100, "n_boot", n_boot,
+            "an integer ≥ 100")
+    require(isinstance(boot_seed, int) and boot_seed >= 0, "boot_seed", boot_seed, "an integer ≥ 0")
+    require(normalize in NORMALIZE, "normalize", normalize, "None (R), 'T' (R/T) or 'sqrtT' (R/√T)")
+
+
+def _on_log(y: np.ndarray) -> np.ndarray:
+    """Values drawn on a log axis: non-positive ones become nan (a gap)."""
+    y = np.asarray(y, dtype=np.float64).copy()
+    y[~(y > 0)] = np.nan
+    return y
+
+
+# -- drawing ----------------------------------------------------------------------------------------------
+def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.95, n_boot: int = 2000,
+                 boot_seed: int = 0, bounds=None, references: bool = True, fit_tail: float = 0.5,
+                 legend: bool = True, width="single", usetex: bool = False, panel: str | None = None) -> base.Plot:
+    """Draw regret curves on one Axes (a new single-column figure unless ``ax`` is given).
+
+    ``normalize``: None → R(T) on log-log axes with the fitted exponent p (R ≈ c·T^p) in the legend and
+    reference slopes c√T, cT; ``"T"`` → R(T)/T; ``"sqrtT"`` → R(T)/√T (log x, linear y). ``bounds`` are
+    divided the same way. Returns a :class:`regret.plots.Plot` whose table holds every plotted number."""
+    _check_options(band, level, n_boot, boot_seed, normalize)
+    base.check_ax(ax)
+    curves = as_curves(results)
+    if ax is None:
+        fig, (ax,) = base.new_figure(1, width, usetex=usetex)
+    fig = ax.figure
+    name, ylabel = NORMALIZE[normalize]
+    panel = panel or name
+    log_y = normalize is None
+    table = _io.PlotTable()
+    fits = {}
+    t_all = np.unique(np.concatenate([c.t for c in curves]).astype(np.float64))
+    bnds = as_bounds(bounds, curves[0].t)
+
+    def scale(t):
+        t = np.asarray(t, dtype=np.float64)
+        return np.ones_like(t) if normalize is None else (t if normalize == "T" else np.sqrt(t))
+
+    with base.styled(fig):
+        finals = []
+        for i, c in enumerate(curves):
+            st = _style.series_style(i)
+            div = scale(c.t)
+            mean, bnd = band_stats(c.values / div, band, level, n_boot, boot_seed)
+            label = c.label
+            if log_y:
+                fit = fit_exponent(c.t, mean, fit_tail)
+                fits[c.label] = fit
+                if fit is not None:
+                    label = f"{c.label}: $\\propto T^{{{fit['slope']:.2f}}}$"
+                if mean[-1] > 0:
+                    finals.append(float(mean[-1]))
+            y = _on_log(mean) if log_y else mean
+            K = c.t.size
+            every = max(1, K // 8)
+            ax.plot(c.t, y, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
+                    markevery=(i % every, every), label=label, zorder=3)
+            table.add(panel, c.label, label, "mean", c.t, y)
+            if bnd is not None:
+                lo, hi = (_on_log(bnd[0]), _on_log(bnd[1])) if log_y else bnd
+                ax.fill_between(c.t, lo, hi, color=st["color"], alpha=0.2, linewidth=0, zorder=2)
+                table.add(panel, c.label, label, "band_lower", c.t, lo)
+                table.add(panel, c.label, label, "band_upper", c.t, hi)
+        if log_y and references and finals:
+            # Over the tail (the fitted range), through the geometric mean of the curves' last points,
+            # so the slopes can be compared where the exponent is measured.
+            lo, hi = np.log(t_all[0]), np.log(t_all[-1])
+            x = np.array([np.exp(hi - fit_tail * (hi - lo)), t_all[-1]])
+            RT = float(np.exp(np.mean(np.log(finals))))
+            for j, (lab, yv) in enumerate([(r"$c\sqrt{T}$", RT * np.sqrt(x / x[-1])), (r"$cT$", RT * x / x[-1])]):
+                ax.plot(x, yv, color=_style.REFERENCE_COLOR, linestyle=("--", ":")[j], linewidth=0.9,
+                        label=lab, zorder=1)
+                table.add(panel, ("c*sqrt(T)", "c*T")[j], lab, "reference", x, yv)
+        for j, (lab, bt, bv, color) in enumerate(bnds):
+            yv = bv / scale(bt)
+            yv = np.where(np.isfinite(yv), yv, np.nan)
+            if log_y:
+                yv = _on_log(yv)
+            st = _style.bound_style(j)
+            ax.plot(bt, yv, color=color or st["color"], linestyle=st["linestyle"], linewidth=st["linewidth"],
+                    label=lab, zorder=2.5)
+            table.add(panel, lab, lab, "bound", bt, yv)
+        ax.set_xscale("log")
+        if log_y:
+            ax.set_yscale("log")
+        ax.set_xlabel(r"$T$ (rounds)")
+        ax.set_ylabel(ylabel)
+        if legend:
+            ax.legend(title=band_text(band, level, [c.values.shape[0] for c in curves]), loc="best")
+    notes = []
+    if log_y:
+        dropped = sum(int(np.sum(~(b[5] > 0))) for b in table.select(role="mean"))
+        if dropped:
+            notes.append(f"{dropped} mean value(s) ≤ 0 not drawn on the log axis (kept in the linear panels)")
+    return base.Plot(fig, {panel: ax}, table, fits, notes)
+
+
+def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: int = 2000, boot_seed: int = 0,
+                  references: bool = True, fit_tail: float = 0.5, companions: bool = True, width=None,
+                  usetex: bool = False, title: str | None = None) -> base.Plot:
+    """R(T) on log-log axes and, with ``companions``, R(T)/T and R(T)/√T beside it (two-column width;
+    one panel alone is single-column). One legend for the figure, below the panels."""
+    _check_options(band, level, n_boot, boot_seed, None)
+    modes = [None, "T", "sqrtT"] if companions else [None]
+    width = width or ("double" if companions else "single")
+    fig, axes = base.new_figure(len(modes), width, aspect=0.36 if companions else None, usetex=usetex)
+    table = _io.PlotTable()
+    plot = None
+    axmap = {}
+    for ax, mode in zip(axes, modes):
+        p = regret_curve(results, ax=ax, normalize=mode, band=band, level=level, n_boot=n_boot,
+                         boot_seed=boot_seed, bounds=bounds, references=references, fit_tail=fit_tail,
+                         legend=False)
+        table.extend(p.table)
+        axmap.update(p.axes)
+        if plot is None:
+            plot = p
+    curves = as_curves(results)
+    with base.styled(fig):
+        handles, labels = axes[0].get_legend_handles_labels()
+        n = len(labels)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(n, 4 if companions else 2),
+                   title=band_text(band, level, [c.values.shape[0] for c in curves]))
+        if title:
+            fig.suptitle(title)
+    return base.Plot(fig, axmap, table, plot.fits, plot.notes)

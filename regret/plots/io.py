@@ -1,0 +1,181 @@
+"""Writing figures: vector PDF and PNG (PGF and SVG on request), atomically and repeatably, each with a
+CSV of exactly the numbers plotted.
+
+Repeatable: the same figure gives byte-identical files. Timestamps and the producing software are
+removed from the metadata (PDF ``CreationDate``/``Creator``/``Producer``, PNG ``Software``, SVG
+``Date``), SVG ids use the fixed ``svg.hashsalt`` of the paper style, and every number that goes
+into the CSV is written with Python's shortest round-trip ``repr`` (reading it back gives the same
+float64).
+
+Atomic: every file is rendered into memory, written to a temporary name in the target directory and
+renamed into place, so a reader never sees half a file (DESIGN.md, "Nothing is written half").
+
+The CSV is a long ("tidy") table, one row per plotted point::
+
+    panel,series,label,role,x,y
+    regret,adam,"adam: $\\propto T^{0.98}$",mean,1,0.75
+
+``panel`` names the Axes, ``series`` the curve (an optimizer, a reference slope, a bound),
+``label`` its legend text (with the fitted exponent), ``role`` what the numbers are (``mean``,
+``band_lower``/``band_upper``, ``reference``, ``bound``, ``trace``, ``step``, ``limit``, ``gamma``,
+``fail``, ``comparator``). ``nan`` marks a point that was handed to matplotlib but not drawn (a
+non-positive value on a logarithmic axis).
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+
+import matplotlib
+import numpy as np
+
+from ..errors import require
+
+FORMATS = ("pdf", "png", "pgf", "svg")
+DEFAULT_FORMATS = ("pdf", "png")
+COLUMNS = ("panel", "series", "label", "role", "x", "y")
+
+# Metadata that would make two renders of the same figure differ (or leak the environment).
+_METADATA = {
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pgf": {},
+}
+# rcParams that only affect how bytes are written; applied at save time to any figure.
+_WRITE_RC = {"svg.hashsalt": "regret", "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+             "path.simplify": False}
+
+
+def _number(v) -> str:
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return repr(float(v))
+
+
+@dataclass
+class PlotTable:
+    """The numbers of a figure, one block per plotted artist, in the order they were drawn."""
+
+    blocks: list = field(default_factory=list)
+
+    def add(self, panel: str, series: str, label: str, role: str, x, y) -> None:
+        x = np.asarray(x)
+        y = np.asarray(y)
+        require(x.ndim == 1 and y.shape == x.shape, "plotted data", f"x{x.shape}, y{y.shape}",
+                "1-D x and y of the same length")
+        self.blocks.append((str(panel), str(series), str(label), str(role), x.copy(), y.copy()))
+
+    def extend(self, other: "PlotTable") -> None:
+        self.blocks.extend(other.blocks)
+
+    def select(self, panel=None, series=None, role=None) -> list:
+        """Blocks matching every given field."""
+        return [b for b in self.blocks if (panel is None or b[0] == panel) and (series is None or b[1] == series)
+                and (role is None or b[3] == role)]
+
+    def rows(self):
+        for panel, series, label, role, x, y in self.blocks:
+            for xi, yi in zip(x.tolist(), y.tolist()):
+                yield (panel, series, label, role, _number(xi), _number(yi))
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(COLUMNS)
+        w.writerows(self.rows())
+        return buf.getvalue()
+
+
+def read_csv(path) -> list[dict]:
+    """The rows of a figure CSV, x and y as float (a helper for users and tests)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["x"], r["y"] = float(r["x"]), float(r["y"])
+    return rows
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    directory = os.path.dirname(os.path.abspath(path))
+    require(os.path.isdir(directory), "path", path, "a file in an existing directory")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix="-" + os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _stem_and_formats(path, formats, pgf: bool) -> tuple[str, tuple]:
+    require(isinstance(path, (str, os.PathLike)) and str(path) != "", "path", path, "a file path such as out.pdf")
+    path = os.fspath(path)
+    stem, ext = os.path.splitext(path)
+    ext = ext.lower().lstrip(".")
+    require(not ext or ext in FORMATS, "path", path,
+            f"a name ending in one of {['.' + f for f in FORMATS]} (or no suffix)")
+    if formats is None:
+        fmts = list(DEFAULT_FORMATS)
+        if ext in FORMATS and ext not in fmts:
+            fmts.insert(0, ext)
+    else:
+        fmts = [formats] if isinstance(formats, str) else list(formats)
+        require(len(fmts) > 0 and all(isinstance(f, str) and f.lower() in FORMATS for f in fmts), "formats",
+                formats, f"a non-empty list drawn from {list(FORMATS)}")
+        fmts = [f.lower() for f in fmts]
+    if pgf and "pgf" not in fmts:
+        fmts.append("pgf")
+    return stem, tuple(dict.fromkeys(fmts))
+
+
+def _check_pgf() -> None:
+    tex = matplotlib.rcParams["pgf.texsystem"]
+    require(shutil.which(tex) is not None, "formats", "pgf",
+            f"PGF output needs a TeX installation ('{tex}' on PATH, rcParams['pgf.texsystem']) for text "
+            "metrics; PDF, PNG and SVG need none")
+
+
+def render(fig, fmt: str, dpi: float | None = None) -> bytes:
+    """The bytes of ``fig`` in format ``fmt`` with reproducible metadata."""
+    require(fmt in FORMATS, "format", fmt, f"one of {list(FORMATS)}")
+    if fmt == "pgf":
+        _check_pgf()
+    style_rc = dict(getattr(fig, "_regret_rc", {}))
+    style_rc.update(_WRITE_RC)
+    buf = io.BytesIO()
+    kwargs = {"format": fmt, "metadata": _METADATA[fmt] or None}
+    if dpi is not None:
+        kwargs["dpi"] = dpi
+    with matplotlib.rc_context(style_rc):
+        fig.savefig(buf, **kwargs)
+    return buf.getvalue()
+
+
+def save(fig, table: PlotTable, path, formats=None, pgf: bool = False, dpi: float | None = None,
+         csv_file: bool = True) -> dict:
+    """Write ``fig`` as ``<stem>.pdf`` and ``<stem>.png`` (``formats`` to choose; ``pgf=True`` adds
+    ``<stem>.pgf``) and ``table`` as ``<stem>.csv``; ``path`` gives the stem (``out.pdf`` → ``out``).
+    Returns {format: path written}. Every file is written atomically."""
+    stem, fmts = _stem_and_formats(path, formats, pgf)
+    require(isinstance(table, PlotTable), "table", type(table).__name__, "a regret.plots.PlotTable")
+    if "pgf" in fmts:
+        _check_pgf()
+    rendered = {f: render(fig, f, dpi) for f in fmts}  # render all before writing any
+    out = {}
+    for f, data in rendered.items():
+        atomic_write_bytes(f"{stem}.{f}", data)
+        out[f] = f"{stem}.{f}"
+    if csv_file:
+        atomic_write_bytes(f"{stem}.csv", table.to_csv().encode("utf-8"))
+        out["csv"] = f"{stem}.csv"
+    return out
