@@ -49,13 +49,23 @@ def digits(T: int, rng, radius: float = 10.0, l2: float = 0.0) -> Instance:
 def from_arrays(family, domain, A, b=None, idx=None, x0=None, name="user") -> Instance:
     """An instance from user arrays: ``family`` a :class:`Family` or name, ``domain`` a Domain."""
     fam = family if isinstance(family, Family) else Family(family)
-    A = np.asarray(A, dtype=np.float64)
+    A = _floats("A", A)
     require(A.ndim == 2, "A", f"array of shape {A.shape}", "a 2-D array (rows × features)")
-    b = np.zeros(A.shape[0]) if b is None else np.asarray(b, dtype=np.float64)
+    b = np.zeros(A.shape[0]) if b is None else _floats("b", b)
     idx = np.arange(A.shape[0]) if idx is None else np.asarray(idx)
     if idx.size and not np.issubdtype(idx.dtype, np.integer):
         raise InvalidInput("idx", str(idx.dtype), "integer row indices")
     return Instance(name, fam, domain, A, b, idx, x0=x0)
+
+
+def _floats(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array, or InvalidInput naming ``name`` (text, objects, ragged lists)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = np.asarray(value, dtype=object)
+        shown = arr.tolist() if arr.size <= 5 else f"array of dtype {getattr(value, 'dtype', object)}"
+        raise InvalidInput(name, shown, "numbers") from None
 
 
 def npz(T: int, rng, path: str = "") -> Instance:
@@ -80,7 +90,7 @@ def npz(T: int, rng, path: str = "") -> Instance:
         fam = Family(fam_name, **kw)
         b = z["b"] if "b" in z.files else np.zeros(A.shape[0])
         kind = str(z["domain"]) if "domain" in z.files else "ball"
-        radius = float(z["radius"]) if "radius" in z.files else 1.0
+        radius = float(_floats("radius", z["radius"])) if "radius" in z.files else 1.0
         d = fam.dim(A.shape[1])
         require(kind in ("box", "ball", "simplex", "unbounded"), "domain", kind,
                 "one of box, ball, simplex, unbounded")
