@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import loop
-from .errors import require
+from .errors import InvalidInput, require
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .problems import Instance, ProblemSpec, problem as make_problem
 
@@ -183,7 +183,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     d = first.d
     starts = []
     for inst in insts:
-        x1 = inst.start() if x0 is None else np.asarray(x0, dtype=np.float64).reshape(-1)
+        x1 = inst.start() if x0 is None else _as_point(x0)
         require(x1.shape == (d,), "x0", f"array of shape {x1.shape}", f"shape ({d},)")
         require(bool(np.all(np.isfinite(x1))), "x0", x1.tolist()[:5], "finite numbers")
         require(inst.domain.contains(x1), "x0", x1.tolist()[:5], f"a point of the domain {inst.domain.describe()}")
@@ -215,6 +215,14 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
 
         res.comparator = [best_fixed_cached(inst, cps) for inst in insts]
     return res
+
+
+def _as_point(x0) -> np.ndarray:
+    """The user's start point as a flat float array (InvalidInput for text, objects, ragged lists)."""
+    try:
+        return np.asarray(x0, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise InvalidInput("x0", x0, "a point of the domain (numbers)") from None
 
 
 def _label(problem) -> str:
