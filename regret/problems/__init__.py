@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import inspect
 
+import numpy as np
+
 from ..errors import require
 from . import data, reddi, synthetic
 from .base import Instance, ProblemSpec, seed_sequence
@@ -62,10 +64,26 @@ def problem(name: str, **params) -> ProblemSpec:
     require(name in _GENERATORS, "problem", name, f"one of {sorted(_GENERATORS)}")
     fn, fixed, deterministic = _GENERATORS[name]
     allowed = parameters(name)
-    for k in params:
+    for k, v in params.items():
         require(k in allowed and k not in fixed, f"{name} parameter", k,
                 f"one of {sorted(set(allowed) - set(fixed))}")
+        _check_type(k, v, allowed[k])
     return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
+
+
+def _check_type(key: str, value, default) -> None:
+    """A parameter has the kind of its default (an int for an int, a number for a float or None, a
+    string for a string), so that the generators' range checks compare numbers with numbers."""
+    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if isinstance(default, bool):
+        require(isinstance(value, (bool, np.bool_)), key, value, "true or false")
+    elif isinstance(default, int):
+        require(isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)), key, value,
+                "an integer")
+    elif isinstance(default, float) or default is None:
+        require(real, key, value, "a number")
+    elif isinstance(default, str):
+        require(isinstance(value, str), key, value, "a string")
 
 
 __all__ = ["Instance", "ProblemSpec", "problem", "parameters", "from_arrays", "seed_sequence", "PROBLEMS"]

@@ -49,6 +49,7 @@ def digits(T: int, rng, radius: float = 10.0, l2: float = 0.0) -> Instance:
 def from_arrays(family, domain, A, b=None, idx=None, x0=None, name="user") -> Instance:
     """An instance from user arrays: ``family`` a :class:`Family` or name, ``domain`` a Domain."""
     fam = family if isinstance(family, Family) else Family(family)
+    require(isinstance(domain, domains.Domain), "domain", domain, "a Domain (regret.box, ball, simplex, unbounded)")
     A = _floats("A", A)
     require(A.ndim == 2, "A", f"array of shape {A.shape}", "a 2-D array (rows × features)")
     b = np.zeros(A.shape[0]) if b is None else _floats("b", b)
