@@ -274,28 +274,30 @@ class StepAudit:
     paper_bound: float | None
     sup: np.ndarray | None  # (K,) max_{s ≤ T'} B_s
 
+    rtol: float = 1e-12  # rounding allowance of both comparisons (|Δ|/α = 1 exactly computes as 1 ± ulp)
+
     @property
     def max_ratio(self) -> float:
         return float(self.measured[:, -1].max())
 
     @property
     def exceeds_paper(self) -> bool:
-        return self.paper_bound is not None and self.max_ratio > self.paper_bound
+        return self.paper_bound is not None and self.max_ratio > self.paper_bound * (1 + self.rtol)
 
     @property
     def first_exceeding_checkpoint(self) -> int | None:
         """The first checkpoint T' (any seed) by which max |Δ|/α exceeded the paper's bound."""
         if self.paper_bound is None:
             return None
-        over = np.nonzero((self.measured > self.paper_bound).any(axis=0))[0]
+        over = np.nonzero((self.measured > self.paper_bound * (1 + self.rtol)).any(axis=0))[0]
         return int(self.checkpoints[over[0]]) if over.size else None
 
     @property
     def within_sup(self) -> bool | None:
-        """measured ≤ supremum at every checkpoint (a relative 1e-12 for rounding)."""
+        """measured ≤ supremum at every checkpoint (up to ``rtol`` for rounding)."""
         if self.sup is None:
             return None
-        return bool(np.all(self.measured <= self.sup[None, :] * (1 + 1e-12)))
+        return bool(np.all(self.measured <= self.sup[None, :] * (1 + self.rtol)))
 
     def summary(self) -> dict:
         return {"optimizer": self.optimizer, "max_ratio": self.max_ratio,
