@@ -50,6 +50,17 @@ OPT_CONFIGS = {
 }
 
 
+def test_every_optimizer_family_and_variant_is_covered():
+    from regret.losses import NAMES
+    from reference_loop import REFERENCE
+
+    assert set(REFERENCE) == set(regret.OPTIMIZERS)
+    assert {c["name"] for c in OPT_CONFIGS.values()} == set(regret.OPTIMIZERS)
+    assert {c.get("eps_mode", "outside") for c in OPT_CONFIGS.values() if c["name"] == "adam"} == \
+        {"outside", "inside", "hat"}
+    assert {k.split("-")[0] for k in FAMILIES} == set(NAMES)
+
+
 def make_opt(cfg):
     cfg = dict(cfg)
     return regret.optimizer(cfg.pop("name"), **cfg)
@@ -72,7 +83,8 @@ def _close(got, want, what, scale=None):
 
 def compare(opt, inst, T, x0=None, checkpoints=None, label=""):
     """regret.run with every record on, against reference_run; all statistics at the checkpoints."""
-    res = regret.run(opt, inst, T, x0=x0, checkpoints=checkpoints, record_iterates=True, comparator=False)
+    res = regret.run(opt, inst, T, x0=x0, checkpoints=checkpoints, record_iterates=True, record_state=True,
+                     comparator=False)
     ref = reference_run(opt, inst, T, x0=x0)
     cps = res.checkpoints
     k = cps - 1
@@ -90,6 +102,7 @@ def compare(opt, inst, T, x0=None, checkpoints=None, label=""):
     _close(res.x_min[0], ref["x_min"][k], f"{tag} x_min")
     _close(res.x_max[0], ref["x_max"][k], f"{tag} x_max")
     _close(res.vhat[0], ref["vhat"][k], f"{tag} vhat")
+    _close(res.vhat_history[0], ref["vhat"], f"{tag} vhat history")
     return res, ref
 
 
