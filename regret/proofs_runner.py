@@ -99,7 +99,10 @@ class ProofResult:
         kinds = {s.kind for s in self.steps}
         for k in KINDS:
             if k in kinds:
-                parts.append(f"numeric on {self.trajectories} trajectories" if k == "numeric" else k)
+                if k == "numeric" and self.trajectories:
+                    parts.append(f"numeric on {self.trajectories} trajectories")
+                else:
+                    parts.append(k)
         return " + ".join(parts) if parts else "none"
 
     @property
@@ -315,7 +318,12 @@ def closed_sum(expr, limits):
     off degenerate parameter values such as β = 1 or |γ| ≥ 1; the proofs state their ranges)."""
     import sympy as sp
 
+    def generic(pw):
+        """The first branch whose condition is not an equality (|γ| < 1 for a series, else 'True')."""
+        for value, cond in pw.args:
+            if not isinstance(cond, sp.Eq):
+                return value
+        return pw.args[-1][0]
+
     out = sp.summation(expr, limits)
-    if isinstance(out, sp.Piecewise):
-        out = out.args[0][0] if not out.args[0][1].has(sp.Eq) else out.args[-1][0]
-    return out
+    return out.replace(lambda e: isinstance(e, sp.Piecewise), generic)
