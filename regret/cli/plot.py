@@ -94,6 +94,10 @@ def build(args) -> dict:
             raise InvalidInput("--formats", args.formats, "a comma-separated subset of pdf,png,svg,pgf")
     if not args.out.lower().endswith((".pdf", ".png", ".svg", ".pgf")):
         raise InvalidInput("--out", args.out, "a file name ending in .pdf, .png, .svg or .pgf")
+    if args.pgf or args.out.lower().endswith(".pgf") or (formats and "pgf" in formats):
+        from ..plots.io import check_pgf
+
+        check_pgf()  # before any work: PGF needs a TeX installation
     coords = None
     if args.coords is not None:
         try:

@@ -138,7 +138,7 @@ def _stem_and_formats(path, formats, pgf: bool) -> tuple[str, tuple]:
     return stem, tuple(dict.fromkeys(fmts))
 
 
-def _check_pgf() -> None:
+def check_pgf() -> None:
     tex = matplotlib.rcParams["pgf.texsystem"]
     require(shutil.which(tex) is not None, "formats", "pgf",
             f"PGF output needs a TeX installation ('{tex}' on PATH, rcParams['pgf.texsystem']) for text "
@@ -149,7 +149,7 @@ def render(fig, fmt: str, dpi: float | None = None) -> bytes:
     """The bytes of ``fig`` in format ``fmt`` with reproducible metadata."""
     require(fmt in FORMATS, "format", fmt, f"one of {list(FORMATS)}")
     if fmt == "pgf":
-        _check_pgf()
+        check_pgf()
     style_rc = dict(getattr(fig, "_regret_rc", {}))
     style_rc.update(_WRITE_RC)
     buf = io.BytesIO()
@@ -169,7 +169,7 @@ def save(fig, table: PlotTable, path, formats=None, pgf: bool = False, dpi: floa
     stem, fmts = _stem_and_formats(path, formats, pgf)
     require(isinstance(table, PlotTable), "table", type(table).__name__, "a regret.plots.PlotTable")
     if "pgf" in fmts:
-        _check_pgf()
+        check_pgf()
     rendered = {f: render(fig, f, dpi) for f in fmts}  # render all before writing any
     out = {}
     for f, data in rendered.items():
