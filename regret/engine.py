@@ -128,6 +128,8 @@ class RunResult:
                 "regret_over_sqrt_T": _stats(R / np.sqrt(self.T)),
                 "comparator_loss": _stats(self.comparator_loss[:, -1]),
                 "x_star": self.x_star[:, -1].tolist(),
+                "regret_per_seed": R.tolist(),
+                "certificate": self.certificate[:, -1].tolist(),
                 "certificate_max": float(self.certificate[:, -1].max()),
                 "comparator_method": self.comparator[0].method,
             })
