@@ -155,19 +155,19 @@ class Context:
         self.steps.append(Step(name, kind, ok, detail, dict(numbers)))
         return ok
 
-    def symbolic(self, name: str, holds, detail: str = "", **numbers) -> bool:
+    def symbolic(self, name: str, holds, detail: str = "", /, **numbers) -> bool:
         """A step sympy decided (``holds`` must come from sympy: an identity simplified to 0, ...)."""
         return self._add("symbolic", name, holds, detail, numbers)
 
-    def exact(self, name: str, holds, detail: str = "", **numbers) -> bool:
+    def exact(self, name: str, holds, detail: str = "", /, **numbers) -> bool:
         """A step decided by exact (rational/algebraic) arithmetic at given values."""
         return self._add("exact", name, holds, detail, numbers)
 
-    def numeric(self, name: str, holds, detail: str = "", **numbers) -> bool:
+    def numeric(self, name: str, holds, detail: str = "", /, **numbers) -> bool:
         """A step evaluated in floating point on recorded trajectories."""
         return self._add("numeric", name, holds, detail, numbers)
 
-    def identity(self, name: str, lhs, rhs, detail: str = "", **numbers) -> bool:
+    def identity(self, name: str, lhs, rhs, detail: str = "", /, **numbers) -> bool:
         """Symbolic step: ``lhs − rhs`` simplifies to 0 (the residual is reported when it does not)."""
         import sympy as sp
 
