@@ -46,7 +46,7 @@ def test_same_command_same_bytes(tmp_path):
         assert (tmp_path / "a" / f"f.{ext}").read_bytes() == (tmp_path / "b" / f"f.{ext}").read_bytes(), ext
 
 
-def test_traces_and_step_kinds(tmp_path):
+def test_traces_step_and_gamma_kinds(tmp_path):
     assert main(BASE + ["--kind", "traces", "--step-bound", "1", "--formats", "png",
                         "--out", str(tmp_path / "tr.png")]) == 0
     rows = plots.read_csv(tmp_path / "tr.csv")
@@ -55,8 +55,17 @@ def test_traces_and_step_kinds(tmp_path):
     assert {r["y"] for r in rows if r["role"] == "limit"} == {1.0}
     assert main(BASE + ["--kind", "step", "--formats", "pdf", "--out", str(tmp_path / "st.pdf")]) == 0
     rows = plots.read_csv(tmp_path / "st.csv")
-    assert {r["series"] for r in rows} == {"adam", "amsgrad"}
-    assert sorted(os.listdir(tmp_path)) == ["st.csv", "st.pdf", "tr.csv", "tr.png"]
+    # the paper's bound for Adam (Kingma & Ba §2.1): β1 = 0, β2 = 0.1 → (1−β1)/√(1−β2) = 1/√0.9 > 1
+    assert {r["series"] for r in rows if r["role"] == "step"} == {"adam", "amsgrad"}
+    assert {r["y"] for r in rows if r["role"] == "limit"} == {1 / np.sqrt(0.9)}
+    assert main(BASE + ["--kind", "gamma", "--T", "300", "--formats", "pdf", "--out", str(tmp_path / "g.pdf")]) == 0
+    rows = plots.read_csv(tmp_path / "g.csv")
+    fails = {r["series"]: [] for r in rows}
+    for r in rows:
+        if r["role"] == "fail":
+            fails[r["series"]].append(r["x"])
+    assert fails["amsgrad"] == [] and len(fails["adam"]) > 0  # AMSGrad's max keeps Γ_t ⪰ 0 (Reddi et al. §4)
+    assert sorted(os.listdir(tmp_path)) == ["g.csv", "g.pdf", "st.csv", "st.pdf", "tr.csv", "tr.png"]
 
 
 def test_run_plot_option_writes_the_figure(tmp_path, capsys):

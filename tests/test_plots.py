@@ -280,6 +280,26 @@ def test_projected_step_agrees_with_engine_when_nothing_is_projected():
     assert roles == ["projected_step", "step", "limit"]
 
 
+def test_gamma_audit_of_a_regret_audit():
+    """The panel of a regret.audit.GammaAudit marks exactly the audit's failing rounds."""
+    from regret import audit
+
+    opt = regret.optimizer("adam", alpha=0.5, beta1=0.0, beta2=0.1, schedule="sqrt", bias_correction=False)
+    run = regret.run(opt, regret.problem("reddi", C=3), T=300, seeds=2, record_state=True, comparator=False)
+    a = audit.gamma(run)
+    assert a.failures > 0
+    p = plots.gamma_audit_of(a, max_points=None, max_markers=10_000, series="adam")
+    fail = p.table.select(role="fail")[0]
+    np.testing.assert_array_equal(fail[4], a.failing_rounds)
+    line = p.table.select(role="gamma")[0]
+    np.testing.assert_array_equal(line[4], np.arange(2, 301))
+    np.testing.assert_array_equal(line[5], a.gamma.min(axis=(0, 2)))
+    legend = [x.get_text() for x in p.axes["gamma"].get_legend().get_texts()]
+    assert any(f"at {a.failing_rounds.size} rounds" in x for x in legend)
+    with pytest.raises(InvalidInput, match="audit"):
+        plots.gamma_audit_of(np.zeros(3))
+
+
 def test_traces_figure_and_effective_step_csv(reddi_runs, tmp_path):
     p = plots.traces_figure(reddi_runs, bound={"K&B": 1.0})
     assert set(p.axes) == {"iterates[adam]", "effective_step[adam]", "iterates[sgd]", "effective_step[sgd]"}

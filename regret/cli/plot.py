@@ -8,7 +8,10 @@ the CSV of the numbers it shows.
 Kinds: ``regret`` (default) — R(T) on log-log axes with the fitted exponents, reference slopes c√T
 and cT, and the companion panels R(T)/T and R(T)/√T; ``traces`` — per optimizer, the iterates x_t and
 the effective step |Δ_t|/α_t (runs the first seed only, recording every iterate); ``step`` — the
-running maximum of the effective step of every optimizer in one panel.
+running maximum of the effective step of every optimizer in one panel; ``gamma`` — per optimizer, the
+Γ_t audit of Reddi et al. (ICLR 2018) eq. (2) (:func:`regret.audit.gamma`), failing rounds marked.
+The traces and step panels draw the effective-step bound Kingma & Ba state (§2.1 for Adam, §7.1 for
+AdaMax; :func:`regret.audit.paper_bound_for`) unless ``--step-bound`` gives another.
 
 Writes ``<stem>.pdf`` and ``<stem>.png`` (``--formats`` to choose, ``--pgf`` adds PGF, which needs a TeX
 installation) and ``<stem>.csv``; each file under a temporary name, then renamed. Same command, same
@@ -24,8 +27,8 @@ from ..optimizers import optimizer as make_optimizer
 from ..problems import problem as make_problem
 from .util import parse_spec, parse_T, parse_value
 
-KINDS = ("regret", "traces", "step")
-# record_iterates keeps (T+1)·d floats per run: refuse what would not fit comfortably in memory.
+KINDS = ("regret", "traces", "step", "gamma")
+# record_iterates / record_state keep (T+1)·d floats per seed: refuse what would not fit comfortably.
 MAX_ITERATE_VALUES = 50_000_000
 
 
@@ -48,7 +51,7 @@ def add_parser(sub) -> None:
     p.add_argument("--pgf", action="store_true", help="also write PGF (needs a TeX installation)")
     p.add_argument("--coords", default=None, help="traces: comma-separated 0-based coordinates [first ≤ 8]")
     p.add_argument("--step-bound", default=None,
-                   help="traces/step: draw |Δ_t|/α_t = this value (e.g. 1 for Kingma & Ba's |Δ_t| ≤ α)")
+                   help="traces/step: draw |Δ_t|/α_t = this value instead of the paper's bound")
     p.add_argument("--title", default=None, help="figure title")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=main)
@@ -127,31 +130,69 @@ def main(args) -> int:
     cps = engine.default_checkpoints(T, cfg["n_cp"])
     traces = args.kind == "traces"
     seeds = 1 if traces else cfg["seeds"]
-    if traces:
+    state = args.kind == "gamma"
+    if traces or state:
         d = spec.instance(1, 0).d
-        if (T + 1) * d > MAX_ITERATE_VALUES:
-            raise InvalidInput("--T", args.T, f"(T+1)·d ≤ {MAX_ITERATE_VALUES:.0e} for --kind traces "
-                               f"(d = {d}); choose a smaller T")
+        if (T + 1) * d * seeds > MAX_ITERATE_VALUES:
+            raise InvalidInput("--T", args.T, f"(T+1)·d·seeds ≤ {MAX_ITERATE_VALUES:.0e} for --kind {args.kind} "
+                               f"(d = {d}, {seeds} seed(s)); choose a smaller T")
     results = []
     for j, opt in enumerate(opts):
         progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
         results.append(engine.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False,
-                                  record_iterates=traces, comparator=args.kind != "step"))
-    bound = {r"$\|\Delta_t\|_\infty/\alpha_t=" + f"{cfg['step_bound']:g}$": cfg["step_bound"]} \
-        if cfg["step_bound"] is not None else None
+                                  record_iterates=traces, record_state=state,
+                                  comparator=args.kind in ("regret", "traces")))
     if args.kind == "regret":
         p = plots.regret_figure(results, band=cfg["band"], companions=not args.no_companions, width=cfg["width"],
                                 title=args.title)
     elif traces:
-        p = plots.traces_figure(results, coords=cfg["coords"], bound=bound, width=cfg["width"] or "double")
+        p = plots.traces_figure(results, coords=cfg["coords"], bound=_step_bounds(results, cfg["step_bound"]),
+                                width=cfg["width"] or "double")
+    elif args.kind == "step":
+        p = plots.effective_step(results, bound=_step_bounds(results, cfg["step_bound"]),
+                                 width=cfg["width"] or "single")
     else:
-        p = plots.effective_step(results, bound=bound, width=cfg["width"] or "single")
-        if args.title:
-            with plots.base.styled(p.figure):
-                p.figure.suptitle(args.title)
+        p = _gamma_figure(results, cfg["width"])
+    if args.title and args.kind != "regret":
+        with plots.base.styled(p.figure):
+            p.figure.suptitle(args.title)
     written = p.save(args.out, formats=cfg["formats"], pgf=args.pgf)
     for note in p.notes:
         progress(f"note: {note}")
     for path in written.values():
         print(path)
     return 0
+
+
+def _step_bounds(results, override) -> dict | None:
+    """The horizontal limits of the effective-step panels: ``--step-bound``, else the bound the paper
+    states for each optimizer that has one (Kingma & Ba §2.1 Adam, §7.1 AdaMax)."""
+    from .. import audit, plots
+
+    if override is not None:
+        return {f"$\\|\\Delta_t\\|_\\infty/\\alpha_t={override:g}$": override}
+    out = {}
+    for r, name in zip(results, plots.base.result_labels(results, pretty=True)):
+        b = audit.paper_bound_for(r.optimizer)
+        if b is not None:
+            out.setdefault(f"paper's bound {b:.4g} ({name})", b)
+    return out or None
+
+
+def _gamma_figure(results, width):
+    """One Γ_t audit panel per optimizer, side by side."""
+    from .. import audit, plots
+
+    names = plots.base.result_labels(results)
+    shown = plots.base.result_labels(results, pretty=True)
+    n = len(results)
+    fig, axes = plots.base.new_figure(n, width or ("single" if n == 1 else "double"),
+                                      aspect=None if n == 1 else 0.36)
+    table = plots.PlotTable()
+    axmap = {}
+    for r, name, pretty, ax in zip(results, names, shown, axes):
+        panel = "gamma" if n == 1 else f"gamma[{name}]"
+        p = plots.gamma_audit_of(audit.gamma(r), ax=ax, label=pretty, series=name, panel=panel)
+        table.extend(p.table)
+        axmap.update(p.axes)
+    return plots.Plot(fig, axmap, table)

@@ -25,7 +25,7 @@ from . import io, style
 from .base import Plot
 from .curves import Bound, Curve, fit_exponent, regret_curve, regret_figure
 from .io import PlotTable, read_csv, save
-from .traces import effective_step, gamma_audit, iterate_traces, projected_step, traces_figure
+from .traces import effective_step, gamma_audit, gamma_audit_of, iterate_traces, projected_step, traces_figure
 
 
 def plot_runs(results, path, bounds=None, band="se", companions: bool = True, formats=None, pgf: bool = False,
@@ -39,5 +39,5 @@ def plot_runs(results, path, bounds=None, band="se", companions: bool = True, fo
 
 
 __all__ = ["plot_runs", "regret_figure", "regret_curve", "iterate_traces", "effective_step", "gamma_audit",
-           "traces_figure", "projected_step", "fit_exponent", "Curve", "Bound", "Plot", "PlotTable", "save",
-           "read_csv", "style", "io"]
+           "gamma_audit_of", "traces_figure", "projected_step", "fit_exponent", "Curve", "Bound", "Plot",
+           "PlotTable", "save", "read_csv", "style", "io"]

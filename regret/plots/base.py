@@ -91,9 +91,25 @@ def envelope_indices(y: np.ndarray, max_points: int | None, x: np.ndarray | None
     return np.unique(np.asarray(keep, dtype=np.int64))
 
 
-def result_labels(results) -> list[str]:
-    """Short legend names: the optimizer name, plus the hyperparameters that differ between results
-    sharing that name (``adam alpha=0.1`` vs ``adam alpha=0.01``)."""
+_PRETTY = {"alpha": r"$\alpha$", "beta1": r"$\beta_1$", "beta2": r"$\beta_2$", "eps": r"$\epsilon$",
+           "momentum": r"$\mu$", "rho": r"$\rho$", "lam": r"$\lambda$"}
+
+
+def _hp_text(k, v, pretty: bool) -> str:
+    if pretty and k == "bias_correction":
+        return "bias corr." if v else "no bias corr."
+    if pretty and k == "schedule" and v in ("sqrt", "constant"):
+        return r"$\alpha/\sqrt{t}$" if v == "sqrt" else r"constant $\alpha$"
+    key = _PRETTY.get(k, k) if pretty else k
+    if isinstance(v, list):
+        v = f"array[{len(v)}]"
+    return f"{key}={v:g}" if isinstance(v, float) else f"{key}={v}"
+
+
+def result_labels(results, pretty: bool = False) -> list[str]:
+    """Names of runs: the optimizer name, plus the hyperparameters that differ between runs sharing
+    that name (``adam alpha=0.1`` vs ``adam alpha=0.01``). ``pretty``: the legend form, with mathtext
+    symbols (``adam $\alpha$=0.1``); the plain form names series in the CSV."""
     names = [r.optimizer.name for r in results]
     out = []
     for i, r in enumerate(results):
@@ -104,7 +120,7 @@ def result_labels(results) -> list[str]:
         hps = [s.optimizer.hyperparameters() for s in same]
         diff = [k for k in hps[0] if any(repr(h.get(k)) != repr(hps[0].get(k)) for h in hps)]
         mine = r.optimizer.hyperparameters()
-        parts = [f"{k}={mine[k]:g}" if isinstance(mine[k], float) else f"{k}={mine[k]}" for k in diff]
+        parts = [_hp_text(k, mine[k], pretty) for k in diff]
         out.append(names[i] + (" " + " ".join(parts) if parts else f" #{i}"))
     return out
 

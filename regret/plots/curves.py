@@ -44,11 +44,13 @@ NORMALIZE = {None: ("regret", r"$R(T)$"), "T": ("regret_over_T", r"$R(T)/T$"),
 # -- inputs ---------------------------------------------------------------------------------------------
 @dataclass
 class Curve:
-    """A regret curve: ``values[s, k]`` = R(t[k]) for seed s (shape (S, K)), under ``label``."""
+    """A regret curve: ``values[s, k]`` = R(t[k]) for seed s (shape (S, K)), named ``label`` (in the
+    CSV) and shown as ``legend`` (default: the label; mathtext allowed)."""
 
     label: str
     t: np.ndarray
     values: np.ndarray
+    legend: str | None = None
 
     def __post_init__(self):
         t = np.asarray(self.t)
@@ -65,13 +67,15 @@ class Curve:
                 f"shape {v.shape}", f"shape (seeds, {t.size}) matching t")
         require(bool(np.all(np.isfinite(v))), f"{self.label}: values", "non-finite entries", "finite regret values")
         self.t, self.values = t, v
+        if self.legend is None:
+            self.legend = self.label
 
     @classmethod
-    def from_result(cls, res, label: str | None = None) -> "Curve":
+    def from_result(cls, res, label: str | None = None, legend: str | None = None) -> "Curve":
         """The regret curve of a :class:`regret.RunResult` (it must have been run with a comparator)."""
         require(getattr(res, "comparator", None) is not None, "result", getattr(res, "problem", res),
                 "a RunResult computed with comparator=True")
-        return cls(label or res.optimizer.name, np.asarray(res.checkpoints), res.regret)
+        return cls(label or res.optimizer.name, np.asarray(res.checkpoints), res.regret, legend)
 
 
 @dataclass
@@ -93,11 +97,11 @@ def as_curves(results) -> list[Curve]:
     items = list(results) if isinstance(results, (list, tuple)) and not _is_triple(results) else [results]
     require(len(items) > 0, "results", results, "at least one RunResult or Curve")
     runs = [r for r in items if isinstance(r, RunResult)]
-    labels = iter(base.result_labels(runs)) if runs else iter(())
+    labels = iter(zip(base.result_labels(runs), base.result_labels(runs, pretty=True)))
     out = []
     for r in items:
         if isinstance(r, RunResult):
-            out.append(Curve.from_result(r, next(labels)))
+            out.append(Curve.from_result(r, *next(labels)))
         elif isinstance(r, Curve):
             out.append(r)
         elif _is_triple(r):
@@ -252,12 +256,12 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
             st = _style.series_style(i)
             div = scale(c.t)
             mean, bnd = band_stats(c.values / div, band, level, n_boot, boot_seed)
-            label = c.label
+            label = c.legend
             if log_y:
                 fit = fit_exponent(c.t, mean, fit_tail)
                 fits[c.label] = fit
                 if fit is not None:
-                    label = f"{c.label}: $\\propto T^{{{fit['slope']:.2f}}}$"
+                    label = f"{c.legend}: $\\propto T^{{{fit['slope']:.2f}}}$"
                 if mean[-1] > 0:
                     finals.append(float(mean[-1]))
             y = _on_log(mean) if log_y else mean

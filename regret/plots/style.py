@@ -78,8 +78,11 @@ BASE_RC = {
     "axes.unicode_minus": True,
     "figure.dpi": 100,
     "savefig.dpi": 300,
-    "savefig.bbox": "tight",
-    "savefig.pad_inches": 0.02,
+    # No "tight" bounding box: constrained layout fits everything inside the figure, and the file
+    # keeps the exact width (3.25 or 6.75 in), so \includegraphics at that width prints 8 pt as 8 pt.
+    "savefig.bbox": None,
+    "figure.constrained_layout.h_pad": 0.03,
+    "figure.constrained_layout.w_pad": 0.03,
     # Embed TrueType (Type 42) fonts: journals reject Type 3 fonts.
     "pdf.fonttype": 42,
     "ps.fonttype": 42,

@@ -12,7 +12,8 @@
 * :func:`gamma_audit` — Reddi, Kale & Kumar (ICLR 2018) eq. (2): Γ_{t+1} = √V_{t+1}/α_{t+1} − √V_t/α_t,
   which Kingma & Ba's proof of Theorem 4.1 takes to be positive semi-definite. For diagonal V the
   matrix is ⪰ 0 iff min_i Γ_{t,i} ≥ 0; the panel draws min_i Γ_{t,i} on a symmetric-log axis and
-  marks the rounds where the audit fails. It takes arrays, so any audit (``regret.audit``) can feed it.
+  marks the rounds where the audit fails. It takes arrays, so any audit can feed it;
+  :func:`gamma_audit_of` draws a :class:`regret.audit.GammaAudit` directly.
 
 Long traces are decimated for drawing by keeping the minimum and the maximum of each bucket (on a
 log-t grid for log axes, :func:`regret.plots.base.envelope_indices`); the CSV holds the points drawn.
@@ -29,6 +30,22 @@ from . import style as _style
 
 # Per-round traces fill their panel; a legend gets a light frame so it stays readable over them.
 _LEGEND = {"loc": "best", "frameon": True, "framealpha": 0.9, "edgecolor": "none", "facecolor": "white"}
+
+
+def _legend(ax, own_figure: bool, **kwargs) -> None:
+    """A legend inside the Axes; below it (outside) when this module made the figure and the legend
+    has more than four entries, so it does not hide the data at column width. The figure grows by the
+    legend's height, so the panel keeps its size."""
+    handles, labels = ax.get_legend_handles_labels()
+    if own_figure and len(labels) > 4:
+        fig = ax.figure
+        w, h = fig.get_size_inches()
+        ncols = 2 if w > 5 and max(len(lab) for lab in labels) < 60 else 1
+        rows = -(-len(labels) // ncols)
+        fig.set_size_inches(w, h + 0.05 + rows * 0.125)
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
+    else:
+        ax.legend(**{**_LEGEND, **kwargs})
 
 
 def _seed_index(res, seed) -> int:
@@ -76,7 +93,8 @@ def iterate_traces(result, coords=None, seed=None, ax=None, max_points: int | No
     j = _seed_index(result, seed)
     X = result.iterates[j]  # (T+1, d): x_1..x_{T+1}
     t = np.arange(1, X.shape[0] + 1, dtype=np.int64)
-    if ax is None:
+    own = ax is None
+    if own:
         fig, (ax,) = base.new_figure(1, width, usetex=usetex)
     fig = ax.figure
     table = _io.PlotTable()
@@ -100,7 +118,7 @@ def iterate_traces(result, coords=None, seed=None, ax=None, max_points: int | No
         ax.set_xscale(xscale)
         ax.set_xlabel(r"$t$")
         ax.set_ylabel(r"$x_t$")
-        ax.legend(ncols=2 if len(coords) > 2 else 1, **_LEGEND)
+        _legend(ax, own, ncols=2 if len(coords) > 2 else 1)
     return base.Plot(fig, {panel: ax}, table)
 
 
@@ -127,25 +145,27 @@ def effective_step(results, ax=None, per_round: bool = False, bound=None, seed=N
     base.check_ax(ax)
     limits = _limits(bound)
     labels = base.result_labels(results)
-    if ax is None:
+    shown = base.result_labels(results, pretty=True)
+    own = ax is None
+    if own:
         fig, (ax,) = base.new_figure(1, width, usetex=usetex)
     fig = ax.figure
     table = _io.PlotTable()
     t_lo, t_hi = np.inf, 0
     with base.styled(fig):
-        for k, (r, name) in enumerate(zip(results, labels)):
+        for k, (r, name, pretty) in enumerate(zip(results, labels, shown)):
             st = _style.series_style(k)
             if per_round:
                 y = projected_step(r, seed)
                 t = np.arange(1, y.size + 1, dtype=np.int64)
                 keep = base.envelope_indices(y, max_points, t, log=(xscale == "log"))
-                lab = f"{name}: projected, per round"
+                lab = f"{pretty}: projected, per round"
                 ax.plot(t[keep], y[keep], color=st["color"], linestyle=st["linestyle"], linewidth=0.7,
                         alpha=0.8, label=lab, zorder=2)
                 table.add(panel, name, lab, "projected_step", t[keep], y[keep])
             cps = np.asarray(r.checkpoints)
             y = r.step_ratio.max(axis=0)
-            lab = f"{name}: running max" if per_round else name
+            lab = f"{pretty}: running max" if per_round else pretty
             ax.plot(cps, y, color=st["color"], linestyle="none" if per_round else st["linestyle"],
                     marker=st["marker"], markersize=3, label=lab, zorder=3)
             table.add(panel, name, lab, "step", cps, y)
@@ -158,9 +178,9 @@ def effective_step(results, ax=None, per_round: bool = False, bound=None, seed=N
             table.add(panel, lab, lab, "limit", xx, yy)
         ax.set_xscale(xscale)
         ax.set_xlabel(r"$t$")
-        ax.set_ylabel(r"$\max_{s\leq t}\,\|\Delta_s\|_\infty/\alpha_s$" if not per_round
+        ax.set_ylabel(r"$\mathrm{max}_{s\leq t}\,\|\Delta_s\|_\infty/\alpha_s$" if not per_round
                       else r"$\|\Delta_t\|_\infty/\alpha_t$")
-        ax.legend(**_LEGEND)
+        _legend(ax, own)
     return base.Plot(fig, {panel: ax}, table)
 
 
@@ -179,7 +199,8 @@ def _spread(idx: np.ndarray, t: np.ndarray, k: int, log: bool) -> np.ndarray:
 
 def gamma_audit(t, gamma, fails=None, ax=None, tol: float = 0.0, label: str | None = None, index: int = 0,
                 max_points: int | None = 4000, max_markers: int = 400, linthresh: float | None = None,
-                xscale: str = "log", width="single", usetex: bool = False, panel: str = "gamma") -> base.Plot:
+                xscale: str = "log", width="single", usetex: bool = False, panel: str = "gamma",
+                series: str | None = None) -> base.Plot:
     """min_i Γ_{t,i} against t, failing rounds marked ×.
 
     ``t``: rounds (n,); ``gamma``: Γ_t as (n,) or per coordinate (n, d) (the minimum over i is drawn);
@@ -205,8 +226,9 @@ def gamma_audit(t, gamma, fails=None, ax=None, tol: float = 0.0, label: str | No
     fails = np.asarray(fails)
     require(fails.shape == t.shape and fails.dtype == bool, "fails", f"{fails.dtype} array of shape {fails.shape}",
             f"a boolean array of shape {t.shape}")
-    name = label or "audit"
-    if ax is None:
+    name = series or label or "audit"
+    own = ax is None
+    if own:
         fig, (ax,) = base.new_figure(1, width, usetex=usetex)
     fig = ax.figure
     table = _io.PlotTable()
@@ -234,8 +256,21 @@ def gamma_audit(t, gamma, fails=None, ax=None, tol: float = 0.0, label: str | No
         ax.set_xscale(xscale)
         ax.set_xlabel(r"$t$")
         ax.set_ylabel(r"$\Gamma_t$ (smallest entry)" if g.ndim == 2 else r"$\Gamma_t$")
-        ax.legend(**_LEGEND)
+        _legend(ax, own)
     return base.Plot(fig, {panel: ax}, table)
+
+
+def gamma_audit_of(audit, ax=None, label: str | None = None, index: int = 0, **kwargs) -> base.Plot:
+    """:func:`gamma_audit` of a :class:`regret.audit.GammaAudit` (``regret.audit.gamma(run)``):
+    rounds t = 2..T, the smallest Γ_{t,i} over seeds and coordinates, and the audit's own failures
+    (its tolerance) in any seed or coordinate."""
+    g, failed = getattr(audit, "gamma", None), getattr(audit, "failed", None)
+    require(isinstance(g, np.ndarray) and isinstance(failed, np.ndarray) and g.ndim == 3 and failed.shape == g.shape,
+            "audit", type(audit).__name__, "a regret.audit.GammaAudit (gamma and failed of shape (S, T−1, d))")
+    t = np.arange(2, g.shape[1] + 2, dtype=np.int64)
+    return gamma_audit(t, g.min(axis=0), fails=failed.any(axis=(0, 2)), ax=ax,
+                       label=label if label is not None else getattr(audit, "optimizer", None), index=index,
+                       **kwargs)
 
 
 def traces_figure(results, coords=None, seed=None, bound=None, per_round: bool = True,
@@ -245,10 +280,11 @@ def traces_figure(results, coords=None, seed=None, bound=None, per_round: bool =
     results = list(results) if isinstance(results, (list, tuple)) else [results]
     require(len(results) > 0, "results", results, "one or more RunResult")
     names = base.result_labels(results)
+    titles = base.result_labels(results, pretty=True)
     fig, axes = base.new_figure(2, width, aspect=0.36, usetex=usetex, nrows=len(results))
     table = _io.PlotTable()
     axmap = {}
-    for k, (r, name) in enumerate(zip(results, names)):
+    for k, (r, name, title) in enumerate(zip(results, names, titles)):
         a1, a2 = axes[2 * k], axes[2 * k + 1]
         suffix = f"[{name}]" if len(results) > 1 else ""
         p1 = iterate_traces(r, coords=coords, seed=seed, ax=a1, max_points=max_points, panel="iterates" + suffix)
@@ -256,8 +292,8 @@ def traces_figure(results, coords=None, seed=None, bound=None, per_round: bool =
                             max_points=max_points, panel="effective_step" + suffix)
         if len(results) > 1:
             with base.styled(fig):
-                a1.set_title(name)
-                a2.set_title(name)
+                a1.set_title(title)
+                a2.set_title(title)
         for p in (p1, p2):
             table.extend(p.table)
             axmap.update(p.axes)
