@@ -278,7 +278,7 @@ def load_file(path: Path) -> Proof:
 
 
 def discover(directory=None) -> list[Proof]:
-    """Every proof of ``directory`` (default :func:`default_directory`), sorted by file name."""
+    """Every proof of ``directory`` (default :func:`default_directory`), sorted by proof name."""
     d = Path(directory) if directory is not None else default_directory()
     if not d.is_dir():
         raise InvalidInput("proofs directory", str(d),
@@ -291,7 +291,7 @@ def discover(directory=None) -> list[Proof]:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InvalidInput("proof names", dup, "unique names across proof files")
-    return proofs
+    return sorted(proofs, key=lambda p: p.name)
 
 
 def select(proofs: list[Proof], names=None) -> list[Proof]:
