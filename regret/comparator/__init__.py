@@ -1,0 +1,257 @@
+"""The best fixed comparator in hindsight, min_{x∈X} Σ_{t≤T'} f_t(x), at every checkpoint T',
+each with an optimality certificate (an upper bound on F(x̂) − F*, F(x) = Σ_{t≤T'} f_t(x)).
+
+Σ_{t≤T'} f_t(x) = Σ_r c_r f(x; a_r, b_r) with the row multiplicities c of :func:`checkpoint_counts`
+(round t uses data row idx[t−1]). Routes (DESIGN.md, "Comparator strategy"), chosen by
+:func:`best_fixed` with ``method="auto"``:
+
+| family | route | certificate |
+| --- | --- | --- |
+| linear | closed form: min = support function of S = Σa; with l2: x* = Π_X(−S/(l2·n)) | FW / strong-convexity gap |
+| least squares | sufficient statistics Q, q, s; exact QP per domain (:mod:`.least_squares`) | FW / strong-convexity gap; ‖∇F‖²/(2λ_min) on R^d |
+| logistic, multiclass, huber | SPG warm-started + projected Newton for small d (:mod:`.smooth`) | FW / strong-convexity gap |
+| hinge, absolute | cvxpy explicit-slack LP (QP/SOCP) over a working set of rows (:mod:`.nonsmooth`) | our Lagrange dual bound (:mod:`.nonsmooth`) |
+
+``method="cvxpy"`` solves every family with cvxpy (:mod:`.cvx`), the modelling reference; the
+other explicit methods are ``"closed_form"`` (linear), ``"sufficient_statistics"`` (least squares),
+``"first_order"`` (differentiable families) and ``"working_set"`` (hinge, absolute).
+
+On R^d a comparator needs a certificate that does not rely on a bounded domain: linear losses with
+Σa ≠ 0 raise :class:`regret.errors.UnboundedComparator`; logistic and multiclass losses without an
+l2 term raise it as well (on separable data the infimum is not attained); Huber, hinge and absolute
+losses without an l2 term raise :class:`regret.errors.InvalidInput` (a minimiser exists, but no
+certificate on R^d can be computed without strong convexity).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidInput, UnboundedComparator
+from ..problems import Instance
+from . import certificates as C
+from .objective import Block, checkpoint_counts
+
+METHODS = ("auto", "closed_form", "sufficient_statistics", "first_order", "working_set", "cvxpy")
+RTOL = 1e-9
+
+
+@dataclass
+class ComparatorCurve:
+    """Comparators at the checkpoints of one instance: value F(x̂_{T'}) (K,) with x̂ ∈ X, so the
+    value is ≥ F* and ≤ F* + certificate; minimiser x (K, d); certificate (K,) ≥ F(x̂) − F*; how
+    they were obtained (``method``) and by which solver; ``seconds`` the wall time of the curve."""
+
+    checkpoints: np.ndarray
+    value: np.ndarray
+    x: np.ndarray
+    certificate: np.ndarray
+    method: str
+    solver: str = ""
+    seconds: float = 0.0
+
+
+def _check_checkpoints(inst, checkpoints) -> np.ndarray:
+    cps = np.asarray(checkpoints)
+    ok = cps.ndim == 1 and cps.size > 0 and np.issubdtype(cps.dtype, np.integer)
+    if ok:
+        ok = bool(np.all(np.diff(cps) > 0) and cps[0] >= 1 and cps[-1] <= inst.T)
+    if not ok:
+        raise InvalidInput("checkpoints", cps.tolist()[:8] if cps.size < 50 else "array",
+                           f"increasing integer rounds in 1..T={inst.T}")
+    return cps.astype(np.int64)
+
+
+def _require_certifiable(inst) -> None:
+    """Refuse R^d problems whose comparator cannot be certified (see the module docstring)."""
+    fam, dom = inst.family, inst.domain
+    if dom.bounded or fam.l2 > 0 or fam.name in ("linear", "least_squares"):
+        return
+    if fam.name in ("logistic", "multiclass"):
+        raise UnboundedComparator("domain", "unbounded",
+                                  f"a bounded domain or l2 > 0 for the {fam.name} loss: on R^d its infimum "
+                                  "is not attained when the data are separable")
+    raise InvalidInput("domain", "unbounded",
+                       f"a bounded domain or l2 > 0 for the {fam.name} loss: the minimiser exists but "
+                       "no optimality certificate on R^d is possible without strong convexity")
+
+
+# -- linear losses ---------------------------------------------------------------------------------
+def linear_closed_form(inst: Instance, checkpoints) -> ComparatorCurve:
+    """F(x) = ⟨S, x⟩ (+ (λ/2)‖x‖², λ = l2·T'), S = Σ_{t≤T'} a_t.
+
+    λ = 0: F* = min_{s∈X} ⟨S, s⟩, the support function; x* = LMO(S); certificate: the FW gap at x*.
+    On R^d, F* = −∞ unless S = 0 (UnboundedComparator).
+    λ > 0: F(x) = (λ/2)‖x + S/λ‖² − ‖S‖²/(2λ), so x* = Π_X(−S/λ) exactly; certificate: the
+    strong-convexity gap at x*.
+    """
+    t0 = time.perf_counter()
+    cps = _check_checkpoints(inst, checkpoints)
+    dom, l2 = inst.domain, float(inst.family.l2)
+    vals, xs, certs = [], [], []
+    for c in checkpoint_counts(inst, cps):
+        S = inst.A.T @ c
+        n = float(c.sum())
+        if l2 > 0:
+            lam = l2 * n
+            x = dom.project(-S / lam) if dom.bounded else -S / lam
+            g = S + lam * x
+            vals.append(float(S @ x) + 0.5 * lam * float(x @ x))
+            xs.append(x)
+            certs.append(C.gap(dom, x, g, lam))
+            continue
+        if not dom.bounded and np.any(S != 0):
+            raise UnboundedComparator("domain", "unbounded",
+                                      "a bounded domain: min_x Σ_t ⟨a_t, x⟩ over R^d is −∞ when Σ_t a_t ≠ 0")
+        x = dom.lmo(S) if dom.bounded else np.zeros(dom.d)
+        value = dom.support_min(S)
+        vals.append(value)
+        xs.append(x)
+        certs.append(max(0.0, float(S @ x) - value))  # the Frank–Wolfe gap at x̂ = LMO(S)
+    how = "x* = Π_X(−S/(l2·T'))" if l2 > 0 else "support function"
+    return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
+                           method=f"closed form ({how})", solver="numpy",
+                           seconds=time.perf_counter() - t0)
+
+
+def checkpoints_counts_or(inst, checkpoints):
+    """Kept for callers of the first version: :func:`checkpoint_counts`."""
+    return checkpoint_counts(inst, checkpoints)
+
+
+# -- the other routes --------------------------------------------------------------------------------
+def least_squares_curve(inst: Instance, checkpoints) -> ComparatorCurve:
+    """Least squares by its sufficient statistics (:mod:`.least_squares`)."""
+    from .least_squares import solve_curve
+
+    t0 = time.perf_counter()
+    cps = _check_checkpoints(inst, checkpoints)
+    vals, xs, certs, method = solve_curve(inst, cps)
+    return ComparatorCurve(cps, vals, xs, certs, method=method, solver="numpy/LAPACK",
+                           seconds=time.perf_counter() - t0)
+
+
+def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> ComparatorCurve:
+    """Differentiable families by SPG (+ projected Newton for small d), warm-started (:mod:`.smooth`)."""
+    from . import smooth
+
+    t0 = time.perf_counter()
+    cps = _check_checkpoints(inst, checkpoints)
+    fam, dom = inst.family, inst.domain
+    if not fam.differentiable and not fam.name == "linear":
+        raise InvalidInput("method", "first_order", f"a differentiable family (not {fam.name}): use auto or cvxpy")
+    _require_certifiable(inst)
+    x = inst.domain.default_start() if dom.bounded else np.zeros(dom.d)
+    vals, xs, certs, used = [], [], [], []
+    for c in checkpoint_counts(inst, cps):
+        block = Block(fam, inst.A, inst.b, c)
+        x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
+        vals.append(f)
+        xs.append(x.copy())
+        certs.append(cert)
+        used.append(how)
+    cert_how = "strong-convexity gap (μ = l2·T')" if fam.l2 > 0 else "Frank–Wolfe gap"
+    newton = any("Newton" in u for u in used)
+    spg = any("SPG" in u for u in used)
+    solver = " + ".join(n for n, ok in (("projected Newton", newton), ("SPG", spg)) if ok)
+    return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
+                           method=f"first order, warm-started; certificate: {cert_how}",
+                           solver=solver, seconds=time.perf_counter() - t0)
+
+
+def working_set_curve(inst: Instance, checkpoints) -> ComparatorCurve:
+    """Hinge and absolute losses: explicit-slack LP over a working set of rows, warm-started from the
+    previous checkpoint, certified by our Lagrange dual bound (:func:`.nonsmooth.working_set`)."""
+    from .nonsmooth import working_set
+
+    t0 = time.perf_counter()
+    cps = _check_checkpoints(inst, checkpoints)
+    fam, dom = inst.family, inst.domain
+    if fam.name not in ("hinge", "absolute"):
+        raise InvalidInput("method", "working_set", f"the hinge or absolute family (not {fam.name})")
+    _require_certifiable(inst)
+    x = dom.default_start() if dom.bounded else np.zeros(dom.d)
+    vals, xs, certs, used = [], [], [], []
+    move = 0.0
+    for c in checkpoint_counts(inst, cps):
+        block = Block(fam, inst.A, inst.b, c)
+        x_prev = x
+        x, f, cert, solver = working_set(block, dom, x, rho_hint=move)
+        move = float(np.abs(x - x_prev).max()) if xs else 0.0
+        vals.append(f)
+        xs.append(x.copy())
+        certs.append(cert)
+        used.append(solver)
+    return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
+                           method="cvxpy explicit-slack LP over a working set of rows (constraint generation); "
+                                  "certificate: Lagrange dual bound from the clipped slack multipliers",
+                           solver="/".join(dict.fromkeys(used)), seconds=time.perf_counter() - t0)
+
+
+def cvxpy_curve(inst: Instance, checkpoints) -> ComparatorCurve:
+    """Every family with cvxpy (:mod:`.cvx`), certificates recomputed by us."""
+    from .cvx import CvxCurve
+
+    t0 = time.perf_counter()
+    cps = _check_checkpoints(inst, checkpoints)
+    _require_certifiable(inst)
+    if inst.family.name == "linear" and not inst.family.l2 and not inst.domain.bounded:
+        linear_closed_form(inst, cps)  # raises UnboundedComparator when Σa ≠ 0
+    counts = checkpoint_counts(inst, cps)
+    vals, xs, certs, method, solver = CvxCurve(inst, cps, counts).solve()
+    return ComparatorCurve(cps, vals, xs, certs, method=method, solver=solver,
+                           seconds=time.perf_counter() - t0)
+
+
+def best_fixed(inst: Instance, checkpoints, method: str = "auto") -> ComparatorCurve:
+    """The comparator curve of ``inst`` at ``checkpoints`` by the fastest certified route
+    (``method="auto"``) or by the named one (see the module docstring)."""
+    if method not in METHODS:
+        raise InvalidInput("method", method, f"one of {list(METHODS)}")
+    name = inst.family.name
+    if method == "auto":
+        method = {"linear": "closed_form", "least_squares": "sufficient_statistics", "hinge": "working_set",
+                  "absolute": "working_set"}.get(name, "first_order")
+    if method == "closed_form":
+        if name != "linear":
+            raise InvalidInput("method", "closed_form", f"the linear family (not {name})")
+        return linear_closed_form(inst, checkpoints)
+    if method == "sufficient_statistics":
+        if name != "least_squares":
+            raise InvalidInput("method", "sufficient_statistics", f"the least_squares family (not {name})")
+        return least_squares_curve(inst, checkpoints)
+    if method == "first_order":
+        return first_order_curve(inst, checkpoints)
+    if method == "working_set":
+        return working_set_curve(inst, checkpoints)
+    return cvxpy_curve(inst, checkpoints)
+
+
+_CACHE: dict = {}
+
+
+def _fingerprint(inst: Instance) -> tuple:
+    """What the comparator depends on: the family, the domain and the data actually used (a digest
+    of A, b and idx, so that two instances never share an entry by accident)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for arr in (inst.A, inst.b, inst.idx, inst.domain.P):
+        h.update(np.ascontiguousarray(arr).view(np.uint8))
+        h.update(str(arr.shape).encode())
+    return (repr(inst.family), inst.domain.kind, float(inst.domain.r), h.hexdigest())
+
+
+def best_fixed_cached(inst: Instance, checkpoints) -> ComparatorCurve:
+    """:func:`best_fixed`, memoised per (instance content, checkpoints) within the process, so that
+    several optimizers on the same instance share one comparator computation."""
+    key = (_fingerprint(inst), tuple(int(c) for c in checkpoints))
+    if key not in _CACHE:
+        _CACHE[key] = best_fixed(inst, checkpoints)
+    return _CACHE[key]
+
+
+__all__ = ["ComparatorCurve", "best_fixed", "best_fixed_cached", "linear_closed_form", "checkpoint_counts",
+           "least_squares_curve", "first_order_curve", "working_set_curve", "cvxpy_curve", "METHODS", "Block"]

@@ -1,0 +1,117 @@
+"""The comparator's objective at one checkpoint T': F(x) = Σ_{t≤T'} f_t(x) written over data rows,
+
+    F(x) = Σ_r c_r f(x; a_r, b_r) + (l2/2)·n·‖x‖²,   n = Σ_r c_r = T',
+
+with the row multiplicities c_r (how often row r occurs among rounds 1..T'; round t uses row
+idx[t−1]). Only rows with c_r > 0 are kept. Values and gradients come from the family's own numpy
+formulas (:meth:`regret.losses.Family.total` / ``total_grad`` and the scalar loss/derivative they use),
+so the comparator shares one source of truth with the engine (tests cross-check both).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+from ..losses import Family
+
+
+def checkpoint_counts(inst, checkpoints) -> list[np.ndarray]:
+    """Row multiplicities c_k (how often each data row occurs in rounds 1..T'_k), incrementally."""
+    n = inst.A.shape[0]
+    counts, prev, acc = [], 0, np.zeros(n)
+    for T in checkpoints:
+        acc = acc + np.bincount(inst.idx[prev:int(T)], minlength=n)
+        prev = int(T)
+        counts.append(acc.copy())
+    return counts
+
+
+class Block:
+    """F(x) = Σ_r c_r f(x; a_r, b_r) + (l2/2)·n·‖x‖² over the rows with c_r > 0 (see module doc).
+
+    ``w`` is None when every kept row has multiplicity 1 (a stream), which keeps the sums unweighted.
+    """
+
+    def __init__(self, family: Family, A: np.ndarray, b: np.ndarray, counts: np.ndarray):
+        rows = np.flatnonzero(counts > 0)
+        c = counts[rows].astype(np.float64)
+        self.family = family
+        if rows.size == A.shape[0] and rows.size and rows[-1] == rows.size - 1:
+            self.A, self.b = A, b
+        elif rows.size and rows[-1] == rows.size - 1:  # a prefix of the rows (a stream): views
+            self.A, self.b = A[: rows.size], b[: rows.size]
+        else:
+            self.A, self.b = A[rows], b[rows]
+        self.rows = rows
+        self.w = None if np.all(c == 1.0) else c
+        self.c = c
+        self.n = float(c.sum())
+        self.l2 = float(family.l2)
+        self.d = family.dim(A.shape[1])
+
+    # -- value and gradient -------------------------------------------------------------------------
+    @property
+    def mu(self) -> float:
+        """A strong-convexity modulus of F that holds everywhere: l2·n (the losses' own curvature
+        may be 0)."""
+        return self.l2 * self.n
+
+    def value(self, x) -> float:
+        return self.family.total(x, self.A, self.b, weights=self.w)
+
+    def grad(self, x) -> np.ndarray:
+        return self.family.total_grad(x, self.A, self.b, weights=self.w)
+
+    def value_grad(self, x):
+        """(F(x), ∇F(x)) sharing the scores z = A x; the same formulas as Family.total/total_grad."""
+        fam = self.family
+        if fam.name == "multiclass":
+            return self.value(x), self.grad(x)
+        x = np.asarray(x, dtype=np.float64)
+        z = self.A @ x
+        vals = fam._scalar_loss(z, self.b)
+        dl = fam._scalar_dloss(z, self.b)
+        if self.w is None:
+            f = float(np.sum(vals))
+            g = self.A.T @ dl
+        else:
+            f = float(np.sum(self.w * vals))
+            g = self.A.T @ (self.w * dl)
+        if self.l2:
+            f += 0.5 * self.l2 * self.n * float(x @ x)
+            g = g + self.l2 * self.n * x
+        return f, g
+
+    # -- curvature (for Newton steps on small d) ---------------------------------------------------
+    def hessian(self, x) -> np.ndarray:
+        """∇²F(x) (a generalized Hessian for Huber at |r| = δ): Aᵀ diag(c·φ''(z)) A + l2·n·I, and the
+        Kronecker-structured softmax Hessian Σ_r c_r (diag(p_r) − p_r p_rᵀ) ⊗ a_r a_rᵀ for multiclass."""
+        fam = self.family
+        x = np.asarray(x, dtype=np.float64)
+        w = np.ones(self.A.shape[0]) if self.w is None else self.w
+        if fam.name == "multiclass":
+            K, p = fam.classes, self.A.shape[1]
+            Z = self.A @ x.reshape(K, p).T
+            P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
+            H = np.empty((K * p, K * p))
+            for k in range(K):
+                for m in range(k, K):
+                    s = w * (P[:, k] * ((k == m) - P[:, m]))
+                    blk = self.A.T @ (s[:, None] * self.A)
+                    H[k * p:(k + 1) * p, m * p:(m + 1) * p] = blk
+                    H[m * p:(m + 1) * p, k * p:(k + 1) * p] = blk.T
+        else:
+            z = self.A @ x
+            if fam.name == "least_squares":
+                s = w
+            elif fam.name == "logistic":
+                e = expit(self.b * z)
+                s = w * e * (1.0 - e)
+            elif fam.name == "huber":
+                s = w * (np.abs(z - self.b) <= fam.delta)
+            else:  # linear, hinge, absolute: piecewise linear, zero curvature
+                s = np.zeros_like(z)
+            H = self.A.T @ (s[:, None] * self.A)
+        if self.l2:
+            H[np.diag_indices_from(H)] += self.l2 * self.n
+        return H
