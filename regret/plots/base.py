@@ -47,6 +47,24 @@ def new_figure(ncols: int, width, aspect=None, usetex: bool = False, nrows: int 
     return fig, list(np.ravel(axes)) if nrows * ncols > 1 else [axes]
 
 
+def _visible_length(label: str) -> int:
+    """About how many characters a label shows once mathtext is typeset (``\\alpha`` is one)."""
+    import re
+
+    return len(re.sub(r"[${}^_]", "", re.sub(r"\\[a-zA-Z]+", "x", label)))
+
+
+def figure_legend(fig, handles, labels, title: str | None = None, max_cols: int = 4) -> None:
+    """One legend for the figure, below the panels; the figure grows by the legend's height so the
+    panels keep their size (the width stays the column or text width)."""
+    w, h = fig.get_size_inches()
+    longest = max((_visible_length(lab) for lab in labels), default=0)
+    ncols = max(1, min(len(labels), max_cols if w > 5 else 2, int((w * 14) // max(longest + 6, 1))))
+    rows = -(-len(labels) // ncols) + (1 if title else 0)
+    fig.set_size_inches(w, h + 0.06 + rows * 0.125)
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, title=title)
+
+
 def styled(fig):
     """rc context of a figure made by :func:`new_figure` (the user's own rcParams otherwise)."""
     import contextlib

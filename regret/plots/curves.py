@@ -317,7 +317,7 @@ def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: 
     _check_options(band, level, n_boot, boot_seed, None)
     modes = [None, "T", "sqrtT"] if companions else [None]
     width = width or ("double" if companions else "single")
-    fig, axes = base.new_figure(len(modes), width, aspect=0.36 if companions else None, usetex=usetex)
+    fig, axes = base.new_figure(len(modes), width, aspect=0.36 if companions else 0.5, usetex=usetex)
     table = _io.PlotTable()
     plot = None
     axmap = {}
@@ -332,9 +332,7 @@ def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: 
     curves = as_curves(results)
     with base.styled(fig):
         handles, labels = axes[0].get_legend_handles_labels()
-        n = len(labels)
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(n, 4 if companions else 2),
-                   title=band_text(band, level, [c.values.shape[0] for c in curves]))
+        base.figure_legend(fig, handles, labels, title=band_text(band, level, [c.values.shape[0] for c in curves]))
         if title:
             fig.suptitle(title)
     return base.Plot(fig, axmap, table, plot.fits, plot.notes)

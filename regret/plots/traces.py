@@ -34,16 +34,10 @@ _LEGEND = {"loc": "best", "frameon": True, "framealpha": 0.9, "edgecolor": "none
 
 def _legend(ax, own_figure: bool, **kwargs) -> None:
     """A legend inside the Axes; below it (outside) when this module made the figure and the legend
-    has more than four entries, so it does not hide the data at column width. The figure grows by the
-    legend's height, so the panel keeps its size."""
+    has more than four entries, so it does not hide the data at column width."""
     handles, labels = ax.get_legend_handles_labels()
     if own_figure and len(labels) > 4:
-        fig = ax.figure
-        w, h = fig.get_size_inches()
-        ncols = 2 if w > 5 and max(len(lab) for lab in labels) < 60 else 1
-        rows = -(-len(labels) // ncols)
-        fig.set_size_inches(w, h + 0.05 + rows * 0.125)
-        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
+        base.figure_legend(ax.figure, handles, labels, max_cols=2)
     else:
         ax.legend(**{**_LEGEND, **kwargs})
 
