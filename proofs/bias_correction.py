@@ -37,7 +37,7 @@ import sympy as sp
 from sympy.series.limitseq import difference_delta
 
 import regret
-from regret.audit import moments, record
+from regret.audit import moments
 from regret.proofs_runner import Proof
 
 

@@ -29,7 +29,6 @@ proof does not cover the first blocks), and for Kingma & Ba's bias-corrected Ada
 the proof above: its v̂ is v/(1−β2^t)); and the measured regret satisfies R_T ≥ (2C−4)⌊T/3⌋ at
 every checkpoint.
 """
-import math
 
 import numpy as np
 import sympy as sp
