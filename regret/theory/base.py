@@ -1,0 +1,416 @@
+"""Theorems as data: symbols, hypotheses, ONE sympy bound, the algorithm it speaks of, the citation;
+and what can be done with them against a run.
+
+    >>> from regret import theory
+    >>> thm = theory.get("kingma-ba-4.1")
+    >>> run = thm.default_run(T=3000)
+    >>> thm.check(run).status
+    'VIOLATED'
+    >>> str(thm.order())
+    'sqrt(T)'
+
+API (each method takes a :class:`regret.RunResult`):
+* ``hypotheses(run)`` — each hypothesis with its truth value (True / False / None) and numbers;
+* ``bound(run, checkpoint=None)`` — the bound, lambdified from the one expression, with the run's
+  parameters and measured statistics ((S, K) over seeds and checkpoints, or (S,) at one checkpoint);
+* ``order()`` — the growth in T, derived by sympy (limits of log B / log T and of the remaining
+  log-power) after substituting the statistics' worst cases (e.g. ‖g_{1:T,i}‖₂ ≤ G∞√T);
+* ``check(run)`` — a :class:`~regret.theory.verdict.Verdict`;
+* ``latex()`` — the statement for a paper.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from ..errors import require
+from . import statistics as ST
+from . import symbols as Q
+from .context import Context, Unavailable
+from .hypotheses import HypothesisResult
+from .verdict import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Verdict
+
+KINDS = ("upper", "lower", "expectation", "lower-expectation")
+Z_CRIT = 4.0  # statistical statements: |mean − claim| > 4 standard errors counts as a violation
+RTOL = 1e-9  # rounding slack of the measured sums, relative to their magnitude
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A theorem's default run: optimizer and problem (name, parameters), horizon and seeds."""
+
+    optimizer: tuple
+    problem: tuple
+    T: int
+    seeds: int = 1
+
+    def optimizer_spec(self):
+        from ..optimizers import optimizer
+
+        return optimizer(self.optimizer[0], **self.optimizer[1])
+
+    def problem_spec(self):
+        from ..problems import problem
+
+        return problem(self.problem[0], **self.problem[1])
+
+    def describe(self) -> dict:
+        return {"optimizer": _spec_text(*self.optimizer), "problem": _spec_text(*self.problem), "T": self.T,
+                "seeds": self.seeds}
+
+
+def _spec_text(name, params) -> str:
+    return name + (":" + ",".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+@dataclass(frozen=True)
+class Order:
+    """Growth T^a (log T)^b of a bound, derived by sympy; ``coefficient`` is the limit of
+    bound / (T^a log^b T) in the theorem's symbols; ``worst_case`` the expression it came from."""
+
+    exponent: sp.Expr
+    log_power: sp.Expr
+    coefficient: sp.Expr
+    worst_case: sp.Expr
+
+    @property
+    def expr(self) -> sp.Expr:
+        return Q.T ** self.exponent * sp.log(Q.T) ** self.log_power
+
+    def __str__(self) -> str:
+        a, b = self.exponent, self.log_power
+        if b == 0:
+            return sp.sstr(Q.T ** a)
+        if a == b:
+            return sp.sstr(sp.Pow(Q.T * sp.log(Q.T), a, evaluate=False))
+        return sp.sstr(self.expr)
+
+    def to_dict(self) -> dict:
+        return {"order": str(self), "exponent": sp.sstr(self.exponent), "log_power": sp.sstr(self.log_power),
+                "coefficient": sp.sstr(self.coefficient)}
+
+
+@functools.lru_cache(maxsize=64)
+def growth(dep: sp.Expr) -> tuple:
+    """(a, b, c) with dep(T) ~ c·T^a·(log T)^b as T → ∞, for an expression in T alone: sympy's limits
+    of L/log T, (L − a log T)/log log T and L − a log T − b log log T, L = log dep. Binomials and
+    gamma functions are first put in gamma form and simplified (Legendre's duplication formula turns
+    the central binomial into a ratio of gamma functions, which sympy's limits handle quickly)."""
+    if not dep.has(Q.T):
+        return sp.Integer(0), sp.Integer(0), dep
+    g = sp.gammasimp(dep.rewrite(sp.gamma)) if dep.has(sp.binomial, sp.gamma, sp.factorial) else dep
+    L = sp.expand_log(sp.log(g), force=True)
+    lT, llT = sp.log(Q.T), sp.log(sp.log(Q.T))
+    a = sp.limit(L / lT, Q.T, sp.oo)
+    b = sp.limit((L - a * lT) / llT, Q.T, sp.oo)
+    c = sp.limit(L - a * lT - b * llT, Q.T, sp.oo)
+    if not all(v.is_finite for v in (a, b, c)):
+        raise ArithmeticError(f"sympy found no growth T^a log^b T for {dep}: a={a}, b={b}, log c={c}")
+    return a, b, sp.exp(c)
+
+
+@functools.lru_cache(maxsize=256)
+def _lambdify(expr: sp.Expr, syms: tuple):
+    return sp.lambdify(syms, expr, modules=["numpy", {"floor": np.floor, "ceiling": np.ceil}])
+
+
+@dataclass(frozen=True, eq=False)
+class Theorem:
+    key: str
+    title: str
+    citation: str  # paper, arXiv id / venue, theorem number, version
+    kind: str
+    bound_expr: sp.Expr
+    hypothesis_list: tuple
+    algorithm: str  # the optimizer and schedule the statement speaks of
+    default: Setting
+    measured: ST.Statistic | None = None  # None: the regret R(T)
+    valid_from: sp.Expr = sp.Integer(1)  # the statement speaks of T ≥ valid_from
+    unknowns: dict = field(default_factory=dict)  # existential constants {symbol: least value}
+    adjust: Callable | None = None  # ctx -> {symbol: value} overriding the standard values
+    notes: str = ""
+    variant_of: str = ""
+
+    def __post_init__(self):
+        require(self.kind in KINDS, "kind", self.kind, f"one of {KINDS}")
+
+    # -- the expression ----------------------------------------------------------------------------
+    @property
+    def statistics(self) -> list:
+        return [ST.REGISTRY[s] for s in self.bound_expr.free_symbols if s in ST.REGISTRY]
+
+    @property
+    def per_coordinate(self) -> bool:
+        return (self.measured is not None and self.measured.per_coordinate) or any(
+            s.per_coordinate for s in self.statistics)
+
+    def measured_name(self) -> str:
+        return self.measured.text if self.measured is not None else "R(T)"
+
+    def latex(self) -> str:
+        """The statement, e.g. ``R(T) \\le \\frac{D^{2} ...}``."""
+        names = {s.symbol: s.latex for s in self.statistics}
+        lhs = self.measured.latex if self.measured is not None else "R(T)"
+        rel = {"upper": r"\le", "lower": r"\ge", "expectation": "=", "lower-expectation": r"\ge"}[self.kind]
+        if self.kind in ("expectation", "lower-expectation"):
+            lhs = rf"\mathbb{{E}}[{lhs}]"
+        return f"{lhs} {rel} {sp.latex(self.bound_expr, symbol_names=names)}"
+
+    def expression(self) -> sp.Expr:
+        """The bound with every run statistic replaced by its definition (sums over t and i)."""
+        return self.bound_expr.xreplace({s.symbol: s.definition for s in self.statistics})
+
+    def with_bound(self, expr: sp.Expr, key: str | None = None) -> "Theorem":
+        """The same theorem with another bound expression (mutation tests, variants)."""
+        return dataclasses.replace(self, bound_expr=sp.sympify(expr), key=key or self.key + "~mutated")
+
+    def replaced(self, mapping: dict, key: str | None = None) -> "Theorem":
+        """The same theorem with sub-expressions of its bound replaced (``xreplace``)."""
+        return self.with_bound(self.bound_expr.xreplace(mapping), key)
+
+    # -- order in T --------------------------------------------------------------------------------
+    def worst_case(self) -> sp.Expr:
+        """The bound with each statistic replaced by its worst case under the hypotheses."""
+        return self.bound_expr.xreplace({s.symbol: s.worst for s in self.statistics})
+
+    @functools.cached_property
+    def _order(self) -> Order:
+        e = sp.expand(self.worst_case().doit())
+        parts = []  # (a, b, coefficient) of every term c·dep(T)
+        for term in sp.Add.make_args(e):
+            c, dep = term.as_independent(Q.T, as_Add=False)
+            parts.append((*growth(dep), c))
+        a = max(p[0] for p in parts)
+        b = max(p[1] for p in parts if p[0] == a)
+        coef = sp.simplify(sum(p[3] * p[2] for p in parts if (p[0], p[1]) == (a, b)))
+        return Order(a, b, coef, e)
+
+    def order(self) -> Order:
+        """Growth in T derived by sympy from the bound (see the module docstring)."""
+        return self._order
+
+    # -- evaluation against a run ------------------------------------------------------------------
+    def context(self, run, diameters: str = "auto") -> Context:
+        return run if isinstance(run, Context) else Context(run, diameters)
+
+    def run_options(self, opt=None) -> dict:
+        """The records a run needs for this theorem (``record_state`` / ``record_iterates``)."""
+        stats = list(self.statistics) + ([self.measured] if self.measured is not None else [])
+        need_state = any(s in (ST.LEMMA_10_4_LHS,) for s in stats) or (
+            ST.SUM_BETA_V in stats and (opt is None or float(getattr(opt, "beta1", 0.0)) != 0.0))
+        need_iter = any(s in (ST.LEMMA_10_3_LHS, ST.LEMMA_10_4_LHS) for s in stats)
+        return {"record_state": need_state, "record_iterates": need_iter}
+
+    def values(self, run, diameters: str = "auto") -> dict:
+        """{symbol: number or array} for every free symbol of the bound in this run."""
+        ctx = self.context(run, diameters)
+        vals = dict(ctx.base_values)
+        for s in self.statistics:
+            vals[s.symbol] = s.evaluate(ctx)
+        vals.update(self.unknowns)
+        if self.adjust is not None:
+            vals.update(self.adjust(ctx))
+        return vals
+
+    def _evaluate(self, ctx: Context) -> np.ndarray:
+        vals = self.values(ctx)
+        expr = self.bound_expr.xreplace({k: sp.Integer(v) if isinstance(v, int) else v
+                                         for k, v in self.unknowns.items()}).doit()
+        syms = tuple(sorted(expr.free_symbols, key=str))
+        missing = [s for s in syms if s not in vals]
+        if missing:
+            raise Unavailable(f"no value for {', '.join(Q.name(s) for s in missing)} in this run")
+        args = []
+        for s in syms:
+            v = np.asarray(vals[s], dtype=np.float64)
+            if self.per_coordinate and v.ndim == 2:
+                v = v[..., None]
+            args.append(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(_lambdify(expr, syms)(*args), dtype=np.float64)
+        shape = (ctx.S, ctx.K, ctx.run.d) if self.per_coordinate else (ctx.S, ctx.K)
+        return np.broadcast_to(out, shape).copy()
+
+    def bound(self, run, checkpoint: int | None = None, diameters: str = "auto") -> np.ndarray:
+        """The bound with this run's numbers: (S, K) (per coordinate: (S, K, d)), or at one checkpoint."""
+        ctx = self.context(run, diameters)
+        out = self._evaluate(ctx)
+        if checkpoint is None:
+            return out
+        cps = list(int(c) for c in ctx.run.checkpoints)
+        require(int(checkpoint) in cps, "checkpoint", checkpoint, f"one of the run's checkpoints {cps[:6]}…")
+        return out[:, cps.index(int(checkpoint))]
+
+    def hypotheses(self, run, diameters: str = "auto") -> list[HypothesisResult]:
+        ctx = self.context(run, diameters)
+        return [h.evaluate(ctx) for h in self.hypothesis_list]
+
+    def _measured(self, ctx: Context):
+        """(measured, error half-width) as (S, K) (or (S, K, d)) arrays."""
+        if self.measured is None:
+            R = ST.regret(ctx)
+            scale = np.maximum(1.0, np.maximum(np.abs(ctx.run.learner_loss), np.abs(ctx.run.comparator_loss)))
+            return R, ST.certificate(ctx) + RTOL * scale
+        m = np.asarray(self.measured.evaluate(ctx), dtype=np.float64)
+        return m, RTOL * np.maximum(1.0, np.abs(m))
+
+    def asserted(self, ctx: Context) -> np.ndarray:
+        vf = self.valid_from
+        if vf.free_symbols:
+            vf = vf.xreplace({s: ctx.base_values[s] for s in vf.free_symbols if s in ctx.base_values})
+        return ctx.run.checkpoints >= float(vf)
+
+    def check(self, run, diameters: str = "auto") -> Verdict:
+        """HOLDS / VIOLATED / NOT APPLICABLE / INCONCLUSIVE, with the numbers (see :mod:`.verdict`)."""
+        ctx = self.context(run, diameters)
+        hyps = self.hypotheses(ctx)
+        v = Verdict(self.key, self.title, self.kind, INCONCLUSIVE, "", hyps, ctx.run.checkpoints,
+                    list(ctx.run.seeds), measured_name=self.measured_name())
+        failed = [h for h in hyps if h.holds is False]
+        unknown = [h for h in hyps if h.holds is None]
+        try:
+            measured, band = self._measured(ctx)
+            bound = self._evaluate(ctx)
+        except Unavailable as exc:
+            v.reason = f"cannot evaluate: {exc}"
+            if failed:
+                v.status, v.reason = NOT_APPLICABLE, _failed_text(failed) + f" (and {exc})"
+            return v
+        v.values = self._scalar_values(ctx)
+        asserted = self.asserted(ctx)
+        if self.per_coordinate:
+            measured, band, bound = _worst_coordinate(measured, band, bound, self.kind)
+        v.measured, v.band, v.bound, v.asserted = measured, band, bound, asserted
+        outcome, detail = self._compare(ctx, measured, band, bound, asserted, v)
+        if failed:
+            v.status = NOT_APPLICABLE
+            v.reason = _failed_text(failed) + f" (the numbers alone: {outcome})"
+        elif unknown:
+            v.status = INCONCLUSIVE
+            v.reason = ("hypothesis unknown: " + "; ".join(f"{h.statement} ({h.note})" if h.note else h.statement
+                                                           for h in unknown) + f" (the numbers alone: {outcome})")
+        elif outcome == VIOLATED and self.unknowns:
+            v.status = INCONCLUSIVE
+            v.reason = (f"violated with the least values {self._unknown_text()} of constants the paper only "
+                        f"asserts to exist; the bound grows with them ({detail})")
+        else:
+            v.status, v.reason = outcome, detail
+        return v
+
+    def _unknown_text(self) -> str:
+        return ", ".join(f"{Q.name(k)}={v}" for k, v in self.unknowns.items())
+
+    def _scalar_values(self, ctx: Context) -> dict:
+        """The numbers the bound was evaluated with: parameters as they are, measured ones as max."""
+        out = {}
+        for s, val in self.values(ctx).items():
+            if s not in self.bound_expr.free_symbols or s in ST.REGISTRY or s == Q.T:
+                continue
+            a = np.asarray(val, dtype=np.float64)
+            out[Q.name(s) if a.ndim == 0 else Q.name(s) + " (max)"] = float(a.max())
+        return out
+
+    def _compare(self, ctx, measured, band, bound, asserted, v: Verdict):
+        K = measured.shape[1]
+        cps = ctx.run.checkpoints
+        seeds = list(ctx.run.seeds)
+        if not np.any(asserted):
+            return INCONCLUSIVE, f"no checkpoint with T ≥ {sp.sstr(self.valid_from)}, where the statement applies"
+        if self.kind in ("upper", "lower"):
+            lo, hi = measured - band, measured + band
+            if self.kind == "upper":
+                viol, ok = lo > bound, hi <= bound
+            else:
+                viol, ok = hi < bound, lo >= bound
+            viol &= asserted[None, :]
+            ok |= ~asserted[None, :]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(bound != 0, measured / bound, np.inf)
+            ratio_a = np.where(asserted[None, :], ratio, np.nan)
+            j, k = np.unravel_index(np.nanargmax(ratio_a) if self.kind == "upper" else np.nanargmin(ratio_a),
+                                    ratio.shape)
+            v.worst = {"seed": seeds[j], "T": int(cps[k]), "measured": float(measured[j, k]),
+                       "bound": float(bound[j, k]), "ratio": float(ratio[j, k])}
+            if viol.any():
+                ks = np.where(viol.any(axis=0))[0]
+                k = int(ks[0])
+                j = int(np.where(viol[:, k])[0][0])
+                v.first_violation = {"seed": seeds[j], "T": int(cps[k]), "measured": float(measured[j, k]),
+                                     "error_bar": float(band[j, k]), "bound": float(bound[j, k]),
+                                     "ratio": float(ratio[j, k]),
+                                     "violated_seeds": int(viol.any(axis=1).sum()), "seeds": len(seeds)}
+                fv = v.first_violation
+                return VIOLATED, (f"first violation at T={fv['T']} (seed {fv['seed']}): {self.measured_name()} = "
+                                  f"{fv['measured']:.6g} {'>' if self.kind == 'upper' else '<'} bound "
+                                  f"{fv['bound']:.6g} (ratio {fv['ratio']:.4g}); violated for {fv['violated_seeds']}"
+                                  f"/{fv['seeds']} seeds; worst ratio {v.worst['ratio']:.4g} at T={v.worst['T']}")
+            if ok.all():
+                return HOLDS, (f"{'≤' if self.kind == 'upper' else '≥'} bound at all {int(asserted.sum())} "
+                               f"checkpoints × {len(seeds)} seeds; worst measured/bound = {v.worst['ratio']:.4g} "
+                               f"at T={v.worst['T']}")
+            return INCONCLUSIVE, "the bound lies within the comparator's error bar at some checkpoint"
+        # statements about expectations: mean over seeds against the claim, in standard errors
+        S = measured.shape[0]
+        if S < 2:
+            return INCONCLUSIVE, "a statement about an expectation needs several seeds (got 1)"
+        mean = measured.mean(axis=0)
+        se = measured.std(axis=0, ddof=1) / np.sqrt(S) + band.max(axis=0)
+        claim = bound.mean(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(se > 0, (mean - claim) / se, np.where(mean == claim, 0.0, np.sign(mean - claim) * np.inf))
+        bad = (np.abs(z) > Z_CRIT) if self.kind == "expectation" else (z < -Z_CRIT)
+        bad &= asserted
+        k = int(np.nanargmax(np.where(asserted, np.abs(z), np.nan)))
+        v.worst = {"T": int(cps[k]), "mean": float(mean[k]), "std_error": float(se[k]), "claim": float(claim[k]),
+                   "z": float(z[k]), "ratio": float(mean[k] / claim[k]) if claim[k] else float("nan")}
+        if bad.any():
+            k = int(np.where(bad)[0][0])
+            v.first_violation = {"seed": None, "T": int(cps[k]), "measured": float(mean[k]), "bound": float(claim[k]),
+                                 "std_error": float(se[k]), "z": float(z[k]),
+                                 "ratio": float(mean[k] / claim[k]) if claim[k] else float("nan")}
+            return VIOLATED, (f"at T={int(cps[k])} the mean over {S} seeds {mean[k]:.6g} is {abs(z[k]):.1f} "
+                              f"standard errors {'from' if self.kind == 'expectation' else 'below'} {claim[k]:.6g}")
+        return HOLDS, (f"consistent at all {int(asserted.sum())} checkpoints: |z| ≤ {Z_CRIT:g} over {S} seeds "
+                       f"(largest |z| = {abs(v.worst['z']):.2f} at T={v.worst['T']})")
+
+    # -- default runs ------------------------------------------------------------------------------
+    def default_run(self, T: int | None = None, seeds=None, checkpoints=None):
+        """Run the theorem's default setting (optimizer, problem) with the records it needs."""
+        return self.run(self.default.optimizer_spec(), self.default.problem_spec(), T=T, seeds=seeds,
+                        checkpoints=checkpoints)
+
+    def run(self, optimizer, problem, T: int | None = None, seeds=None, checkpoints=None, seed: int = 0):
+        """``regret.run`` with the records this theorem needs (see :meth:`run_options`)."""
+        from ..engine import run as run_engine
+        from ..optimizers import optimizer as make_optimizer
+
+        opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+        T = self.default.T if T is None else T
+        seeds = self.default.seeds if seeds is None else seeds
+        return run_engine(opt, problem, T=T, seed=seed, seeds=seeds, checkpoints=checkpoints,
+                          **self.run_options(opt))
+
+    def describe(self) -> dict:
+        return {"key": self.key, "title": self.title, "citation": self.citation, "kind": self.kind,
+                "algorithm": self.algorithm, "statement": self.latex(),
+                "hypotheses": [h.statement() for h in self.hypothesis_list],
+                "default": self.default.describe(), "variant_of": self.variant_of}
+
+
+def _failed_text(failed) -> str:
+    return "hypothesis fails: " + "; ".join(f"{h.statement} ({h.note})" if h.note else h.statement for h in failed)
+
+
+def _worst_coordinate(measured, band, bound, kind):
+    """Per-coordinate statements hold for every i: keep, per (seed, checkpoint), the coordinate with
+    the least margin."""
+    margin = (bound - measured) if kind == "upper" else (measured - bound)
+    idx = np.argmin(margin, axis=-1)[..., None]
+    take = lambda a: np.take_along_axis(a, idx, axis=-1)[..., 0]  # noqa: E731
+    return take(measured), take(band), take(bound)
+

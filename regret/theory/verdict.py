@@ -1,0 +1,142 @@
+"""Verdicts: the outcome of checking a theorem against a run, with the numbers behind it.
+
+| status | meaning |
+| --- | --- |
+| HOLDS | every hypothesis holds and the statement holds at every asserted checkpoint and seed, with the comparator's error bar counted against it |
+| VIOLATED | every hypothesis holds and the statement fails beyond the error bar (first violation reported: seed, T', measured, bound, ratio) |
+| NOT APPLICABLE | some hypothesis fails (named, with its numbers) |
+| INCONCLUSIVE | a hypothesis or a quantity is unknown, or the bound lies inside the error bar |
+
+A verdict is never HOLDS while a hypothesis is unknown: the absence of evidence is reported as such.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "HOLDS", "VIOLATED", "NOT APPLICABLE", "INCONCLUSIVE"
+STATUSES = (HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE)
+
+_RELATION = {"upper": "≤", "lower": "≥", "expectation": "= (in expectation)",
+             "lower-expectation": "≥ (in expectation)"}
+
+
+@dataclass
+class Verdict:
+    theorem: str
+    title: str
+    kind: str  # upper | lower | expectation | lower-expectation
+    status: str
+    reason: str
+    hypotheses: list = field(default_factory=list)
+    checkpoints: np.ndarray | None = None
+    seeds: list = field(default_factory=list)
+    measured: np.ndarray | None = None  # (S, K)
+    band: np.ndarray | None = None  # (S, K) half-width of the measurement's error bar
+    bound: np.ndarray | None = None  # (S, K)
+    asserted: np.ndarray | None = None  # (K,) checkpoints the statement speaks of
+    first_violation: dict | None = None
+    worst: dict | None = None
+    values: dict = field(default_factory=dict)
+    measured_name: str = "R(T)"
+
+    def __bool__(self) -> bool:
+        return self.status == HOLDS
+
+    # -- presentation ------------------------------------------------------------------------------
+    def hypotheses_table(self) -> str:
+        rows = [("hypothesis", "status", "numbers")]
+        for h in self.hypotheses:
+            nums = ", ".join(f"{k}={_fmt(v)}" for k, v in h.numbers.items())
+            if h.note:
+                nums = f"{nums}; {h.note}" if nums else h.note
+            rows.append((h.statement, h.status, nums))
+        return _table(rows)
+
+    def checkpoint_table(self, max_rows: int = 12) -> str:
+        if self.measured is None or self.bound is None:
+            return "(no measurements)"
+        K = self.measured.shape[1]
+        ks = _pick(K, max_rows, self.first_violation)
+        expect = self.kind in ("expectation", "lower-expectation")
+        head = ("T", f"{self.measured_name} (mean)" if expect or self.measured.shape[0] > 1 else self.measured_name,
+                "± err", "bound", "ratio", "")
+        rows = [head]
+        for k in ks:
+            m = self.measured[:, k]
+            b = self.bound[:, k]
+            err = self.band[:, k] if self.band is not None else np.zeros_like(m)
+            ratio = _ratio(m, b, self.kind)
+            mark = "" if self.asserted is None or self.asserted[k] else "(not asserted)"
+            if self.first_violation and int(self.checkpoints[k]) == self.first_violation["T"]:
+                mark = "← first violation"
+            rows.append((str(int(self.checkpoints[k])), _fmt(float(np.mean(m))), _fmt(float(np.max(err))),
+                         _fmt(float(np.mean(b))), _fmt(ratio), mark))
+        return _table(rows)
+
+    def table(self) -> str:
+        lines = [f"{self.theorem}: {self.title}",
+                 f"statement: {self.measured_name} {_RELATION.get(self.kind, self.kind)} bound",
+                 "", self.hypotheses_table(), "", self.checkpoint_table(), ""]
+        if self.values:
+            lines.append("values: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items()))
+        lines.append(f"verdict: {self.status} — {self.reason}")
+        return "\n".join(lines)
+
+    __str__ = table
+
+    def to_dict(self) -> dict:
+        def arr(a):
+            return None if a is None else np.asarray(a, dtype=np.float64).tolist()
+
+        return {
+            "theorem": self.theorem, "title": self.title, "kind": self.kind, "status": self.status,
+            "reason": self.reason, "hypotheses": [h.to_dict() for h in self.hypotheses],
+            "checkpoints": None if self.checkpoints is None else [int(c) for c in self.checkpoints],
+            "seeds": list(self.seeds), "measured": arr(self.measured), "error_bar": arr(self.band),
+            "bound": arr(self.bound),
+            "asserted": None if self.asserted is None else [bool(a) for a in self.asserted],
+            "first_violation": self.first_violation, "worst": self.worst, "values": self.values,
+        }
+
+
+def _ratio(m, b, kind):
+    m, b = float(np.mean(m)), float(np.mean(b))
+    if b == 0:
+        return float("inf") if m > 0 else float("nan")
+    return m / b
+
+
+def _pick(K: int, n: int, fv) -> list:
+    ks = sorted(set(np.unique(np.round(np.linspace(0, K - 1, min(n, K))).astype(int)).tolist()))
+    return ks
+
+
+def _fmt(v) -> str:
+    if isinstance(v, dict):
+        return "[" + ", ".join(f"{k} {_fmt(x)}" for k, x in v.items()) + "]"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return str(v)
+    v = float(v)
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return str(v)
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.4g}"
+    return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.1f}"
+
+
+def _table(rows) -> str:
+    widths = [max(len(str(r[j])) for r in rows) for j in range(len(rows[0]))]
+    out = []
+    for n, r in enumerate(rows):
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
