@@ -65,6 +65,10 @@ def build(args):
     for path, exts, field in ((args.save, (".npz",), "--save"), (args.plot, (".pdf", ".png", ".pgf"), "--plot")):
         if path is not None and not path.endswith(exts):
             raise InvalidInput(field, path, f"a file name ending in {' or '.join(exts)}")
+    if args.plot is not None and args.plot.endswith(".pgf"):
+        from ..plots.io import check_pgf
+
+        check_pgf()  # PGF needs TeX for text metrics: fail before the runs, not after
     return opts, spec, T, seeds, n_cp
 
 
