@@ -19,7 +19,8 @@ What is proved here (per coordinate, constant β1, ε = 0, bias correction as in
    Cauchy–Schwarz |Σ c_k g_k| ≤ √(Σ c_k²/w_k)·√v_t (Lagrange's identity, checked by sympy for n = 5),
    and Σ c_k²/w_k = (1−β1)²/(1−β2)·Σ γ'^k (sympy). Attained by g_k = (β1/β2)^{t−k} (sympy: m_t²/v_t
    equals the bound exactly).
-3. Consequences (sympy): if γ' < 1, lim_t B_t² = (1−β1)²/((1−β2)(1−γ')), and
+3. Consequences (sympy): if γ' < 1, B_t² is a continuous function of β1^t, β2^t, γ'^t, which all tend
+   to 0, so lim_t B_t² = (1−β1)²/((1−β2)(1−γ')), and
    - in case 1, lim B_t² − P² = P²·γ'/(1−γ') > 0 whenever β1 > 0;
    - in case 2, lim B_t² − 1 = (β1 − β2)²/((1−β2)(β2 − β1²)) > 0 whenever β1 ≠ β2;
    - β1 = β2 gives B_t = 1 for every t; β1 = 0 gives B_t = √((1−β2^t)/(1−β2)) ≤ P.
@@ -69,7 +70,8 @@ def check(ctx, paper_bound=paper_step_bound, sup=adam_step_sup, T_typical=2000, 
     spike2 = ((1 - b1) * g / (1 - b1 ** t)) ** 2 / ((1 - b2) * g ** 2 / (1 - b2 ** t))
     ctx.identity("single spike: (m̂_t/√v̂_t)² = (1−β1)²(1−β2^t)/((1−β1^t)²(1−β2))", spike2,
                  (1 - b1) ** 2 * (1 - b2 ** t) / ((1 - b1 ** t) ** 2 * (1 - b2)))
-    ctx.symbolic("β^t → 0 for β = e^{−a} ∈ (0, 1): the spike ratio → (1−β1)/√(1−β2), the paper's first case",
+    ctx.symbolic("β^t → 0 for β = e^{−a} ∈ (0, 1): the spike ratio → (1−β1)/√(1−β2), the paper's first case "
+                 "(and B_t → its limit in step 3)",
                  sp.limit(sp.exp(-a * t), t, sp.oo) == 0)
 
     # 2. the supremum: Cauchy–Schwarz, the weight sum, attainment

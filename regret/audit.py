@@ -132,6 +132,18 @@ class GammaAudit:
         """The rounds t at which Γ_t has a negative entry (any seed, any coordinate)."""
         return np.nonzero(self.failed.any(axis=(0, 2)))[0] + 2
 
+    def failing_entries(self, limit: int | None = 20) -> list[dict]:
+        """The first ``limit`` (seed, round, coordinate) entries with Γ_t < 0, in round order, with Γ_t."""
+        s, j, i = np.nonzero(self.failed)
+        order = np.lexsort((i, s, j))[: limit if limit is not None else None]
+        return [{"seed_index": int(s[k]), "round": int(j[k]) + 2, "coordinate": int(i[k]),
+                 "gamma": float(self.gamma[s[k], j[k], i[k]])} for k in order]
+
+    @property
+    def failing_coordinates(self) -> np.ndarray:
+        """The coordinates i at which Γ_t has a negative entry (any seed, any round)."""
+        return np.nonzero(self.failed.any(axis=(0, 1)))[0]
+
     @property
     def first_round(self) -> int | None:
         r = self.failing_rounds
@@ -154,7 +166,8 @@ class GammaAudit:
         return {"optimizer": self.optimizer, "V": self.V, "T": self.T, "holds": self.holds,
                 "failures": self.failures, "failing_rounds": int(rounds.size),
                 "checked": int(self.gamma.size), "first_round": self.first_round,
-                "first_rounds": rounds[:10].tolist(), "most_negative": self.most_negative,
+                "first_rounds": rounds[:10].tolist(), "failing_coordinates": self.failing_coordinates.tolist()[:20],
+                "first_entries": self.failing_entries(5), "most_negative": self.most_negative,
                 "most_negative_at": self.most_negative_at}
 
     def text(self) -> str:

@@ -44,6 +44,10 @@ def test_gamma_fails_for_adam_on_reddi(bc):
     assert au.most_negative_at["round"] == int(np.argmin(expected)) + 2
     s = au.summary()
     assert s["first_round"] == 2 and s["failures"] == 20 and not s["holds"]
+    assert au.failing_coordinates.tolist() == [0]
+    first = au.failing_entries(2)
+    assert [e["round"] for e in first] == [2, 3] and first[0]["gamma"] == pytest.approx(expected[0], rel=1e-12)
+    assert len(au.failing_entries(None)) == 20
     assert "FAILS" in au.text() and "first at t = 2" in au.text()
 
 
