@@ -58,7 +58,10 @@ class Verdict:
         if self.measured is None or self.bound is None:
             return "(no measurements)"
         K = self.measured.shape[1]
-        ks = _pick(K, max_rows, self.first_violation)
+        ks = _pick(K, max_rows)
+        if self.first_violation is not None:
+            k_fv = int(np.searchsorted(self.checkpoints, self.first_violation["T"]))
+            ks = sorted(set(ks) | {k_fv})
         expect = self.kind in ("expectation", "lower-expectation")
         head = ("T", f"{self.measured_name} (mean)" if expect or self.measured.shape[0] > 1 else self.measured_name,
                 "± err", "bound", "ratio", "")
@@ -108,9 +111,9 @@ def _ratio(m, b, kind):
     return m / b
 
 
-def _pick(K: int, n: int, fv) -> list:
-    ks = sorted(set(np.unique(np.round(np.linspace(0, K - 1, min(n, K))).astype(int)).tolist()))
-    return ks
+def _pick(K: int, n: int) -> list:
+    """About n evenly spread checkpoint indices, always the first and the last."""
+    return sorted(set(np.round(np.linspace(0, K - 1, min(n, K))).astype(int).tolist()))
 
 
 def _fmt(v) -> str:

@@ -1,0 +1,201 @@
+"""`regret verify`: check a published regret theorem against what an optimizer really does.
+
+    regret verify kingma-ba-4.1                      # the theorem's default setting
+    regret verify reddi-4 --optimizer amsgrad:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt \\
+                          --problem reddi:C=3 --T 1e6
+    regret verify --list
+
+Prints the theorem (citation, algorithm, bound, its order in T derived by sympy), the hypotheses with
+their truth values and the numbers behind them, measured regret against the bound at the
+checkpoints, the fitted growth exponent of R(T) over the tail (log-log least squares, bootstrap CI
+over seeds), R(T)/√T and R(T)/T, and the verdict: HOLDS, VIOLATED (first violating checkpoint and
+measured/bound ratio), NOT APPLICABLE (which hypothesis fails) or INCONCLUSIVE (a hypothesis or
+quantity is unknown, or the bound lies within the comparator's error bar).
+
+Exit status: 0 when the verdict is the expected one (``--expect``, default HOLDS; ``--expect any``:
+whenever the check ran), 1 when it is another verdict, 2 on invalid input. A CI job that guards a
+bound runs ``regret verify THM …``; one that documents a known violation runs
+``regret verify kingma-ba-4.1 --expect VIOLATED``.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import sympy as sp
+
+from .. import analysis, engine, theory
+from ..errors import InvalidInput
+from ..optimizers import optimizer as make_optimizer
+from ..problems import problem as make_problem
+from .util import parse_spec, parse_T
+
+SCHEMA = "regret.verify/1"
+EXPECT = ("HOLDS", "VIOLATED", "NOT-APPLICABLE", "INCONCLUSIVE", "any")
+
+
+def add_parser(sub) -> None:
+    doc = __doc__.split("\n\n")
+    p = sub.add_parser("verify", help="check a published regret theorem against measured regret",
+                       description=doc[0] + "\n\n" + doc[2], epilog=doc[3],
+                       formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+    p.add_argument("theorem", nargs="?", help="theorem key (see --list), e.g. kingma-ba-4.1")
+    p.add_argument("--list", action="store_true", help="list the theorems and their default settings")
+    p.add_argument("--optimizer", metavar="NAME[:k=v,...]", help="optimizer spec [the theorem's default]")
+    p.add_argument("--problem", metavar="NAME[:k=v,...]", help="problem spec [the theorem's default]")
+    p.add_argument("--T", help="horizon, e.g. 1e6 [the theorem's default]")
+    p.add_argument("--seeds", help="number of seeds [the theorem's default]")
+    p.add_argument("--checkpoints", default="60", help="number of log-spaced checkpoints [60]")
+    p.add_argument("--diameters", default="auto", choices=("auto", "domain", "observed"),
+                   help="D, D∞ from the domain or the observed extent of iterates and x* [auto: domain if bounded]")
+    p.add_argument("--tail", default="0.1", help="fit the exponent over T' ≥ tail·T [0.1: the last decade]")
+    p.add_argument("--expect", default="HOLDS", choices=EXPECT,
+                   help="the verdict that makes the exit status 0 [HOLDS]")
+    p.add_argument("--json", action="store_true", help="print JSON (schema regret.verify/1)")
+    p.set_defaults(func=main)
+
+
+def _positive_int(text, field) -> int:
+    try:
+        v = int(text)
+    except (TypeError, ValueError):
+        raise InvalidInput(field, text, "a positive integer") from None
+    if v < 1:
+        raise InvalidInput(field, text, "a positive integer")
+    return v
+
+
+def _tail(text) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise InvalidInput("--tail", text, "a fraction in (0, 1]") from None
+    if not 0 < v <= 1:
+        raise InvalidInput("--tail", text, "a fraction in (0, 1]")
+    return v
+
+
+def build(args):
+    """Validate everything before any work starts (bad input → one line, exit 2)."""
+    if args.theorem is None:
+        raise InvalidInput("theorem", None, "a theorem key, or --list")
+    thm = theory.get(args.theorem)
+    if args.optimizer:
+        name, params = parse_spec(args.optimizer, "--optimizer")
+        opt = make_optimizer(name, **params)
+    else:
+        opt = thm.default.optimizer_spec()
+    if args.problem:
+        name, params = parse_spec(args.problem, "--problem")
+        spec = make_problem(name, **params)
+    else:
+        spec = thm.default.problem_spec()
+    T = parse_T(args.T) if args.T is not None else thm.default.T
+    seeds = _positive_int(args.seeds, "--seeds") if args.seeds is not None else thm.default.seeds
+    n_cp = _positive_int(args.checkpoints, "--checkpoints")
+    return thm, opt, spec, T, seeds, n_cp, _tail(args.tail)
+
+
+def verify(thm, opt, spec, T, seeds, n_cp=60, tail=0.1, diameters="auto") -> dict:
+    """Run and check; everything the report shows, as Python objects."""
+    run = thm.run(opt, spec, T=T, seeds=seeds, checkpoints=engine.default_checkpoints(T, n_cp))
+    verdict = thm.check(run, diameters=diameters)
+    out = {"theorem": thm, "run": run, "verdict": verdict, "order": thm.order()}
+    if thm.measured is None:
+        out["growth"] = analysis.growth_exponent(run, tail=tail)
+        out["summary"] = analysis.summary(run, tail=tail)
+    return out
+
+
+def main(args) -> int:
+    if args.list:
+        print(json.dumps(list_json(), indent=2) if args.json else list_table())
+        return 0
+    thm, opt, spec, T, seeds, n_cp, tail = build(args)
+    res = verify(thm, opt, spec, T, seeds, n_cp, tail, args.diameters)
+    print(json.dumps(to_json(res), indent=2) if args.json else report(res))
+    want = args.expect.replace("-", " ")
+    return 0 if want == "any" or res["verdict"].status == want else 1
+
+
+# -- output ------------------------------------------------------------------------------------------
+def list_table() -> str:
+    rows = [("theorem", "kind", "title", "default setting")]
+    for t in theory.all():
+        d = t.default.describe()
+        rows.append((t.key, t.kind, t.title, f"{d['optimizer']} on {d['problem']}, T={d['T']}, seeds={d['seeds']}"))
+    widths = [max(len(r[j]) for r in rows) for j in range(3)]
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 15)
+    return "\n".join(lines)
+
+
+def list_json() -> dict:
+    return {"schema": SCHEMA + "#list", "theorems": [t.describe() for t in theory.all()]}
+
+
+def statement_text(thm) -> str:
+    rel = {"upper": "≤", "lower": "≥", "expectation": "=", "lower-expectation": "≥"}[thm.kind]
+    lhs = thm.measured_name()
+    if thm.kind.endswith("expectation"):
+        lhs = f"E[{lhs}]"
+    legend = "".join(f"\n    {s.symbol} = {s.text}" for s in thm.statistics)
+    return f"{lhs} {rel} {sp.sstr(thm.bound_expr)}{legend}"
+
+
+def report(res) -> str:
+    thm, run, v, order = res["theorem"], res["run"], res["verdict"], res["order"]
+    seeds = run.seeds
+    seed_text = f"seeds {seeds[0]}..{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    lines = [f"{thm.key}: {thm.title}", f"citation: {thm.citation}", f"algorithm: {thm.algorithm}",
+             f"statement: {statement_text(thm)}",
+             f"order in T (sympy, worst-case statistics): {order} (coefficient {sp.sstr(order.coefficient)})",
+             f"run: {run.optimizer.label()} on {run.problem} ({run.family}, {run.domain}), T={run.T}, {seed_text}",
+             "", v.hypotheses_table(), "", v.checkpoint_table(), ""]
+    if v.values:
+        lines.append("evaluated with: " + ", ".join(f"{k}={val:.6g}" for k, val in v.values.items()))
+    if "growth" in res:
+        sm = res["summary"]
+        lines += [f"growth: {res['growth']}",
+                  f"at T={sm['T']}: R = {sm['R_mean']:.6g}, R/sqrt(T) = {sm['R_over_sqrt_T']:.4g}, "
+                  f"R/T = {sm['R_over_T']:.4g} (mean over seeds)"]
+    lines.append(f"verdict: {v.status} — {v.reason}")
+    return "\n".join(lines)
+
+
+def to_json(res) -> dict:
+    thm, run, v = res["theorem"], res["run"], res["verdict"]
+    out = {"schema": SCHEMA, "theorem": thm.describe(), "order": res["order"].to_dict(),
+           "run": {"optimizer": run.optimizer.label(), "hyperparameters": run.optimizer.hyperparameters(),
+                   "problem": run.problem, "family": run.family, "domain": run.domain, "T": run.T,
+                   "d": run.d, "seeds": list(run.seeds)},
+           "verdict": v.to_dict()}
+    if "growth" in res:
+        out["growth"] = res["growth"].to_dict()
+        out["summary"] = res["summary"]
+        out["rates"] = analysis.rates(run).to_dict()
+    return _finite(out)
+
+
+def _finite(obj):
+    """JSON has no NaN/inf: write them as null / strings."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        if f != f:
+            return None
+        if f in (float("inf"), float("-inf")):
+            return "inf" if f > 0 else "-inf"
+        return f
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return _finite(obj.tolist())
+    return obj
+
