@@ -22,7 +22,7 @@ _RELATION = {"upper": "≤", "lower": "≥", "expectation": "= (in expectation)"
              "lower-expectation": "≥ (in expectation)"}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Verdict:
     theorem: str
     title: str
@@ -43,6 +43,17 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.status == HOLDS
+
+    def __eq__(self, other):
+        """``verdict == "HOLDS"`` compares the status (pytest then prints the table on failure)."""
+        if isinstance(other, str):
+            return self.status == other
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"<Verdict {self.theorem}: {self.status}>"
 
     # -- presentation ------------------------------------------------------------------------------
     def hypotheses_table(self) -> str:
