@@ -7,6 +7,7 @@ feasible point x̃, F(x̃) − cert(x̃) ≤ F* ≤ the best value any route fou
 """
 from __future__ import annotations
 
+import warnings
 import zlib
 
 import numpy as np
@@ -189,7 +190,9 @@ def _cvx_quadratic(H, h, dom):
     x = cp.Variable(dom.d)
     prob = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(R @ x) + h @ x), dom.cvxpy_constraints(x))
     for tol in (1e-10, 1e-9, 1e-8):  # Clarabel reaches ~1e-9 on second-order cones
-        prob.solve(solver="CLARABEL", tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "optimal_inaccurate" is retried, never used
+            prob.solve(solver="CLARABEL", tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
         if prob.status == cp.OPTIMAL:
             return prob.value
     raise AssertionError(prob.status)
@@ -296,6 +299,24 @@ def test_cvxpy_route_raises_solver_failure_when_no_solver_can_solve(monkeypatch)
     inst = make_instance("logistic", "ball", 0.0, seed=0)
     with pytest.raises(SolverFailure, match="OSQP"):
         best_fixed(inst, [5], method="cvxpy")
+
+
+def test_stalled_first_order_checkpoint_falls_back_to_cvxpy(monkeypatch):
+    from regret.comparator import smooth
+
+    inst = make_instance("logistic", "ball", 0.0, seed=1)
+    good = best_fixed(inst, CPS)
+
+    def stalled(block, dom, x0, rtol=1e-9):  # returns the start point, uncertified
+        x = dom.default_start()
+        f, g = block.value_grad(x)
+        return x, f, certificates.gap(dom, x, g), "stalled"
+
+    monkeypatch.setattr(smooth, "solve", stalled)
+    curve = best_fixed(inst, CPS)
+    assert "cvxpy at 4 checkpoints" in curve.solver
+    np.testing.assert_allclose(curve.value, good.value, rtol=1e-7)
+    np.testing.assert_array_less(curve.certificate / np.maximum(1, np.abs(curve.value)), 1e-6)
 
 
 # -- the objective the comparator minimises ----------------------------------------------------------

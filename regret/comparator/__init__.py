@@ -29,13 +29,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput, UnboundedComparator
+from ..errors import InvalidInput, SolverFailure, UnboundedComparator
 from ..problems import Instance
 from . import certificates as C
 from .objective import Block, checkpoint_counts
 
 METHODS = ("auto", "closed_form", "sufficient_statistics", "first_order", "working_set", "cvxpy")
 RTOL = 1e-9
+FALLBACK_RTOL = 1e-6  # a first-order certificate above this relative size sends the checkpoint to cvxpy
 
 
 @dataclass
@@ -145,9 +146,22 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
     _require_certifiable(inst)
     x = inst.domain.default_start() if dom.bounded else np.zeros(dom.d)
     vals, xs, certs, used = [], [], [], []
-    for c in checkpoint_counts(inst, cps):
+    fallback = 0
+    for T, c in zip(cps, checkpoint_counts(inst, cps)):
         block = Block(fam, inst.A, inst.b, c)
         x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
+        if cert > FALLBACK_RTOL * max(1.0, abs(f)):
+            # stalled (rounding in the line search): the cvxpy reference for this checkpoint, if better
+            from .cvx import CvxCurve
+
+            try:
+                v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [c]).solve()
+            except SolverFailure:
+                pass
+            else:
+                if cc[0] < cert:
+                    x, f, cert, how = xx[0], float(v[0]), float(cc[0]), f"cvxpy ({slv})"
+                    fallback += 1
         vals.append(f)
         xs.append(x.copy())
         certs.append(cert)
@@ -156,6 +170,8 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
     newton = any("Newton" in u for u in used)
     spg = any("SPG" in u for u in used)
     solver = " + ".join(n for n, ok in (("projected Newton", newton), ("SPG", spg)) if ok)
+    if fallback:
+        solver += f" (cvxpy at {fallback} checkpoint{'s' if fallback > 1 else ''})"
     return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
                            method=f"first order, warm-started; certificate: {cert_how}",
                            solver=solver, seconds=time.perf_counter() - t0)
