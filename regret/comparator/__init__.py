@@ -92,9 +92,14 @@ def linear_closed_form(inst: Instance, checkpoints) -> ComparatorCurve:
     cps = _check_checkpoints(inst, checkpoints)
     dom, l2 = inst.domain, float(inst.family.l2)
     vals, xs, certs = [], [], []
-    for c in checkpoint_counts(inst, cps):
-        S = inst.A.T @ c
-        n = float(c.sum())
+    S, prev = np.zeros(inst.A.shape[1]), 0
+    for T in cps:
+        # S grows by the rounds prev < t ≤ T only (O(T·d) for the whole curve)
+        dc = np.bincount(inst.idx[prev:T], minlength=inst.A.shape[0])
+        rows = np.flatnonzero(dc)
+        S = S + inst.A[rows].T @ dc[rows].astype(np.float64)
+        prev = int(T)
+        n = float(T)
         if l2 > 0:
             lam = l2 * n
             x = dom.project(-S / lam) if dom.bounded else -S / lam
