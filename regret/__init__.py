@@ -6,6 +6,7 @@
 """
 from .domains import ball, box, simplex, unbounded
 from .engine import RunResult, default_checkpoints, run
+from .batch import run_many
 from .errors import InvalidInput, SolverFailure, UnboundedComparator
 from .losses import Family, family
 from .optimizers import OPTIMIZERS, optimizer

@@ -12,6 +12,14 @@ What is recorded at each checkpoint T' (the theorems' statistics):
   AdaMax: u_t; AdaGrad/RMSProp: their accumulator);
 * max_{t≤T'} max_i |Δ_{t,i}|/α_t, the effective step of Kingma & Ba §2.1;
 * the coordinate-wise min and max of the played points x_1..x_{T'} (observed D, D∞).
+
+Cost model (measured with ``python -m bench``; see bench/README.md). numba increments the reference
+count of every array argument when a compiled function is entered and decrements it on exit, and
+its refcount-pruning pass removes these only in small functions; the dispatching kernels a round
+calls (``value_grad``, ``steps.step``, ``project_inplace``) keep them, so at small d a round costs
+a few dozen atomic operations, not arithmetic. The loop therefore calls as few of them as the round
+needs: no projection call on R^d, the box clip directly on views made once, and no array
+temporaries on the per-round path (records are copied element by element).
 """
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .domains import project_inplace
+from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .optimizers import steps as S
 
@@ -37,6 +45,9 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     g = np.zeros(d)
     w = np.ones(d)
     St = np.zeros((4, d))
+    vhat = St[S.VHAT]
+    box_lo = P[0]
+    box_hi = P[1]
     sc = np.zeros(S.N_SC)
     sc[S.SC_LAM_POW] = 1.0
     if hp[S.HP_BIAS] == 0.0:
@@ -50,7 +61,8 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     want_iterates = iterates.shape[0] > 0
     want_state = vhat_hist.shape[0] > 0
     if want_iterates:
-        iterates[0, :] = x
+        for i in range(d):
+            iterates[0, i] = x[i]
     run_sum = 0.0
     run_comp = 0.0
     g2max = 0.0
@@ -77,12 +89,12 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
             gi = g[i]
             sq[i] += gi * gi
             n2 += gi * gi
-            if abs(gi) > ginf:
-                ginf = abs(gi)
-            if x[i] < lo[i]:
-                lo[i] = x[i]
-            elif x[i] > hi[i]:
-                hi[i] = x[i]
+            ai = abs(gi)
+            ginf = ai if ai > ginf else ginf
+            # lo ≤ hi always, so x < lo and x > hi exclude each other: selects, not branches
+            xi = x[i]
+            lo[i] = xi if xi < lo[i] else lo[i]
+            hi[i] = xi if xi > hi[i] else hi[i]
         if n2 > g2max:
             g2max = n2
         # the optimizer maps (state, g_t, t) to x_{t+1}
@@ -95,36 +107,54 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
         ratio = S.step(opt, hp, t, alpha_t, x, g, St, sc, w)
         if ratio > rmax:
             rmax = ratio
-        project_inplace(dom_code, x, w, weighted, P, r)
+        # Π_X (weighted by w for the adaptive methods); R^d needs none, and a box is a clip in
+        # every metric, so it skips the dispatch (the same _project_box project_inplace calls)
+        if dom_code == BOX:
+            _project_box(x, box_lo, box_hi)
+        elif dom_code != UNBOUNDED:
+            project_inplace(dom_code, x, w, weighted, P, r)
         if want_iterates:
-            iterates[t, :] = x
+            for i in range(d):
+                iterates[t, i] = x[i]
         if want_state:
-            vhat_hist[t - 1, :] = St[S.VHAT]
+            for i in range(d):
+                vhat_hist[t - 1, i] = vhat[i]
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
-            gsq[k, :] = sq
-            vhat_cp[k, :] = St[S.VHAT]
+            for i in range(d):
+                gsq[k, i] = sq[i]
+                vhat_cp[k, i] = vhat[i]
+                xmin[k, i] = lo[i]
+                xmax[k, i] = hi[i]
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
             ratio_max[k] = rmax
-            xmin[k, :] = lo
-            xmax[k, :] = hi
             k += 1
-    x_final[:] = x
+    for i in range(d):
+        x_final[i] = x[i]
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
 def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
-              x0s, cps, losses, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax,
-              x_final):
-    """Many runs in one call, in parallel over runs. Run j uses configuration (opt_codes[j], hps[j],
-    alpha_arrs[j]) on the data set data_of_run[j] of the stacked (A3, b2, idx2). Runs share nothing,
-    so every result is bit-identical to the same run made alone, whatever the thread count."""
+              x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
+              xmin, xmax, x_final):
+    """Many runs in one call, in parallel over runs (numba ``prange``; DESIGN.md: at small d,
+    parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
+    alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
+    every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);
+    ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_hist``: (R, T, d) or (0, 0, d)).
+
+    Runs share nothing but read-only inputs, and each is :func:`run_one` itself, so every result is
+    bit-identical to the same run made alone, whatever the thread count or batch composition."""
     R = opt_codes.shape[0]
     d = x0s.shape[1]
-    no_iter = np.zeros((0, d))
+    no_loss = np.zeros(0)
+    no_rows = np.zeros((0, d))
     for j in prange(R):
         s = data_of_run[j]
-        run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
-                x0s[j], cps, losses[j], no_iter, no_iter, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j],
-                gmaxinf[j], ratio_max[j], xmin[j], xmax[j], x_final[j])
+        lj = losses[j] if losses.shape[0] > 0 else no_loss
+        ij = iterates[j] if iterates.shape[0] > 0 else no_rows
+        vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
+        run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P,
+                r, x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
+                ratio_max[j], xmin[j], xmax[j], x_final[j])

@@ -1,0 +1,159 @@
+"""Many runs in one compiled call: every (optimizer configuration, seed) pair on one problem.
+
+    >>> import regret
+    >>> opts = [regret.optimizer("adam", alpha=a, beta1=0.0, beta2=0.1, schedule="sqrt")
+    ...         for a in (0.1, 0.2, 0.5)]
+    >>> results = regret.run_many(opts, regret.problem("reddi", C=3), T=10_000, seeds=4)
+    >>> [r.regret[:, -1].mean() for r in results]          # doctest: +SKIP
+
+``run_many(optimizers, problem, T, ...)`` returns one :class:`regret.RunResult` per optimizer,
+equal — array for array, bit for bit — to ``regret.run(optimizer, problem, T, ...)`` with the same
+arguments. The loss sequences are generated once per seed and shared by all optimizers, the
+comparator is computed once per seed, and all runs go through :func:`regret.loop.run_batch`, which
+runs them in parallel over runs (numba ``prange``; DESIGN.md "Pitfalls": at small d, parallelize
+over runs, not coordinates). Each run is :func:`regret.loop.run_one` on its own state, so a result
+does not depend on the thread count, on the order of the optimizers or on what else is in the batch.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from . import engine, loop
+from .errors import require
+from .optimizers import Optimizer, optimizer as make_optimizer
+
+
+def _optimizers(optimizers) -> list[Optimizer]:
+    if isinstance(optimizers, (str, Optimizer)):
+        optimizers = [optimizers]
+    try:
+        items = list(optimizers)
+    except TypeError:
+        items = None
+    require(items is not None and len(items) > 0, "optimizers", optimizers,
+            "a non-empty list of optimizer names or specs")
+    out = []
+    for o in items:
+        opt = make_optimizer(o) if isinstance(o, str) else o
+        require(isinstance(opt, Optimizer), "optimizer", o, "an optimizer name or spec")
+        out.append(opt)
+    return out
+
+
+@contextlib.contextmanager
+def _threads(n):
+    """numba's thread count set to ``n`` for the duration (None: leave it as it is)."""
+    if n is None:
+        yield
+        return
+    import numba
+
+    require(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 1 <= n <= numba.config.NUMBA_NUM_THREADS,
+            "threads", n, f"an integer in 1..{numba.config.NUMBA_NUM_THREADS}")
+    before = numba.get_num_threads()
+    numba.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _stack(insts, T):
+    """(A3, b2, idx2): the instances' data stacked along a new leading axis; shorter row blocks are
+    zero-padded (the padding is never indexed: idx only names each instance's own rows)."""
+    if len(insts) == 1:
+        inst = insts[0]
+        return inst.A[None], inst.b[None], np.ascontiguousarray(inst.idx[None, :T])
+    rows = max(inst.A.shape[0] for inst in insts)
+    p = insts[0].A.shape[1]
+    A3 = np.zeros((len(insts), rows, p))
+    b2 = np.zeros((len(insts), rows))
+    idx2 = np.empty((len(insts), T), dtype=np.int64)
+    for s, inst in enumerate(insts):
+        n = inst.A.shape[0]
+        A3[s, :n] = inst.A
+        b2[s, :n] = inst.b
+        idx2[s] = inst.idx[:T]
+    return A3, b2, idx2
+
+
+def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
+             record_iterates: bool = False, record_losses: bool = True, record_state: bool = False,
+             comparator: bool = True, threads: int | None = None) -> list:
+    """Run every optimizer of ``optimizers`` on ``problem`` for T rounds and every seed, in one
+    parallel compiled call; return one RunResult per optimizer, in order, each equal to
+    ``regret.run(optimizer, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints, ...)``.
+
+    ``threads`` sets numba's thread count for this call (default: numba's current setting); the
+    results do not depend on it. The arguments are those of :func:`regret.run`, with a list of
+    optimizers (names or specs) in place of one.
+    """
+    opts = _optimizers(optimizers)
+    require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
+    T = int(T)
+    seed_list = engine._seeds(seed, seeds)
+    insts = engine.instances(problem, T, seed_list)
+    cps = engine.default_checkpoints(T) if checkpoints is None else engine._check_checkpoints(checkpoints, T)
+    first = insts[0]
+    d = first.d
+    starts = []
+    for inst in insts:
+        x1 = inst.start() if x0 is None else engine._as_point(x0)
+        require(x1.shape == (d,), "x0", f"array of shape {x1.shape}", f"shape ({d},)")
+        require(bool(np.all(np.isfinite(x1))), "x0", x1.tolist()[:5], "finite numbers")
+        require(inst.domain.contains(x1), "x0", x1.tolist()[:5], f"a point of the domain {inst.domain.describe()}")
+        starts.append(x1)
+    alpha_list = [opt.schedule_array(T) for opt in opts]  # validates array schedules (length ≥ T)
+    hp_list = [opt.hp_vector() for opt in opts]
+
+    n_opt, n_seed, K = len(opts), len(insts), cps.size
+    R = n_opt * n_seed  # run j = (optimizer j // n_seed, seed j % n_seed)
+    out = dict(cum_loss=np.zeros((R, K)), gsq=np.zeros((R, K, d)), vhat_cp=np.zeros((R, K, d)),
+               gmax2=np.zeros((R, K)), gmaxinf=np.zeros((R, K)), ratio_max=np.zeros((R, K)),
+               xmin=np.zeros((R, K, d)), xmax=np.zeros((R, K, d)), x_final=np.zeros((R, d)))
+    losses = np.zeros((R, T)) if record_losses else np.zeros((0, 0))
+    iterates = np.zeros((R, T + 1, d)) if record_iterates else np.zeros((0, 0, d))
+    vhist = np.zeros((R, T, d)) if record_state else np.zeros((0, 0, d))
+
+    opt_codes = np.repeat(np.array([opt.code for opt in opts], dtype=np.int64), n_seed)
+    hps = np.repeat(np.stack(hp_list), n_seed, axis=0)
+    width = max(a.shape[0] for a in alpha_list)
+    alpha_arrs = np.zeros((R, width))
+    for o, a in enumerate(alpha_list):
+        alpha_arrs[o * n_seed:(o + 1) * n_seed, :a.shape[0]] = a
+    x0s = np.tile(np.stack(starts), (n_opt, 1))
+    seed_of_run = np.tile(np.arange(n_seed, dtype=np.int64), n_opt)
+
+    # as regret.run does: the first instance's family and domain, every instance's own data
+    A3, b2, idx2 = _stack(insts, T)
+    fam, dom = first.family, first.domain
+    with _threads(threads):
+        loop.run_batch(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
+                       dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
+                       out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
+                       out["x_final"])
+
+    comps = None
+    if comparator:
+        from .comparator import best_fixed_cached
+
+        comps = [best_fixed_cached(inst, cps) for inst in insts]
+    label = engine._label(problem)
+    results = []
+    for o, opt in enumerate(opts):
+        sl = slice(o * n_seed, (o + 1) * n_seed)
+        res = engine.RunResult(
+            optimizer=opt, problem=label, family=first.family.name, domain=dom.describe(), T=T, d=d,
+            seeds=list(seed_list), checkpoints=cps, learner_loss=out["cum_loss"][sl], grad_sq=out["gsq"][sl],
+            vhat=out["vhat_cp"][sl], G=out["gmax2"][sl], G_inf=out["gmaxinf"][sl], step_ratio=out["ratio_max"][sl],
+            x_min=out["xmin"][sl], x_max=out["xmax"][sl], x_final=out["x_final"][sl], x_start=np.stack(starts),
+            losses=losses[sl] if record_losses else None, iterates=iterates[sl] if record_iterates else None,
+            vhat_history=vhist[sl] if record_state else None, domain_obj=dom)
+        res.comparator = list(comps) if comps is not None else None
+        results.append(res)
+    return results
+
+
+__all__ = ["run_many"]

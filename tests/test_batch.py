@@ -1,0 +1,236 @@
+"""Batched runs (regret.run_many → regret.loop.run_batch) and the compiled loop's bit-identity.
+
+* run_many returns, for every optimizer, exactly (np.array_equal, bit for bit) what regret.run
+  returns for it: every statistic, every record, the regret;
+* the results do not depend on numba's thread count (1 vs 2) nor on what else is in the batch;
+* regret.loop.run_one (after its performance changes) equals, bit for bit, a plain-Python
+  transcription of the loop as it was before them (``_loop_before`` below: the same round, the same
+  compiled value_grad / steps.step / project_inplace, the statistics accumulated in the same order),
+  so the changes altered no recorded number.
+"""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import pytest
+
+import regret
+from regret import batch, loop
+from regret.domains import project_inplace
+from regret.losses import value_grad
+from regret.optimizers import steps as S
+from regret.problems import from_arrays
+
+FIELDS = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final",
+          "x_start", "checkpoints")
+
+
+def _configs(T):
+    """A mix: every schedule kind, bias correction on and off, eps placements, λ < 1."""
+    return [regret.optimizer("sgd", alpha=0.3), regret.optimizer("adagrad", alpha=0.5, schedule="sqrt"),
+            regret.optimizer("adam", alpha=0.3, beta1=0.8, beta2=0.95, lam=0.9),
+            regret.optimizer("adam", alpha=0.4, eps_mode="hat", eps=1e-3),
+            regret.optimizer("adamax", alpha=0.2, schedule=np.linspace(0.5, 0.05, T)),
+            regret.optimizer("amsgrad", alpha=0.3, beta1=0.9, beta2=0.99, bias_correction=True, eps=1e-6),
+            regret.optimizer("adamx", alpha=0.3, lam=0.7), regret.optimizer("nesterov", alpha=0.1),
+            regret.optimizer("rmsprop_momentum", alpha=0.05)]
+
+
+def _assert_same(a, b, records=()):
+    for k in FIELDS + tuple(records):
+        x, y = getattr(a, k), getattr(b, k)
+        assert np.array_equal(x, y), f"{a.optimizer.label()}: {k} differs"
+    assert a.seeds == b.seeds and a.T == b.T and a.d == b.d and a.domain == b.domain
+
+
+@pytest.mark.parametrize("problem", [regret.problem("logistic", d=3, domain="ball"),
+                                     regret.problem("least_squares", d=2, domain="box"),
+                                     regret.problem("linear", d=4, domain="simplex")])
+def test_run_many_equals_run_bit_for_bit(problem):
+    T = 120
+    opts = _configs(T)
+    got = regret.run_many(opts, problem, T, seeds=[0, 3], record_iterates=True, record_state=True,
+                          comparator=False)
+    assert len(got) == len(opts)
+    for opt, res in zip(opts, got):
+        ref = regret.run(opt, problem, T, seeds=[0, 3], record_iterates=True, record_state=True, comparator=False)
+        assert res.optimizer is opt
+        _assert_same(res, ref, records=("losses", "iterates", "vhat_history"))
+
+
+def test_run_many_regret_and_comparator_equal_run():
+    """With the comparator (Reddi et al.'s problem: closed form) and checkpoints given explicitly."""
+    prob = regret.problem("reddi", C=3)
+    opts = ["adam", regret.optimizer("amsgrad", alpha=0.5, beta1=0.0, beta2=0.1, schedule="sqrt")]
+    got = regret.run_many(opts, prob, 500, seeds=2, checkpoints=[1, 10, 77, 500], record_losses=False)
+    for opt, res in zip(opts, got):
+        ref = regret.run(opt, prob, 500, seeds=2, checkpoints=[1, 10, 77, 500], record_losses=False)
+        _assert_same(res, ref)
+        assert res.losses is None and ref.losses is None
+        assert np.array_equal(res.regret, ref.regret)
+        assert res.comparator[0].method == ref.comparator[0].method
+
+
+def test_thread_count_and_batch_composition_do_not_change_results():
+    prob = regret.problem("hinge", d=3)
+    opts = _configs(200)
+    one = regret.run_many(opts, prob, 200, seeds=3, comparator=False, threads=1)
+    two = regret.run_many(opts, prob, 200, seeds=3, comparator=False, threads=2)
+    # the same configurations in reverse order, and one of them alone
+    rev = regret.run_many(opts[::-1], prob, 200, seeds=3, comparator=False, threads=2)[::-1]
+    alone = regret.run_many([opts[2]], prob, 200, seeds=3, comparator=False, threads=2)[0]
+    for a, b, c in zip(one, two, rev):
+        _assert_same(a, b, records=("losses",))
+        _assert_same(a, c, records=("losses",))
+    _assert_same(alone, one[2], records=("losses",))
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS  # restored after the call
+
+
+def test_stack_pads_rows_that_idx_never_reads():
+    rng = np.random.default_rng(0)
+    a = from_arrays("least_squares", regret.box(2), rng.standard_normal((3, 2)), rng.standard_normal(3),
+                    idx=[0, 2, 1, 2])
+    b = from_arrays("least_squares", regret.box(2), rng.standard_normal((5, 2)), rng.standard_normal(5),
+                    idx=[4, 4, 0, 1])
+    A3, b2, idx2 = batch._stack([a, b], 3)
+    assert A3.shape == (2, 5, 2) and b2.shape == (2, 5) and idx2.tolist() == [[0, 2, 1], [4, 4, 0]]
+    assert np.array_equal(A3[0, :3], a.A) and not A3[0, 3:].any() and np.array_equal(A3[1], b.A)
+    # the stacked kernel on two data sets equals run_one on each
+    opt = regret.optimizer("adam", alpha=0.2)
+    cps = np.array([1, 3])
+    R, K, d = 2, 2, 2
+    outs = [np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
+            np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d))]
+    x0s = np.zeros((R, d))
+    loop.run_batch(np.array([opt.code] * R), np.stack([opt.hp_vector()] * R), np.zeros((R, 1)), np.array([0, 1]),
+                   a.family.code, a.family.params, A3, b2, idx2, a.domain.code, a.domain.P, 0.0, x0s, cps,
+                   np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs)
+    for j, inst in enumerate((a, b)):
+        ref = regret.run(opt, inst, 3, checkpoints=cps, comparator=False)
+        assert np.array_equal(outs[0][j], ref.learner_loss[0]) and np.array_equal(outs[8][j], ref.x_final[0])
+
+
+def test_bad_input_names_the_field():
+    prob = regret.problem("reddi")
+    with pytest.raises(regret.InvalidInput, match="optimizers"):
+        regret.run_many([], prob, 10)
+    with pytest.raises(regret.InvalidInput, match="optimizer"):
+        regret.run_many(["adam", 3], prob, 10)
+    with pytest.raises(regret.InvalidInput, match="threads"):
+        regret.run_many(["adam"], prob, 10, threads=0)
+    with pytest.raises(regret.InvalidInput, match="T"):
+        regret.run_many(["adam"], prob, 0)
+    with pytest.raises(regret.InvalidInput, match="schedule"):
+        regret.run_many([regret.optimizer("sgd", schedule=[0.1, 0.1])], prob, 10)
+
+
+# ------------------------------------------------------------------------------------------------
+# run_one vs the loop as it was before its performance changes
+# ------------------------------------------------------------------------------------------------
+def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, want_records):
+    """Plain-Python transcription of regret.loop.run_one as committed in 1007e9d (before this
+    change), calling the same compiled value_grad, steps.step and project_inplace."""
+    T = idx.shape[0]
+    d = x0.shape[0]
+    K = cps.shape[0]
+    x = x0.copy()
+    g = np.zeros(d)
+    w = np.ones(d)
+    St = np.zeros((4, d))
+    sc = np.zeros(S.N_SC)
+    sc[S.SC_LAM_POW] = 1.0
+    if hp[S.HP_BIAS] == 0.0:
+        sc[S.SC_BC1] = 1.0
+        sc[S.SC_BC2] = 1.0
+    weighted = bool(hp[S.HP_WEIGHTED] != 0.0)
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = float(hp[S.HP_ALPHA])
+    out = {"cum_loss": np.zeros(K), "gsq": np.zeros((K, d)), "vhat_cp": np.zeros((K, d)), "gmax2": np.zeros(K),
+           "gmaxinf": np.zeros(K), "ratio_max": np.zeros(K), "xmin": np.zeros((K, d)), "xmax": np.zeros((K, d)),
+           "losses": np.zeros(T), "iterates": np.zeros((T + 1, d)), "vhat_hist": np.zeros((T, d))}
+    out["iterates"][0, :] = x
+    run_sum = run_comp = g2max = ginf = rmax = 0.0
+    sq = np.zeros(d)
+    lo = x.copy()
+    hi = x.copy()
+    k = 0
+    for t in range(1, T + 1):
+        row = idx[t - 1]
+        f = float(value_grad(loss_code, lp, A, row, b, x, g))
+        out["losses"][t - 1] = f
+        s = run_sum + f
+        if abs(run_sum) >= abs(f):
+            run_comp += (run_sum - s) + f
+        else:
+            run_comp += (f - s) + run_sum
+        run_sum = s
+        n2 = 0.0
+        for i in range(d):
+            gi = float(g[i])
+            sq[i] += gi * gi
+            n2 += gi * gi
+            if abs(gi) > ginf:
+                ginf = abs(gi)
+            if x[i] < lo[i]:
+                lo[i] = x[i]
+            elif x[i] > hi[i]:
+                hi[i] = x[i]
+        if n2 > g2max:
+            g2max = n2
+        if sched == S.SCHED_CONSTANT:
+            alpha_t = alpha
+        elif sched == S.SCHED_SQRT:
+            alpha_t = alpha / math.sqrt(t)
+        else:
+            alpha_t = float(alpha_arr[t - 1])
+        ratio = S.step(int(opt_code), hp, t, alpha_t, x, g, St, sc, w)
+        if ratio > rmax:
+            rmax = ratio
+        project_inplace(dom_code, x, w, weighted, P, r)
+        out["iterates"][t, :] = x
+        out["vhat_hist"][t - 1, :] = St[S.VHAT]
+        if k < K and t == cps[k]:
+            out["cum_loss"][k] = run_sum + run_comp
+            out["gsq"][k, :] = sq
+            out["vhat_cp"][k, :] = St[S.VHAT]
+            out["gmax2"][k] = math.sqrt(g2max)
+            out["gmaxinf"][k] = ginf
+            out["ratio_max"][k] = rmax
+            out["xmin"][k, :] = lo
+            out["xmax"][k, :] = hi
+            k += 1
+    out["x_final"] = x
+    return out
+
+
+_DOMAINS = {"box": lambda d: regret.box(d, -0.5, 0.7), "ball": lambda d: regret.ball(d, 0.8),
+            "simplex": lambda d: regret.simplex(d), "unbounded": lambda d: regret.unbounded(d)}
+
+
+@pytest.mark.parametrize("dom", sorted(_DOMAINS))
+def test_run_one_equals_the_loop_before_its_performance_changes(dom):
+    rng = np.random.default_rng(11)
+    d, T = 3, 80
+    cps = np.array([1, 2, 17, 40, 80])
+    for fam in ("linear", "least_squares", "logistic", "huber"):
+        if fam == "linear" and dom == "unbounded":
+            continue
+        A = rng.standard_normal((20, d))
+        b = np.where(rng.random(20) < 0.5, -1.0, 1.0)
+        inst = from_arrays(regret.family(fam, l2=0.01 if fam == "logistic" else 0.0), _DOMAINS[dom](d), A, b,
+                           idx=rng.integers(0, 20, T))
+        x0 = inst.start()
+        for opt in _configs(T)[:7]:
+            hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
+            ref = _loop_before(opt.code, hp, alpha_arr, inst.family.code, inst.family.params, inst.A, inst.b,
+                               inst.idx, inst.domain.code, inst.domain.P, float(inst.domain.r), x0, cps, True)
+            res = regret.run(opt, inst, T, checkpoints=cps, record_iterates=True, record_state=True,
+                             comparator=False)
+            got = {"cum_loss": res.learner_loss[0], "gsq": res.grad_sq[0], "vhat_cp": res.vhat[0],
+                   "gmax2": res.G[0], "gmaxinf": res.G_inf[0], "ratio_max": res.step_ratio[0],
+                   "xmin": res.x_min[0], "xmax": res.x_max[0], "losses": res.losses[0],
+                   "iterates": res.iterates[0], "vhat_hist": res.vhat_history[0], "x_final": res.x_final[0]}
+            for key, val in got.items():
+                assert np.array_equal(val, ref[key]), f"{fam} on {dom}, {opt.label()}: {key} differs"
