@@ -137,24 +137,35 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
 @njit(cache=True, error_model="numpy", parallel=True)
 def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
               x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
-              xmin, xmax, x_final):
+              xmin, xmax, x_final, n_threads):
     """Many runs in one call, in parallel over runs (numba ``prange``; DESIGN.md: at small d,
     parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
     alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
     every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);
     ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_hist``: (R, T, d) or (0, 0, d)).
 
-    Runs share nothing but read-only inputs, and each is :func:`run_one` itself, so every result is
-    bit-identical to the same run made alone, whatever the thread count or batch composition."""
+    Each of ``n_threads`` workers (pass numba.get_num_threads(); calling it here would make the
+    kernel uncacheable) takes every n-th run and works on its own copies of
+    the read-only inputs the per-round kernels receive (hp, lp, A, b, P): numba updates an array's
+    reference count on every call it is passed to, and two cores updating the same count every round
+    would contend for one cache line (measured: 2 threads slower than 1). Runs share nothing else,
+    and each is :func:`run_one` itself, so every result is bit-identical to the same run made alone,
+    whatever the thread count or batch composition."""
     R = opt_codes.shape[0]
     d = x0s.shape[1]
-    no_loss = np.zeros(0)
-    no_rows = np.zeros((0, d))
-    for j in prange(R):
-        s = data_of_run[j]
-        lj = losses[j] if losses.shape[0] > 0 else no_loss
-        ij = iterates[j] if iterates.shape[0] > 0 else no_rows
-        vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
-        run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P,
-                r, x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
-                ratio_max[j], xmin[j], xmax[j], x_final[j])
+    n = max(1, min(n_threads, R))
+    for c in prange(n):
+        lp_c = lp.copy()
+        A_c = A3.copy()
+        b_c = b2.copy()
+        P_c = P.copy()
+        no_loss = np.zeros(0)
+        no_rows = np.zeros((0, d))
+        for j in range(c, R, n):
+            s = data_of_run[j]
+            lj = losses[j] if losses.shape[0] > 0 else no_loss
+            ij = iterates[j] if iterates.shape[0] > 0 else no_rows
+            vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
+            run_one(opt_codes[j], hps[j].copy(), alpha_arrs[j], loss_code, lp_c, A_c[s], b_c[s], idx2[s], dom_code,
+                    P_c, r, x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
+                    ratio_max[j], xmin[j], xmax[j], x_final[j])
