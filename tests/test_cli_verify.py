@@ -24,6 +24,7 @@ def test_kingma_ba_default_is_violated_and_exit_status_follows_expect(capsys):
     code, out, _ = run_cli(capsys, "verify", "kingma-ba-4.1", "--T", "3e4")
     assert code == 1
     for text in ("hypothesis", "holds", "← first violation", "growth: R(T) ~ T^0.9", "R/sqrt(T)", "verdict: VIOLATED",
+                 "Γ_t ⪰ 0 FAILS",  # the step of the proof Reddi et al. showed false (regret.audit)
                  "order in T (sympy, worst-case statistics): sqrt(T)"):
         assert text in out, text
     assert run_cli(capsys, "verify", "kingma-ba-4.1", "--T", "3e4", "--expect", "VIOLATED")[0] == 0
@@ -37,6 +38,7 @@ def test_verify_with_optimizer_and_problem_json(capsys):
     assert code == 0 and d["schema"] == "regret.verify/1"
     assert d["verdict"]["status"] == "HOLDS" and d["order"]["order"] == "sqrt(T*log(T))"
     assert 0.3 < d["growth"]["exponent"] < 0.5 and d["run"]["T"] == 100000
+    assert d["gamma_audit"]["holds"] is True  # AMSGrad's running max keeps Γ_t ⪰ 0
     assert len(d["rates"]["R_over_sqrt_T"]["mean"]) == len(d["verdict"]["checkpoints"])
 
 

@@ -96,15 +96,34 @@ def build(args):
     return thm, opt, spec, T, seeds, n_cp, _tail(args.tail)
 
 
+AUDIT_LIMIT = 2_000_000  # v̂_t of every round is kept for the Γ_t audit up to T·seeds·d entries
+
+
+def _audit_size(spec, T: int, seeds: int) -> int:
+    return T * seeds * int(spec.params.get("d", 1))
+
+
 def verify(thm, opt, spec, T, seeds, n_cp=60, tail=0.1, diameters="auto") -> dict:
     """Run and check; everything the report shows, as Python objects."""
-    run = thm.run(opt, spec, T=T, seeds=seeds, checkpoints=engine.default_checkpoints(T, n_cp))
+    audit = thm.audit_gamma and _audit_size(spec, T, seeds) <= AUDIT_LIMIT
+    run = thm.run(opt, spec, T=T, seeds=seeds, checkpoints=engine.default_checkpoints(T, n_cp), record_state=audit)
     verdict = thm.check(run, diameters=diameters)
     out = {"theorem": thm, "run": run, "verdict": verdict, "order": thm.order()}
+    if thm.audit_gamma:
+        out["gamma"] = _gamma(run) if audit else None
     if thm.measured is None:
         out["growth"] = analysis.growth_exponent(run, tail=tail)
         out["summary"] = analysis.summary(run, tail=tail)
     return out
+
+
+def _gamma(run):
+    """The Γ_t ⪰ 0 step of the proof along this run (regret.audit), or None if the module is absent."""
+    try:
+        from .. import audit
+    except ImportError:
+        return None
+    return audit.gamma(run)
 
 
 def main(args) -> int:
@@ -157,6 +176,11 @@ def report(res) -> str:
              "", v.hypotheses_table(), "", v.checkpoint_table(), ""]
     if v.values:
         lines.append("evaluated with: " + ", ".join(f"{k}={val:.6g}" for k, val in v.values.items()))
+    if "gamma" in res:
+        g = res["gamma"]
+        lines.append("proof step Γ_t = √V_t/α_t − √V_(t−1)/α_(t−1) ⪰ 0 (Reddi et al. §3): "
+                     + (g.text() if g is not None else
+                        f"not audited (T·seeds·d > {AUDIT_LIMIT}: v̂_t of every round not kept)"))
     if "growth" in res:
         sm = res["summary"]
         lines += [f"growth: {res['growth']}",
@@ -173,6 +197,8 @@ def to_json(res) -> dict:
                    "problem": run.problem, "family": run.family, "domain": run.domain, "T": run.T,
                    "d": run.d, "seeds": list(run.seeds)},
            "verdict": v.to_dict()}
+    if "gamma" in res:
+        out["gamma_audit"] = res["gamma"].summary() if res["gamma"] is not None else None
     if "growth" in res:
         out["growth"] = res["growth"].to_dict()
         out["summary"] = res["summary"]

@@ -135,6 +135,7 @@ class Theorem:
     adjust: Callable | None = None  # ctx -> {symbol: value} overriding the standard values
     notes: str = ""
     variant_of: str = ""
+    audit_gamma: bool = False  # the proof telescopes with Γ_t = √V_t/α_t − √V_{t−1}/α_{t−1} ⪰ 0 (regret.audit)
 
     def __post_init__(self):
         require(self.kind in KINDS, "kind", self.kind, f"one of {KINDS}")
@@ -384,16 +385,19 @@ class Theorem:
         return self.run(self.default.optimizer_spec(), self.default.problem_spec(), T=T, seeds=seeds,
                         checkpoints=checkpoints)
 
-    def run(self, optimizer, problem, T: int | None = None, seeds=None, checkpoints=None, seed: int = 0):
-        """``regret.run`` with the records this theorem needs (see :meth:`run_options`)."""
+    def run(self, optimizer, problem, T: int | None = None, seeds=None, checkpoints=None, seed: int = 0,
+            record_state: bool = False):
+        """``regret.run`` with the records this theorem needs (see :meth:`run_options`); ``record_state``
+        asks for v̂_t of every round even if the bound does not need it (the Γ_t audit does)."""
         from ..engine import run as run_engine
         from ..optimizers import optimizer as make_optimizer
 
         opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
         T = self.default.T if T is None else T
         seeds = self.default.seeds if seeds is None else seeds
-        return run_engine(opt, problem, T=T, seed=seed, seeds=seeds, checkpoints=checkpoints,
-                          **self.run_options(opt))
+        opts = self.run_options(opt)
+        opts["record_state"] = opts["record_state"] or record_state
+        return run_engine(opt, problem, T=T, seed=seed, seeds=seeds, checkpoints=checkpoints, **opts)
 
     def describe(self) -> dict:
         return {"key": self.key, "title": self.title, "citation": self.citation, "kind": self.kind,

@@ -64,6 +64,7 @@ THEOREM_4_1 = Theorem(
     algorithm="Adam (Algorithm 1), ε = 0, α_t = α/√t, β1,t = β1 λ^{t−1}, λ ∈ (0, 1)",
     default=REDDI_SETTING,
     notes="Known to be false (Reddi et al. 2018): expected VIOLATED on Reddi's Theorem 1 sequence.",
+    audit_gamma=True,
 )
 
 COROLLARY_4_2 = Theorem(
@@ -76,6 +77,7 @@ COROLLARY_4_2 = Theorem(
     algorithm=THEOREM_4_1.algorithm,
     default=REDDI_SETTING,
     notes="The corollary's bound is Theorem 4.1's with the gradient sums replaced by their worst case.",
+    audit_gamma=True,
 )
 
 

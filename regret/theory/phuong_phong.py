@@ -52,6 +52,7 @@ THEOREM_4_1 = Theorem(
     default=Setting(("amsgrad", {"alpha": 0.5, "beta1": 0.5, "beta2": 0.9, "lam": 0.9, "schedule": "sqrt"}),
                     ("reddi", {"C": 3}), T=20_000, seeds=1),
     unknowns={Q.t0: 1},
+    audit_gamma=True,
 )
 
 _ADAMX_HYPS = (H.algorithm("adamx", "AdamX (Phuong & Phong Algorithm 2)"), H.no_eps(), H.schedule("sqrt"),
@@ -75,6 +76,7 @@ THEOREM_5_1 = Theorem(
     hypothesis_list=_ADAMX_HYPS,
     algorithm="AdamX, α_t = α/√t, 0 ≤ β1,t ≤ β1 < 1, γ < 1, no ε",
     default=_ADAMX_SETTING,
+    audit_gamma=True,
 )
 
 THEOREM_5_1_PRINTED = Theorem(
@@ -87,6 +89,7 @@ THEOREM_5_1_PRINTED = Theorem(
     algorithm=THEOREM_5_1.algorithm,
     default=_ADAMX_SETTING,
     variant_of="phuong-phong-5.1",
+    audit_gamma=True,
 )
 
 THEOREMS = (THEOREM_4_1, THEOREM_5_1, THEOREM_5_1_PRINTED)

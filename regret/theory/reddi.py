@@ -61,6 +61,7 @@ THEOREM_4 = Theorem(
     hypothesis_list=_COMMON,
     algorithm="AMSGrad (Algorithm 2), α_t = α/√t, β1t ≤ β1, γ = β1/√β2 < 1, no ε",
     default=_AMS_SETTING,
+    audit_gamma=True,
 )
 
 THEOREM_4_PRINTED = Theorem(
@@ -74,6 +75,7 @@ THEOREM_4_PRINTED = Theorem(
     default=_AMS_SETTING,
     variant_of="reddi-4",
     notes="Kept beside the corrected version; an appendix footnote of the arXiv version records the missing 2/(1−β1).",
+    audit_gamma=True,
 )
 
 COROLLARY_1 = Theorem(
@@ -86,6 +88,7 @@ COROLLARY_1 = Theorem(
     hypothesis_list=_COMMON + (H.relation("lambda", sp.Lt(Q.lam, 1, evaluate=False), "λ ∈ (0, 1)"),),
     algorithm="AMSGrad (Algorithm 2), α_t = α/√t, β1t = β1 λ^{t−1}, λ ∈ (0, 1)",
     default=_AMS_MOMENTUM,
+    audit_gamma=True,
 )
 
 
