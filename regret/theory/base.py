@@ -181,14 +181,16 @@ class Theorem:
 
     @functools.cached_property
     def _order(self) -> Order:
-        e = sp.expand(self.worst_case().doit())
-        parts = []  # (a, b, coefficient) of every term c·dep(T)
+        # distribute the top-level products only, so that each term's constant factor keeps the paper's shape
+        e = sp.expand(self.worst_case().doit(), deep=False, power_base=False, power_exp=False, log=False,
+                      multinomial=False)
+        parts = []  # (a, b, growth constant, constant factor) of every term c·dep(T)
         for term in sp.Add.make_args(e):
             c, dep = term.as_independent(Q.T, as_Add=False)
             parts.append((*growth(dep), c))
         a = max(p[0] for p in parts)
         b = max(p[1] for p in parts if p[0] == a)
-        coef = sp.simplify(sum(p[3] * p[2] for p in parts if (p[0], p[1]) == (a, b)))
+        coef = sp.factor_terms(sum(p[3] * p[2] for p in parts if (p[0], p[1]) == (a, b)))
         return Order(a, b, coef, e)
 
     def order(self) -> Order:
