@@ -319,7 +319,6 @@ class Theorem:
         return out
 
     def _compare(self, ctx, measured, band, bound, asserted, v: Verdict):
-        K = measured.shape[1]
         cps = ctx.run.checkpoints
         seeds = list(ctx.run.seeds)
         if not np.any(asserted):
