@@ -15,7 +15,7 @@ What is drawn:
   ``numpy.random.default_rng(boot_seed)``, so it is repeatable); ``band=None`` — none. The legend title
   says which. With one seed there is no band.
 * the **fitted exponent** p of R(T) ≈ c·T^p in the legend: the least-squares slope of log R against
-  log T over the tail of the curve (:func:`fit_exponent`). An exponent near 1/2 is the O(√T) of the
+  log T over the checkpoints T' ≥ 0.1·T (:func:`fit_exponent`, the same fit as :mod:`regret.analysis`). An exponent near 1/2 is the O(√T) of the
   regret theorems; near 1 is linear regret (no learning, Reddi et al. ICLR 2018 Theorem 1).
 * **reference slopes** c√T and cT over the fitted tail, through the geometric mean of the curves' last
   points (their constants c carry no meaning: they show the slopes 1/2 and 1);
@@ -149,34 +149,32 @@ def as_bounds(bounds, t_default) -> list[tuple[str, np.ndarray, np.ndarray, str 
 
 
 # -- statistics -------------------------------------------------------------------------------------------
-def fit_exponent(t, y, tail: float = 0.5) -> dict:
-    """Least-squares fit of log y = log c + p·log t over the tail of the curve: the points whose
-    log t lies in the last ``tail`` fraction of [log t_min, log t_max] (tail = 0.5: t ≥ √(t_min·t_max))
-    and whose y is positive. Returns {"slope": p, "intercept": log c, "t_lo", "t_hi", "n"} or None
-    when fewer than 3 points qualify.
+def fit_exponent(t, y, tail: float = 0.1) -> dict:
+    """The exponent shown in the legend: :func:`regret.analysis.growth_exponent`'s point estimate
+    (least squares of log y = log c + p·log t over the checkpoints t ≥ ``tail``·t_max with y > 0), so
+    a figure and a report quote the same number. Returns {"slope": p, "intercept": log c, "t_lo",
+    "t_hi", "n", "tail"} or None when fewer than 3 points qualify."""
+    from .. import analysis
 
-    (``regret.analysis`` will own the growth-rate fits with confidence intervals; this is the plain
-    point estimate shown in the legend, computed locally so the plotting layer stands alone.)"""
     t = np.asarray(t, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     require(isinstance(tail, (int, float)) and 0 < tail <= 1, "fit_tail", tail, "a fraction in (0, 1]")
     mask = tail_mask(t, y, tail)
     if mask.sum() < 3:
         return None
-    lt, ly = np.log(t[mask]), np.log(y[mask])
-    A = np.stack([lt, np.ones_like(lt)], axis=1)
-    (slope, intercept), *_ = np.linalg.lstsq(A, ly, rcond=None)
-    return {"slope": float(slope), "intercept": float(intercept), "t_lo": float(t[mask][0]),
+    tm = t[mask]
+    fit = analysis.growth_exponent(y[mask][None, :], tm, tail=float(tm.min() / tm.max()), n_boot=0)
+    return {"slope": float(fit.exponent), "intercept": float(fit.intercept), "t_lo": float(t[mask][0]),
             "t_hi": float(t[mask][-1]), "n": int(mask.sum()), "tail": float(tail)}
 
 
 def tail_mask(t, y, tail: float) -> np.ndarray:
-    """The points :func:`fit_exponent` uses."""
+    """The points :func:`fit_exponent` uses: :func:`regret.analysis.tail_mask` and y finite, > 0."""
+    from .. import analysis
+
     t = np.asarray(t, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    lo, hi = np.log(t.min()), np.log(t.max())
-    cut = hi - tail * (hi - lo)
-    return (np.log(t) >= cut - 1e-12 * max(1.0, abs(cut))) & (y > 0) & np.isfinite(y)
+    return analysis.tail_mask(t, tail) & (y > 0) & np.isfinite(y)
 
 
 def band_stats(values: np.ndarray, band, level: float = 0.95, n_boot: int = 2000, boot_seed: int = 0):
@@ -225,7 +223,7 @@ def _on_log(y: np.ndarray) -> np.ndarray:
 
 # -- drawing ----------------------------------------------------------------------------------------------
 def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.95, n_boot: int = 2000,
-                 boot_seed: int = 0, bounds=None, references: bool = True, fit_tail: float = 0.5,
+                 boot_seed: int = 0, bounds=None, references: bool = True, fit_tail: float = 0.1,
                  legend: bool = True, width="single", usetex: bool = False, panel: str | None = None) -> base.Plot:
     """Draw regret curves on one Axes (a new single-column figure unless ``ax`` is given).
 
@@ -278,8 +276,7 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
         if log_y and references and finals:
             # Over the tail (the fitted range), through the geometric mean of the curves' last points,
             # so the slopes can be compared where the exponent is measured.
-            lo, hi = np.log(t_all[0]), np.log(t_all[-1])
-            x = np.array([np.exp(hi - fit_tail * (hi - lo)), t_all[-1]])
+            x = np.array([max(fit_tail * t_all[-1], t_all[0]), t_all[-1]])
             RT = float(np.exp(np.mean(np.log(finals))))
             for j, (lab, yv) in enumerate([(r"$c\sqrt{T}$", RT * np.sqrt(x / x[-1])), (r"$cT$", RT * x / x[-1])]):
                 ax.plot(x, yv, color=_style.REFERENCE_COLOR, linestyle=("--", ":")[j], linewidth=0.9,
@@ -310,7 +307,7 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
 
 
 def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: int = 2000, boot_seed: int = 0,
-                  references: bool = True, fit_tail: float = 0.5, companions: bool = True, width=None,
+                  references: bool = True, fit_tail: float = 0.1, companions: bool = True, width=None,
                   usetex: bool = False, title: str | None = None) -> base.Plot:
     """R(T) on log-log axes and, with ``companions``, R(T)/T and R(T)/√T beside it (two-column width;
     one panel alone is single-column). One legend for the figure, below the panels."""
