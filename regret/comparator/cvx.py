@@ -95,7 +95,7 @@ def _quiet_stdout():
 class Model:
     """The cvxpy problem of one family on one domain over a fixed set of data rows (A, b)."""
 
-    def __init__(self, family, dom, A, b, stats_d=None):
+    def __init__(self, family, dom, A, b):
         import cvxpy as cp
 
         self.family, self.dom = family, dom
