@@ -130,12 +130,10 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     A3, b2, idx2 = _stack(insts, T)
     fam, dom = first.family, first.domain
     with _threads(threads):
-        import numba
-
         loop.run_batch(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
                        dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
                        out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
-                       out["x_final"], numba.get_num_threads())
+                       out["x_final"])
 
     comps = None
     if comparator:

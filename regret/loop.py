@@ -26,11 +26,38 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+from numba.np.arrayobj import make_array
 
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .optimizers import steps as S
+
+
+@intrinsic
+def _borrowed(typingctx, arr):
+    """The same array (data, shape, strides) without its reference count: numba's incref/decref of
+    it become a test of a null pointer instead of an atomic read-modify-write (see the module
+    docstring). Only for arrays that something else keeps alive for as long as the alias is used:
+    :func:`_rounds` borrows its arguments, which its caller holds until it returns."""
+    if not isinstance(arr, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        src = make_array(arr)(context, builder, value=args[0])
+        out = make_array(arr)(context, builder)
+        out.meminfo = cgutils.get_null_value(src.meminfo.type)
+        out.parent = cgutils.get_null_value(src.parent.type)
+        out.nitems = src.nitems
+        out.itemsize = src.itemsize
+        out.data = src.data
+        out.shape = src.shape
+        out.strides = src.strides
+        return out._getvalue()
+
+    return arr(arr), codegen
 
 
 @njit(cache=True, error_model="numpy")
@@ -39,16 +66,35 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
     """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
     optional records (losses, iterates, vhat_hist) are written when their first dimension is > 0."""
-    T = idx.shape[0]
     d = x0.shape[0]
-    x = x0.copy()
-    g = np.zeros(d)
-    w = np.ones(d)
-    St = np.zeros((4, d))
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+            x0.copy(), np.zeros(d), np.ones(d), np.zeros((4, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
+            x0.copy())
+
+
+@njit(cache=True, error_model="numpy")
+def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+            x, g, w, St, sc, sq, lo, hi):
+    """The rounds of :func:`run_one`, on its work arrays: x = x_1, g = 0, w = 1, St = 0 (the
+    optimizer's state rows), sc = 0 (its scalars), sq = 0, lo = hi = x_1. The arrays the per-round
+    kernels receive are borrowed (:func:`_borrowed`): the caller keeps them alive."""
+    T = idx.shape[0]
+    d = x.shape[0]
+    hp = _borrowed(hp)
+    lp = _borrowed(lp)
+    A = _borrowed(A)
+    b = _borrowed(b)
+    P = _borrowed(P)
+    x = _borrowed(x)
+    g = _borrowed(g)
+    w = _borrowed(w)
+    St = _borrowed(St)
+    sc = _borrowed(sc)
     vhat = St[S.VHAT]
     box_lo = P[0]
     box_hi = P[1]
-    sc = np.zeros(S.N_SC)
     sc[S.SC_LAM_POW] = 1.0
     if hp[S.HP_BIAS] == 0.0:
         sc[S.SC_BC1] = 1.0
@@ -68,9 +114,6 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     g2max = 0.0
     ginf = 0.0
     rmax = 0.0
-    sq = np.zeros(d)
-    lo = x.copy()
-    hi = x.copy()
     k = 0
     for t in range(1, T + 1):
         row = idx[t - 1]
@@ -137,35 +180,26 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
 @njit(cache=True, error_model="numpy", parallel=True)
 def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
               x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
-              xmin, xmax, x_final, n_threads):
+              xmin, xmax, x_final):
     """Many runs in one call, in parallel over runs (numba ``prange``; DESIGN.md: at small d,
     parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
     alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
     every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);
     ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_hist``: (R, T, d) or (0, 0, d)).
 
-    Each of ``n_threads`` workers (pass numba.get_num_threads(); calling it here would make the
-    kernel uncacheable) takes every n-th run and works on its own copies of
-    the read-only inputs the per-round kernels receive (hp, lp, A, b, P): numba updates an array's
-    reference count on every call it is passed to, and two cores updating the same count every round
-    would contend for one cache line (measured: 2 threads slower than 1). Runs share nothing else,
-    and each is :func:`run_one` itself, so every result is bit-identical to the same run made alone,
-    whatever the thread count or batch composition."""
+    The inputs every run reads (lp, A, b, P) reach the per-round kernels borrowed (:func:`_rounds`),
+    so the threads never write a shared reference count (with counted arrays, 2 threads ran slower
+    than 1). Runs share nothing else, and each is :func:`run_one` itself, so every result is
+    bit-identical to the same run made alone, whatever the thread count or batch composition."""
     R = opt_codes.shape[0]
     d = x0s.shape[1]
-    n = max(1, min(n_threads, R))
-    for c in prange(n):
-        lp_c = lp.copy()
-        A_c = A3.copy()
-        b_c = b2.copy()
-        P_c = P.copy()
-        no_loss = np.zeros(0)
-        no_rows = np.zeros((0, d))
-        for j in range(c, R, n):
-            s = data_of_run[j]
-            lj = losses[j] if losses.shape[0] > 0 else no_loss
-            ij = iterates[j] if iterates.shape[0] > 0 else no_rows
-            vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
-            run_one(opt_codes[j], hps[j].copy(), alpha_arrs[j], loss_code, lp_c, A_c[s], b_c[s], idx2[s], dom_code,
-                    P_c, r, x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
-                    ratio_max[j], xmin[j], xmax[j], x_final[j])
+    no_loss = np.zeros(0)
+    no_rows = np.zeros((0, d))
+    for j in prange(R):
+        s = data_of_run[j]
+        lj = losses[j] if losses.shape[0] > 0 else no_loss
+        ij = iterates[j] if iterates.shape[0] > 0 else no_rows
+        vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
+        run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
+                x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j],
+                xmin[j], xmax[j], x_final[j])

@@ -106,7 +106,7 @@ def test_stack_pads_rows_that_idx_never_reads():
     x0s = np.zeros((R, d))
     loop.run_batch(np.array([opt.code] * R), np.stack([opt.hp_vector()] * R), np.zeros((R, 1)), np.array([0, 1]),
                    a.family.code, a.family.params, A3, b2, idx2, a.domain.code, a.domain.P, 0.0, x0s, cps,
-                   np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs, 2)
+                   np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs)
     for j, inst in enumerate((a, b)):
         ref = regret.run(opt, inst, 3, checkpoints=cps, comparator=False)
         assert np.array_equal(outs[0][j], ref.learner_loss[0]) and np.array_equal(outs[8][j], ref.x_final[0])
