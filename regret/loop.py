@@ -13,13 +13,15 @@ What is recorded at each checkpoint T' (the theorems' statistics):
 * max_{t≤T'} max_i |Δ_{t,i}|/α_t, the effective step of Kingma & Ba §2.1;
 * the coordinate-wise min and max of the played points x_1..x_{T'} (observed D, D∞).
 
-Cost model (measured with ``python -m bench``; see bench/README.md). numba increments the reference
-count of every array argument when a compiled function is entered and decrements it on exit, and
-its refcount-pruning pass removes these only in small functions; the dispatching kernels a round
-calls (``value_grad``, ``steps.step``, ``project_inplace``) keep them, so at small d a round costs
-a few dozen atomic operations, not arithmetic. The loop therefore calls as few of them as the round
-needs: no projection call on R^d, the box clip directly on views made once, and no array
-temporaries on the per-round path (records are copied element by element).
+Cost model (measured with ``python -m bench``; bench/README.md). At small d a round is not
+arithmetic but calls: numba increments and decrements the reference count of every array argument
+of every compiled call (an atomic operation each) and prunes them only in small functions, so the
+dispatching kernels a round calls (``value_grad``, ``steps.step``, ``project_inplace``) cost ~30
+atomics per round. :func:`_rounds` therefore hands them *borrowed* arrays (:func:`_borrowed`: no
+reference count, kept alive by :func:`run_one`), calls no projection on R^d and the box clip
+directly, and makes no array temporaries per round (records are copied element by element). What
+remains at d = 1 is the cost of calling the three kernels out of line (their arguments are passed
+as structs on the stack); at large d, the steps' loops, which do not vectorize (bench/README.md).
 """
 from __future__ import annotations
 
