@@ -26,9 +26,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.special import expit, log_expit, logsumexp
 
 from .errors import InvalidInput, require
+
+
+def _special():
+    """scipy.special, imported on first use: it costs ~0.3 s at start-up and the engine's compiled
+    path never needs it (only the comparator's numpy totals do)."""
+    import scipy.special
+
+    return scipy.special
+
 
 LINEAR, LEAST_SQUARES, LOGISTIC, MULTICLASS, HINGE, ABSOLUTE, HUBER = range(7)
 NAMES = ("linear", "least_squares", "logistic", "multiclass", "hinge", "absolute", "huber")
@@ -188,7 +196,7 @@ class Family:
             W = x.reshape(self.classes, A.shape[1])
             Z = A @ W.T
             lab = b.astype(np.int64)
-            vals = logsumexp(Z, axis=1) - Z[np.arange(A.shape[0]), lab]
+            vals = _special().logsumexp(Z, axis=1) - Z[np.arange(A.shape[0]), lab]
         else:
             z = A @ x
             vals = self._scalar_loss(z, b)
@@ -204,7 +212,7 @@ class Family:
         if self.name == "multiclass":
             W = x.reshape(self.classes, A.shape[1])
             Z = A @ W.T
-            P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
+            P = np.exp(Z - _special().logsumexp(Z, axis=1, keepdims=True))
             P[np.arange(A.shape[0]), b.astype(np.int64)] -= 1.0
             if weights is not None:
                 P *= np.asarray(weights)[:, None]
@@ -222,7 +230,7 @@ class Family:
         if self.name == "least_squares":
             return 0.5 * (z - b) ** 2
         if self.name == "logistic":
-            return -log_expit(b * z)
+            return -_special().log_expit(b * z)
         if self.name == "hinge":
             return np.maximum(0.0, 1.0 - b * z)
         if self.name == "absolute":
@@ -236,7 +244,7 @@ class Family:
         if self.name == "least_squares":
             return z - b
         if self.name == "logistic":
-            return -b * expit(-b * z)
+            return -b * _special().expit(-b * z)
         if self.name == "hinge":
             return np.where(1.0 - b * z > 0, -b, 0.0)
         if self.name == "absolute":
