@@ -1,0 +1,556 @@
+"""``python -m bench [--quick] [--out DIR] [--only SECTION,...]`` — the benchmark, in one process
+(the numpy peer and the `regret run` latencies in subprocesses), written to DIR/results.json and
+DIR/results.md (default bench/results/). See bench/README.md for what each section measures."""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+import regret
+from regret import engine, loop
+
+from . import kernels, peers
+
+OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
+DIMS = (1, 10, 1000, 10**6)
+ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (DESIGN.md "Performance model")
+SECTIONS = ("stream", "engine", "torch", "numpy", "optax", "batch", "comparator", "cli")
+
+
+def _timed(fn, repeats):
+    """(wall median, wall min, process-CPU median) seconds of fn() over ``repeats`` calls, after one
+    untimed warm-up call. For a single-threaded fn on a shared machine the CPU time is the more
+    faithful figure (it excludes the time other processes held the core)."""
+    fn()
+    ts, cs = [], []
+    for _ in range(repeats):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c0)
+    return statistics.median(ts), min(ts), statistics.median(cs)
+
+
+def _median(fn, repeats):
+    """(median, min) wall seconds of fn() over ``repeats`` calls, after one untimed warm-up call."""
+    return _timed(fn, repeats)[:2]
+
+
+# ------------------------------------------------------------------------------------------------
+# machine
+# ------------------------------------------------------------------------------------------------
+def machine() -> dict:
+    import numba
+    import scipy
+    from threadpoolctl import threadpool_info
+
+    info = {"python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
+            "numpy": np.__version__, "numba": numba.__version__, "scipy": scipy.__version__,
+            "regret": regret.__version__, "numba_threads": numba.config.NUMBA_NUM_THREADS,
+            "numba_threading_layer": None, **peers.versions()}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        for line in lscpu.splitlines():
+            key, _, val = line.partition(":")
+            if key.strip() in ("Model name", "L1d cache", "L2 cache", "L3 cache", "CPU(s)", "Hypervisor vendor"):
+                info[key.strip()] = val.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    info["blas"] = [{k: p.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
+                    for p in threadpool_info()]
+    info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
+    info["OPENBLAS_L2_SIZE"] = os.environ.get("OPENBLAS_L2_SIZE")
+    return info
+
+
+def _l3_bytes(info) -> int:
+    txt = info.get("L3 cache", "")
+    try:
+        num, unit = txt.split()[:2]
+        return int(float(num) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit])
+    except (ValueError, KeyError):
+        return 32 * 2**20
+
+
+# ------------------------------------------------------------------------------------------------
+# sections
+# ------------------------------------------------------------------------------------------------
+def stream(info, quick) -> dict:
+    """STREAM copy and triad on arrays of ≥ 4× the L3 size; the Adam bound 56 B / bandwidth."""
+    import numba
+
+    n = max(4 * _l3_bytes(info) // 8, 1 << 20) if not quick else 1 << 22
+    a, b, c = np.zeros(n), np.ones(n), np.full(n, 2.0)
+    out = {"n": n, "array_MiB": n * 8 / 2**20}
+    reps = 10 if not quick else 3
+    for label, fn, nbytes in (("numpy copy", lambda: np.copyto(a, b), 16),
+                              ("copy 1 thread", lambda: kernels.stream_copy(a, b), 16),
+                              ("triad 1 thread", lambda: kernels.stream_triad(a, b, c, 3.0), 24)):
+        med, best = _median(fn, reps)
+        out[label] = {"GB/s best": nbytes * n / best / 1e9, "GB/s median": nbytes * n / med / 1e9}
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    for label, fn, nbytes in (("copy 2 threads", lambda: kernels.stream_copy_par(a, b), 16),
+                              ("triad 2 threads", lambda: kernels.stream_triad_par(a, b, c, 3.0), 24)):
+        med, best = _median(fn, reps)
+        out[label] = {"GB/s best": nbytes * n / best / 1e9, "GB/s median": nbytes * n / med / 1e9}
+    numba.set_num_threads(before)
+    for th in ("1 thread", "2 threads"):
+        bw = out[f"triad {th}"]["GB/s best"]
+        out[f"adam bound ns/coord {th}"] = ADAM_BYTES / bw
+    return out
+
+
+def _instance(d, T):
+    """d = 1: Reddi et al.'s problem (linear on [−1, 1]); d ≤ 1000: 64 Gaussian linear rows replayed
+    on [−1, 1]^d; d = 10^6: 4 rows replayed on R^d (no projection)."""
+    if d == 1:
+        return regret.problem("reddi", C=3).instance(T, 0)
+    rng = np.random.default_rng(d)
+    rows = 64 if d <= 1000 else 4
+    dom = regret.box(d) if d <= 1000 else regret.unbounded(d)
+    return regret.from_arrays("linear", dom, rng.standard_normal((rows, d)), idx=rng.integers(0, rows, T))
+
+
+def _full_call(opt, inst, T):
+    cps = engine.default_checkpoints(T)
+    d, K = inst.d, cps.size
+    hp, alpha = opt.hp_vector(), opt.schedule_array(T)
+    fam, dom = inst.family, inst.domain
+    x0, idx = inst.start(), inst.idx[:T]
+    outs = [np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K),
+            np.zeros((K, d)), np.zeros((K, d)), np.zeros(d)]
+    empty = np.zeros((0, d))
+
+    def call():
+        loop.run_one(opt.code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
+                     float(dom.r), x0, cps, np.zeros(0), empty, empty, *outs)
+    return call
+
+
+ENGINE_T = {1: (2_000_000, 5_000_000), 10: (1_000_000, 2_000_000), 1000: (20_000, 40_000), 10**6: (20, 20)}
+
+
+def engine_section(quick) -> dict:
+    """ns per round and per coordinate-step: full rounds (regret.loop.run_one: loss, gradient,
+    statistics, step, projection, Neumaier sum) and update-only (bench.kernels.update_only)."""
+    res = {}
+    reps = 5 if not quick else 2
+    for d in DIMS:
+        T_full, T_upd = ENGINE_T[d]
+        if quick:
+            T_full, T_upd = max(T_full // 20, 2), max(T_upd // 20, 2)
+        inst = _instance(d, T_full)
+        g = np.random.default_rng(1).standard_normal(d)
+        for name in OPTS:
+            opt = regret.optimizer(name)
+            med, best, cpu = _timed(_full_call(opt, inst, T_full), reps)
+            x = np.zeros(d)
+            hp, alpha = opt.hp_vector(), opt.schedule_array(T_upd)
+            umed, ubest, ucpu = _timed(lambda: kernels.update_only(opt.code, hp, alpha, g, x, T_upd), reps)
+            res[f"{name} d={d}"] = {
+                "d": d, "optimizer": name, "T_full": T_full, "T_update": T_upd,
+                "full ns/round median": med / T_full * 1e9, "full ns/round min": best / T_full * 1e9,
+                "full ns/coord median": med / T_full / d * 1e9, "full cpu ns/round median": cpu / T_full * 1e9,
+                "update cpu ns/step median": ucpu / T_upd * 1e9,
+                "update ns/step median": umed / T_upd * 1e9, "update ns/step min": ubest / T_upd * 1e9,
+                "update ns/coord median": umed / T_upd / d * 1e9, "update ns/coord min": ubest / T_upd / d * 1e9}
+    return res
+
+
+TORCH_STEPS = {1: 2000, 10: 2000, 1000: 1000, 10**6: 10}
+
+
+def torch_section(quick) -> dict:
+    res = {}
+    reps = 5 if not quick else 2
+    for d in DIMS:
+        steps = TORCH_STEPS[d] if not quick else max(TORCH_STEPS[d] // 10, 3)
+        for name in OPTS:
+            for mode in peers.TORCH_MODES:
+                for threads in ((1, 2) if (d == 10**6 and name == "adam") else (1,)):
+                    key = f"{name} {mode} d={d} threads={threads}"
+                    try:
+                        med, best = peers.torch_step(name, mode, d, steps, threads, reps)
+                        res[key] = {"d": d, "optimizer": name, "mode": mode, "threads": threads,
+                                    "ns/step median": med * 1e9, "ns/step min": best * 1e9,
+                                    "ns/coord median": med * 1e9 / d, "ns/coord min": best * 1e9 / d}
+                    except Exception as exc:  # e.g. fused not implemented for this optimizer/dtype on CPU
+                        res[key] = {"d": d, "optimizer": name, "mode": mode, "threads": threads,
+                                    "unsupported": f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"}
+    import torch
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    return res
+
+
+NUMPY_STEPS = {1: 20000, 10: 20000, 1000: 5000, 10**6: 10}
+
+
+def numpy_section(quick) -> dict:
+    """The vectorized numpy Adam loop, in a subprocess whose environment has OPENBLAS_CORETYPE and
+    OPENBLAS_L2_SIZE removed (both together; see the env notes), reported with the BLAS it loaded."""
+    env = dict(os.environ)
+    removed = [k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if env.pop(k, None) is not None]
+    res = {"unset_in_subprocess": removed}
+    for d in DIMS:
+        steps = NUMPY_STEPS[d] if not quick else max(NUMPY_STEPS[d] // 10, 3)
+        cmd = [sys.executable, "-m", "bench.peers", "numpy", str(d), str(steps), "5" if not quick else "2"]
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600,
+                             cwd=Path(__file__).resolve().parent.parent)
+        if out.returncode != 0:
+            res[f"adam d={d}"] = {"error": out.stderr.strip().splitlines()[-1:]}
+            continue
+        got = json.loads(out.stdout)
+        res[f"adam d={d}"] = {"d": d, "ns/step median": got["median"] * 1e9, "ns/step min": got["min"] * 1e9,
+                              "ns/coord median": got["median"] * 1e9 / d}
+        res["threadpools"] = [{k: p.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+                              for p in got["threadpools"]]
+    return res
+
+
+OPTAX_STEPS = {1: (20000, 200000), 10: (20000, 200000), 1000: (5000, 50000), 10**6: (10, 20)}
+
+
+def optax_section(quick) -> dict:
+    try:
+        import optax  # noqa: F401
+    except ImportError:
+        return {"absent": "optax/jax not installed (pip install jax optax)"}
+    res = {}
+    for d in DIMS:
+        s_step, s_scan = OPTAX_STEPS[d]
+        if quick:
+            s_step, s_scan = max(s_step // 10, 3), max(s_scan // 10, 3)
+        a = peers.optax_adam(d, s_step, 5 if not quick else 2)
+        b = peers.optax_adam(d, s_scan, 5 if not quick else 2) if s_scan != s_step else a
+        res[f"adam d={d}"] = {"d": d, "jit_step ns/step median": a["jit_step"][0] * 1e9,
+                              "jit_step ns/step min": a["jit_step"][1] * 1e9,
+                              "scan ns/step median": b["scan"][0] * 1e9, "scan ns/step min": b["scan"][1] * 1e9,
+                              "scan ns/coord median": b["scan"][0] * 1e9 / d, "steps": [s_step, s_scan]}
+    return res
+
+
+def batch_section(quick) -> dict:
+    """Rounds per second of regret.loop.run_batch: 10^4 Adam configurations (α, β2 on a grid) × T
+    rounds of Reddi et al.'s problem (d = 1), on 1 and 2 threads."""
+    import numba
+
+    R = 10_000 if not quick else 1000
+    T = 2000 if not quick else 200
+    inst = regret.problem("reddi", C=3).instance(T, 0)
+    alphas = np.logspace(-3, 0, 100)
+    beta2s = np.linspace(0.1, 0.999, R // 100)
+    opts = [regret.optimizer("adam", alpha=float(a), beta1=0.0, beta2=float(b2), schedule="sqrt")
+            for a in alphas for b2 in beta2s]
+    cps = np.array([T])
+    d, K = 1, 1
+    args = (np.array([o.code for o in opts], dtype=np.int64), np.stack([o.hp_vector() for o in opts]),
+            np.zeros((R, 1)), np.zeros(R, dtype=np.int64), inst.family.code, inst.family.params, inst.A[None],
+            inst.b[None], inst.idx[None, :T].copy(), inst.domain.code, inst.domain.P, float(inst.domain.r),
+            np.tile(inst.start(), (R, 1)), cps, np.zeros((0, 0)), np.zeros((0, 0, d)), np.zeros((0, 0, d)),
+            np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
+            np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d)))
+    res = {"configurations": R, "T": T, "d": 1}
+    before = numba.get_num_threads()
+    for th in (1, 2):
+        numba.set_num_threads(min(th, numba.config.NUMBA_NUM_THREADS))
+        med, best = _median(lambda: loop.run_batch(*args), 3)
+        res[f"threads={th}"] = {"rounds/s median": R * T / med, "rounds/s best": R * T / best,
+                                "ns/round/thread median": med / (R * T) * th * 1e9}
+    numba.set_num_threads(before)
+    return res
+
+
+def _generic_cvxpy(inst, T):
+    """min_{x∈X} Σ_{t≤T} f_t(x) written out row by row in cvxpy — the loss family's own cvxpy
+    expression (regret.losses.Family.cvxpy_total) over the T rows played, the domain's constraints —
+    solved by Clarabel; returns (value of our own objective at the solution, solver status)."""
+    import cvxpy as cp
+
+    rows = inst.idx[:T]
+    A, b = inst.A[rows], inst.b[rows]
+    x = cp.Variable(inst.d)
+    prob = cp.Problem(cp.Minimize(inst.family.cvxpy_total(x, A, b)), inst.domain.cvxpy_constraints(x))
+    prob.solve(solver="CLARABEL")
+    return float(inst.family.total(x.value, A, b)), prob.status
+
+
+def comparator_section(quick) -> dict:
+    """Best fixed comparator at one checkpoint T (d = 10, box [−1, 1]^10): the fast route (closed
+    form for linear losses, sufficient statistics for least squares), the package's cvxpy route
+    (one DPP problem over those statistics) and generic cvxpy on Σ_t f_t written row by row, for
+    T = 10^3…10^6 (the row-by-row problem up to 10^5: it needs minutes beyond)."""
+    from regret.comparator import best_fixed
+
+    Ts = (1000, 10_000, 100_000, 1_000_000) if not quick else (1000, 10_000)
+    generic_max = 100_000
+    warm = regret.problem("least_squares", d=2, domain="box").instance(20, 0)
+    _generic_cvxpy(warm, 20)  # import cvxpy and load Clarabel outside the timings
+    best_fixed(warm, [20], method="cvxpy")
+    res = {}
+    for fam, fast in (("linear", "closed_form"), ("least_squares", "sufficient_statistics")):
+        for T in Ts:
+            inst = regret.problem(fam, d=10, domain="box").instance(T, 0)
+            row = {"family": fam, "T": T, "d": 10, "fast route": fast}
+            t0 = time.perf_counter()
+            cf = best_fixed(inst, [T], method=fast)
+            row["fast s"] = time.perf_counter() - t0
+            row["fast value"] = float(cf.value[0])
+            row["fast certificate"] = float(cf.certificate[0])
+            t0 = time.perf_counter()
+            pc = best_fixed(inst, [T], method="cvxpy")
+            row["package cvxpy s"] = time.perf_counter() - t0
+            row["package cvxpy value"] = float(pc.value[0])
+            if T <= generic_max:
+                t0 = time.perf_counter()
+                value, status = _generic_cvxpy(inst, T)
+                row["generic cvxpy s"] = time.perf_counter() - t0
+                row["generic cvxpy value"] = value
+                row["generic cvxpy status"] = status
+                row["speedup"] = row["generic cvxpy s"] / row["fast s"]
+                row["|difference| / max(1, |F*|)"] = abs(value - row["fast value"]) / max(1.0, abs(row["fast value"]))
+            else:
+                row["generic cvxpy"] = f"not run above T = {generic_max} (time budget)"
+            res[f"{fam} T={T}"] = row
+    return res
+
+
+def cli_section(quick) -> dict:
+    """Wall time of `regret run --optimizer adam --problem reddi --T 1000` as a subprocess: first
+    run with an empty NUMBA_CACHE_DIR (every kernel compiles), then warm runs with that cache."""
+    exe = str(Path(sys.executable).parent / "regret")
+    cmd = [exe, "run", "--optimizer", "adam", "--problem", "reddi", "--T", "1000", "--quiet"]
+    res = {"command": " ".join(["regret"] + cmd[1:])}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+        res["first run s (empty cache)"] = time.perf_counter() - t0
+        res["exit status"] = out.returncode
+        warm = []
+        for _ in range(3 if not quick else 1):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+            warm.append(time.perf_counter() - t0)
+        res["warm run s median"] = statistics.median(warm)
+        res["warm run s all"] = warm
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import regret"], capture_output=True, timeout=300)
+    res["python -c 'import regret' s"] = time.perf_counter() - t0
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+# targets and report
+# ------------------------------------------------------------------------------------------------
+def targets(r) -> list[dict]:
+    out = []
+
+    def add(name, value, goal, ok, note=""):
+        out.append({"target": name, "measured": value, "goal": goal, "met": ok, "note": note})
+
+    e = r.get("engine", {})
+    t = r.get("torch", {})
+    o = r.get("optax", {})
+    s = r.get("stream", {})
+    if "adam d=1" in e:
+        full1 = e["adam d=1"]["full ns/round median"]
+        add("d=1 Adam full round, median ns", round(full1, 2), "≤ 10", full1 <= 10)
+        td = t.get("adam default d=1 threads=1", {}).get("ns/step median")
+        if td:
+            add("torch.optim default Adam / engine full round (d=1)", round(td / full1, 1), "≥ 5000", td / full1 >= 5000)
+        os_ = o.get("adam d=1", {}).get("scan ns/step median")
+        if os_:
+            add("optax lax.scan Adam / engine full round (d=1)", round(os_ / full1, 2), "≥ 4", os_ / full1 >= 4)
+    if "adam d=1000000" in e:
+        up = e["adam d=1000000"]["update ns/coord median"]
+        tf = t.get("adam fused d=1000000 threads=1", {}).get("ns/coord median")
+        if tf:
+            add("d=1e6 Adam update-only vs torch fused (1 thread), ns/coord", f"{up:.2f} vs {tf:.2f}",
+                "engine ≤ torch", up <= tf)
+        bound = s.get("adam bound ns/coord 1 thread")
+        if bound:
+            add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
+    b = r.get("batch", {})
+    if "threads=2" in b:
+        rps = b["threads=2"]["rounds/s median"]
+        add("batched d=1, 2 threads, rounds/s", f"{rps:.3g}", "≥ 2e8", rps >= 2e8)
+    c = r.get("comparator", {})
+    for fam in ("linear", "least_squares"):
+        row = c.get(f"{fam} T=100000", {})
+        if "speedup" in row:
+            diff = row["|difference| / max(1, |F*|)"]
+            add(f"comparator {fam} T=1e5: generic cvxpy time / fast route", round(row["speedup"], 1), "≥ 100",
+                row["speedup"] >= 100)
+            add(f"comparator {fam} T=1e5: |F_fast − F_generic| / max(1,|F|)", f"{diff:.2e}", "≤ 1e-7", diff <= 1e-7)
+    cl = r.get("cli", {})
+    if "warm run s median" in cl:
+        add("warm `regret run` wall s", round(cl["warm run s median"], 3), "< 1.5", cl["warm run s median"] < 1.5)
+    return out
+
+
+def _fmt(v, nd=3):
+    if isinstance(v, float):
+        return f"{v:.{nd}g}"
+    return str(v)
+
+
+def markdown(r) -> str:
+    m = r["machine"]
+    blas = ", ".join(f"{b['internal_api']} {b['version']} ({b['architecture']})" for b in m["blas"])
+    L = [f"# regret benchmark — {r['started']}", "",
+         f"Command: `{r['command']}` ({r['duration_s']:.0f} s). Machine: {m.get('Model name')}, {m.get('CPU(s)')} CPUs "
+         f"({m.get('Hypervisor vendor') or 'bare metal'}), L3 {m.get('L3 cache')}; Python {m['python']}, numpy "
+         f"{m['numpy']}, numba {m['numba']}, torch {m.get('torch')}, jax {m.get('jax')}, optax {m.get('optax')}; "
+         f"BLAS: {blas}; numba threading layer: {m.get('numba_threading_layer')}.",
+         f"Load average (1, 5, 15 min) before: {r['load_before']}, after: {r['load_after']} "
+         f"(other processes share the {m['cores']} cores: a load above ~1 inflates wall times).", ""]
+    L += ["## Targets (ratios from this run)", "", "| target | measured | goal | met |", "| --- | --- | --- | --- |"]
+    for t in r["targets"]:
+        L.append(f"| {t['target']} | {t['measured']} | {t['goal']} | {'yes' if t['met'] else 'NO'} |")
+    if "stream" in r:
+        s = r["stream"]
+        L += ["", f"## Memory bandwidth (STREAM-style, arrays of {s['array_MiB']:.0f} MiB)", "",
+              "| kernel | GB/s best | GB/s median |", "| --- | --- | --- |"]
+        for k, v in s.items():
+            if isinstance(v, dict):
+                L.append(f"| {k} | {v['GB/s best']:.1f} | {v['GB/s median']:.1f} |")
+        L += ["", f"Adam bound ({ADAM_BYTES} B per coordinate-step / triad bandwidth): "
+              f"{s['adam bound ns/coord 1 thread']:.2f} ns/coord (1 thread), "
+              f"{s['adam bound ns/coord 2 threads']:.2f} ns/coord (2 threads)."]
+    if "engine" in r:
+        L += ["", "## Engine (median ns; full round = loss + gradient + statistics + step + projection)", "",
+              "Wall time; in brackets the process CPU time, which excludes what other processes took.", "",
+              "| optimizer | d | full ns/round | full ns/coord | update-only ns/step | update-only ns/coord |",
+              "| --- | --- | --- | --- | --- | --- |"]
+        for v in r["engine"].values():
+            L.append(f"| {v['optimizer']} | {v['d']} | {_fmt(v['full ns/round median'])} "
+                     f"[{_fmt(v['full cpu ns/round median'])}] | {_fmt(v['full ns/coord median'])} | "
+                     f"{_fmt(v['update ns/step median'])} [{_fmt(v['update cpu ns/step median'])}] | "
+                     f"{_fmt(v['update ns/coord median'])} |")
+    if "torch" in r:
+        L += ["", "## torch.optim, float64, update-only (median ns per step; per coordinate in brackets)", "",
+              "| optimizer | d | threads | default | foreach | fused |", "| --- | --- | --- | --- | --- | --- |"]
+        seen = set()
+        for v in r["torch"].values():
+            key = (v["optimizer"], v["d"], v["threads"])
+            if key in seen:
+                continue
+            seen.add(key)
+            cells = []
+            for mode in peers.TORCH_MODES:
+                x = r["torch"].get(f"{v['optimizer']} {mode} d={v['d']} threads={v['threads']}", {})
+                cells.append("unsupported" if "unsupported" in x else
+                             (f"{_fmt(x['ns/step median'])} [{_fmt(x['ns/coord median'])}]" if x else "—"))
+            L.append(f"| {v['optimizer']} | {v['d']} | {v['threads']} | " + " | ".join(cells) + " |")
+        unsup = sorted({v["unsupported"] for v in r["torch"].values() if "unsupported" in v})
+        if unsup:
+            L += ["", "Unsupported modes: " + "; ".join(unsup)]
+    if "numpy" in r or "optax" in r:
+        L += ["", "## Adam, update-only: numpy loop and optax (median ns per step)", "",
+              "| d | numpy loop | optax jitted step | optax lax.scan | engine update-only | engine full round |",
+              "| --- | --- | --- | --- | --- | --- |"]
+        for d in DIMS:
+            n = r.get("numpy", {}).get(f"adam d={d}", {})
+            o = r.get("optax", {}).get(f"adam d={d}", {})
+            e = r.get("engine", {}).get(f"adam d={d}", {})
+            L.append(f"| {d} | {_fmt(n.get('ns/step median', '—'))} | {_fmt(o.get('jit_step ns/step median', '—'))} | "
+                     f"{_fmt(o.get('scan ns/step median', '—'))} | {_fmt(e.get('update ns/step median', '—'))} | "
+                     f"{_fmt(e.get('full ns/round median', '—'))} |")
+        if "numpy" in r:
+            L += ["", f"numpy subprocess: removed from its environment: {r['numpy'].get('unset_in_subprocess') or 'nothing (neither variable was set)'}; "
+                  f"BLAS there: {r['numpy'].get('threadpools')}."]
+    if "batch" in r:
+        b = r["batch"]
+        L += ["", f"## Batched runs (regret.loop.run_batch): {b['configurations']} Adam configurations × "
+              f"T = {b['T']}, d = 1", "", "| threads | rounds/s (median) | ns per round per thread |", "| --- | --- | --- |"]
+        for th in (1, 2):
+            v = b.get(f"threads={th}")
+            if v:
+                L.append(f"| {th} | {v['rounds/s median']:.3g} | {v['ns/round/thread median']:.3g} |")
+    if "comparator" in r:
+        L += ["", "## Comparator at checkpoint T (d = 10, box)", "",
+              "Generic cvxpy: Σ_t f_t written row by row (Family.cvxpy_total over the T rows played), Clarabel. "
+              "Package cvxpy: regret.comparator's cvxpy route (one DPP problem over the sufficient statistics).", "",
+              "| family | T | fast route | fast s | package cvxpy s | generic cvxpy s | speedup vs generic | "
+              "relative difference |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for v in r["comparator"].values():
+            L.append(f"| {v['family']} | {v['T']} | {v['fast route']} | {v['fast s']:.4g} | "
+                     f"{v['package cvxpy s']:.4g} | {_fmt(v.get('generic cvxpy s', 'not run'))} | "
+                     f"{_fmt(v.get('speedup', '—'))} | {_fmt(v.get('|difference| / max(1, |F*|)', '—'))} |")
+    if "cli" in r:
+        c = r["cli"]
+        imp = c["python -c 'import regret' s"]
+        L += ["", "## `regret run` latency (subprocess wall time)", "",
+              f"`{c['command']}`: first run with an empty NUMBA_CACHE_DIR {c['first run s (empty cache)']:.1f} s; "
+              f"warm {c['warm run s median']:.2f} s (median of {len(c['warm run s all'])}); "
+              f"`python -c 'import regret'` {imp:.2f} s."]
+    if r.get("errors"):
+        L += ["", "## Sections that failed", ""] + [f"- {k}: {v}" for k, v in r["errors"].items()]
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (checks the harness in ~1 min)")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"), help="output directory")
+    p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {','.join(SECTIONS)}")
+    args = p.parse_args(argv)
+    only = [s for s in args.only.split(",") if s]
+    for s in only:
+        if s not in SECTIONS:
+            p.error(f"--only: unknown section {s!r}; one of {','.join(SECTIONS)}")
+    t_start = time.perf_counter()
+    r = {"started": datetime.datetime.now().isoformat(timespec="seconds"),
+         "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+         "load_before": [round(x, 2) for x in os.getloadavg()], "machine": machine(), "errors": {}}
+    funcs = {"stream": lambda: stream(r["machine"], args.quick), "engine": lambda: engine_section(args.quick),
+             "torch": lambda: torch_section(args.quick), "numpy": lambda: numpy_section(args.quick),
+             "optax": lambda: optax_section(args.quick), "batch": lambda: batch_section(args.quick),
+             "comparator": lambda: comparator_section(args.quick), "cli": lambda: cli_section(args.quick)}
+    for name in SECTIONS:
+        if name not in only:
+            continue
+        t0 = time.perf_counter()
+        print(f"[bench] {name} …", file=sys.stderr, flush=True)
+        try:
+            r[name] = funcs[name]()
+        except Exception as exc:  # one failing peer must not lose the other sections
+            r["errors"][name] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        print(f"[bench] {name} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    r["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    try:
+        import numba
+
+        r["machine"]["numba_threading_layer"] = numba.threading_layer()
+    except ValueError:  # no parallel kernel ran
+        pass
+    r["duration_s"] = time.perf_counter() - t_start
+    r["targets"] = targets(r)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for fname, text in (("results.json", json.dumps(r, indent=1, default=str)), ("results.md", markdown(r))):
+        tmp = out / (fname + ".tmp")
+        tmp.write_text(text)
+        tmp.replace(out / fname)
+    print(markdown(r))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

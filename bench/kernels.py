@@ -1,0 +1,67 @@
+"""Compiled kernels the benchmark needs besides the engine itself.
+
+* :func:`update_only` — T updates of one optimizer with a fixed gradient g: the same
+  :func:`regret.optimizers.steps.step` the engine calls, with the engine's state and schedule
+  initialisation, and nothing else (no loss, no projection, no statistics). This is what
+  torch.optim / optax / a numpy loop do per step, so it is the like-for-like comparison.
+* STREAM-style copy and triad (McCalpin's STREAM: copy a = b, 16 bytes per element; triad
+  a = b + s·c, 24 bytes per element, write-allocate traffic not counted), one thread and two.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from regret.optimizers import steps as S
+
+
+@njit(cache=True, error_model="numpy")
+def update_only(opt_code, hp, alpha_arr, g, x, T):
+    """x ← step(x, g) T times (t = 1..T), as :func:`regret.loop.run_one` initialises and calls it;
+    returns the last step ratio (so the work cannot be optimised away)."""
+    d = x.shape[0]
+    w = np.ones(d)
+    St = np.zeros((4, d))
+    sc = np.zeros(S.N_SC)
+    sc[S.SC_LAM_POW] = 1.0
+    if hp[S.HP_BIAS] == 0.0:
+        sc[S.SC_BC1] = 1.0
+        sc[S.SC_BC2] = 1.0
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = hp[S.HP_ALPHA]
+    ratio = 0.0
+    for t in range(1, T + 1):
+        if sched == S.SCHED_CONSTANT:
+            alpha_t = alpha
+        elif sched == S.SCHED_SQRT:
+            alpha_t = alpha / math.sqrt(t)
+        else:
+            alpha_t = alpha_arr[t - 1]
+        ratio = S.step(opt_code, hp, t, alpha_t, x, g, St, sc, w)
+    return ratio
+
+
+@njit(cache=True, error_model="numpy")
+def stream_copy(a, b):
+    for i in range(a.shape[0]):
+        a[i] = b[i]
+
+
+@njit(cache=True, error_model="numpy")
+def stream_triad(a, b, c, s):
+    for i in range(a.shape[0]):
+        a[i] = b[i] + s * c[i]
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def stream_copy_par(a, b):
+    for i in prange(a.shape[0]):
+        a[i] = b[i]
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def stream_triad_par(a, b, c, s):
+    for i in prange(a.shape[0]):
+        a[i] = b[i] + s * c[i]
