@@ -290,10 +290,11 @@ def _generic_cvxpy(inst, T):
 
 
 def comparator_section(quick) -> dict:
-    """Best fixed comparator at one checkpoint T (d = 10, box [−1, 1]^10): the fast route (closed
-    form for linear losses, sufficient statistics for least squares), the package's cvxpy route
-    (one DPP problem over those statistics) and generic cvxpy on Σ_t f_t written row by row, for
-    T = 10^3…10^6 (the row-by-row problem up to 10^5: it needs minutes beyond)."""
+    """Best fixed comparator at one checkpoint T on a box, the dimensions of DESIGN.md's table
+    (linear d = 100, least squares d = 10): the fast route (closed form / sufficient statistics),
+    the package's cvxpy route (one DPP problem over those statistics) and generic cvxpy on Σ_t f_t
+    written row by row, for T = 10^3…10^6 (the row-by-row problem up to 10^5: minutes beyond).
+    Fast and package routes: median of 3; generic cvxpy: one solve."""
     from regret.comparator import best_fixed
 
     Ts = (1000, 10_000, 100_000, 1_000_000) if not quick else (1000, 10_000)
@@ -302,19 +303,16 @@ def comparator_section(quick) -> dict:
     _generic_cvxpy(warm, 20)  # import cvxpy and load Clarabel outside the timings
     best_fixed(warm, [20], method="cvxpy")
     res = {}
-    for fam, fast in (("linear", "closed_form"), ("least_squares", "sufficient_statistics")):
+    for fam, fast, d in (("linear", "closed_form", 100), ("least_squares", "sufficient_statistics", 10)):
         for T in Ts:
-            inst = regret.problem(fam, d=10, domain="box").instance(T, 0)
-            row = {"family": fam, "T": T, "d": 10, "fast route": fast}
-            t0 = time.perf_counter()
-            cf = best_fixed(inst, [T], method=fast)
-            row["fast s"] = time.perf_counter() - t0
-            row["fast value"] = float(cf.value[0])
-            row["fast certificate"] = float(cf.certificate[0])
-            t0 = time.perf_counter()
-            pc = best_fixed(inst, [T], method="cvxpy")
-            row["package cvxpy s"] = time.perf_counter() - t0
-            row["package cvxpy value"] = float(pc.value[0])
+            inst = regret.problem(fam, d=d, domain="box").instance(T, 0)
+            row = {"family": fam, "T": T, "d": d, "fast route": fast}
+            got = {}
+            row["fast s"] = _median(lambda: got.update(cf=best_fixed(inst, [T], method=fast)), 3)[0]
+            row["fast value"] = float(got["cf"].value[0])
+            row["fast certificate"] = float(got["cf"].certificate[0])
+            row["package cvxpy s"] = _median(lambda: got.update(pc=best_fixed(inst, [T], method="cvxpy")), 3)[0]
+            row["package cvxpy value"] = float(got["pc"].value[0])
             if T <= generic_max:
                 t0 = time.perf_counter()
                 value, status = _generic_cvxpy(inst, T)
@@ -483,9 +481,11 @@ def markdown(r) -> str:
             if v:
                 L.append(f"| {th} | {v['rounds/s median']:.3g} | {v['ns/round/thread median']:.3g} |")
     if "comparator" in r:
-        L += ["", "## Comparator at checkpoint T (d = 10, box)", "",
+        L += ["", "## Comparator at checkpoint T (box; linear d = 100, least squares d = 10)", "",
               "Generic cvxpy: Σ_t f_t written row by row (Family.cvxpy_total over the T rows played), Clarabel. "
               "Package cvxpy: regret.comparator's cvxpy route (one DPP problem over the sufficient statistics).", "",
+              "Note: `_median` runs one untimed warm-up call first, so the fast and package routes are timed "
+              "warm (numpy/cvxpy loaded).", "",
               "| family | T | fast route | fast s | package cvxpy s | generic cvxpy s | speedup vs generic | "
               "relative difference |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for v in r["comparator"].values():

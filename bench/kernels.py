@@ -14,17 +14,30 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from regret.loop import _borrowed
 from regret.optimizers import steps as S
 
 
 @njit(cache=True, error_model="numpy")
 def update_only(opt_code, hp, alpha_arr, g, x, T):
-    """x ← step(x, g) T times (t = 1..T), as :func:`regret.loop.run_one` initialises and calls it;
-    returns the last step ratio (so the work cannot be optimised away)."""
+    """x ← step(x, g) T times (t = 1..T), as :func:`regret.loop.run_one` initialises and calls it
+    (with borrowed arrays, as :func:`regret.loop._rounds` passes them); returns the last step ratio
+    (so the work cannot be optimised away)."""
     d = x.shape[0]
-    w = np.ones(d)
-    St = np.zeros((4, d))
-    sc = np.zeros(S.N_SC)
+    w_own = np.ones(d)
+    St_own = np.zeros((4, d))
+    sc_own = np.zeros(S.N_SC)
+    return _updates(opt_code, hp, alpha_arr, g, x, T, w_own, St_own, sc_own)
+
+
+@njit(cache=True, error_model="numpy")
+def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
+    hp = _borrowed(hp)
+    g = _borrowed(g)
+    x = _borrowed(x)
+    w = _borrowed(w)
+    St = _borrowed(St)
+    sc = _borrowed(sc)
     sc[S.SC_LAM_POW] = 1.0
     if hp[S.HP_BIAS] == 0.0:
         sc[S.SC_BC1] = 1.0
