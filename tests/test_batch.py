@@ -73,6 +73,18 @@ def test_run_many_regret_and_comparator_equal_run():
         assert res.comparator[0].method == ref.comparator[0].method
 
 
+def test_run_many_on_a_user_instance_equals_run():
+    rng = np.random.default_rng(5)
+    inst = from_arrays("absolute", regret.ball(3, 2.0), rng.standard_normal((30, 3)), rng.standard_normal(30),
+                       idx=rng.integers(0, 30, 150))
+    opts = _configs(150)[:4]
+    for opt, res in zip(opts, regret.run_many(opts, inst, 150, comparator=False, record_iterates=True)):
+        _assert_same(res, regret.run(opt, inst, 150, comparator=False, record_iterates=True),
+                     records=("losses", "iterates"))
+    with pytest.raises(regret.InvalidInput, match="seeds"):
+        regret.run_many(opts, inst, 150, seeds=2)
+
+
 def test_thread_count_and_batch_composition_do_not_change_results():
     prob = regret.problem("hinge", d=3)
     opts = _configs(200)
