@@ -14,8 +14,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from regret.loop import _borrowed
+from regret.loop import _borrowed, register_dependent_cache
 from regret.optimizers import steps as S
+
+register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
 
 
 @njit(cache=True, error_model="numpy")

@@ -22,20 +22,77 @@ reference count, kept alive by :func:`run_one`), calls no projection on R^d and 
 directly, and makes no array temporaries per round (records are copied element by element). What
 remains at d = 1 is the cost of calling the three kernels out of line (their arguments are passed
 as structs on the stack); at large d, the steps' loops, which do not vectorize (bench/README.md).
+
+Disk cache. numba keys a cached function on its own source file only, but a cached kernel carries
+the machine code of every compiled function it calls: after an edit of steps.py, losses.py or
+domains.py alone, ``run_one`` would keep running the old updates. The kernels of this module (and
+of any file that calls :func:`register_dependent_cache`) are therefore keyed on the contents of
+all the files whose compiled code they embed (:data:`KERNEL_SOURCES`).
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 
 import numpy as np
 from numba import njit, prange, types
-from numba.core import cgutils
+from numba.core import caching, cgutils
 from numba.extending import intrinsic
 from numba.np.arrayobj import make_array
 
+from . import domains, losses
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .optimizers import steps as S
+
+# the sources whose compiled functions the engine's kernels call (and so carry in their cache)
+KERNEL_SOURCES = tuple(os.path.abspath(m.__file__) for m in (domains, losses, S)) + (os.path.abspath(__file__),)
+
+
+def source_stamp(py_file, sources=None) -> bytes:
+    """sha256 over the contents of ``py_file`` and of ``sources`` (default :data:`KERNEL_SOURCES`)."""
+    h = hashlib.sha256()
+    for path in (os.path.abspath(py_file),) + tuple(KERNEL_SOURCES if sources is None else sources):
+        st = os.stat(path)
+        h.update(caching._hash_source_file(path, st.st_mtime, st.st_size))
+    return h.digest()
+
+
+class _KeyedOnKernelSources:
+    """Cache locator mixin: the stamp that invalidates a cached function covers the kernel sources,
+    for the files registered with :func:`register_dependent_cache` (others: numba's own locators)."""
+
+    files: set = set()
+
+    def get_source_stamp(self):
+        return source_stamp(self._py_file)
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if os.path.abspath(py_file) not in _KeyedOnKernelSources.files:
+            return None
+        return super().from_function(py_func, py_file)
+
+
+class _UserProvidedKeyed(_KeyedOnKernelSources, caching.UserProvidedCacheLocator):
+    """NUMBA_CACHE_DIR set."""
+
+
+class _InTreeKeyed(_KeyedOnKernelSources, caching.InTreeCacheLocator):
+    """__pycache__ beside the source."""
+
+
+def register_dependent_cache(py_file) -> None:
+    """Key the cached kernels defined in ``py_file`` (call before its ``@njit(cache=True)``
+    decorators run) on :data:`KERNEL_SOURCES` as well as on ``py_file`` itself."""
+    _KeyedOnKernelSources.files.add(os.path.abspath(py_file))
+    classes = caching.CacheImpl._locator_classes
+    if _UserProvidedKeyed not in classes:
+        classes[:0] = [_UserProvidedKeyed, _InTreeKeyed]
+
+
+register_dependent_cache(__file__)
 
 
 @intrinsic

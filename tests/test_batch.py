@@ -246,3 +246,30 @@ def test_run_one_equals_the_loop_before_its_performance_changes(dom):
                    "iterates": res.iterates[0], "vhat_hist": res.vhat_history[0], "x_final": res.x_final[0]}
             for key, val in got.items():
                 assert np.array_equal(val, ref[key]), f"{fam} on {dom}, {opt.label()}: {key} differs"
+
+
+# ------------------------------------------------------------------------------------------------
+# the disk cache of the engine's kernels follows the sources whose compiled code they carry
+# ------------------------------------------------------------------------------------------------
+def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
+    """numba keys a cached function on its own file only, yet run_one's cache holds the compiled
+    steps/losses/domains code: after an edit of steps.py alone it kept running the old update
+    (reproduced by hand). Its locator's stamp covers every kernel source."""
+    import os
+
+    from regret import domains, losses
+
+    for fn in (loop.run_one, loop._rounds, loop.run_batch):
+        locator = fn._cache._impl.locator
+        assert isinstance(locator, loop._KeyedOnKernelSources)
+        assert locator.get_source_stamp() == loop.source_stamp(loop.__file__)
+    for mod in (S, losses, domains, loop):
+        assert os.path.abspath(mod.__file__) in loop.KERNEL_SOURCES
+    # numba's own locators for the other modules
+    assert not isinstance(value_grad._cache._impl.locator, loop._KeyedOnKernelSources)
+    own, dep = tmp_path / "own.py", tmp_path / "dep.py"
+    own.write_text("x = 1\n")
+    dep.write_text("y = 1\n")
+    before = loop.source_stamp(own, [dep])
+    dep.write_text("y = 22\n")  # a dependency's content changes: the stamp changes
+    assert loop.source_stamp(own, [dep]) != before
