@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from regret.loop import _borrowed, register_dependent_cache
+from regret.loop import STATE_ROWS, _borrowed, register_dependent_cache
 from regret.optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
@@ -27,7 +27,7 @@ def update_only(opt_code, hp, alpha_arr, g, x, T):
     (so the work cannot be optimised away)."""
     d = x.shape[0]
     w_own = np.ones(d)
-    St_own = np.zeros((4, d))
+    St_own = np.zeros((STATE_ROWS, d))
     sc_own = np.zeros(S.N_SC)
     return _updates(opt_code, hp, alpha_arr, g, x, T, w_own, St_own, sc_own)
 

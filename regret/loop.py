@@ -46,6 +46,9 @@ from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .optimizers import steps as S
 
+# rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF, and any row it adds)
+STATE_ROWS = getattr(S, "N_ROWS", S.BUF + 1)
+
 # the sources whose compiled functions the engine's kernels call (and so carry in their cache)
 KERNEL_SOURCES = tuple(os.path.abspath(m.__file__) for m in (domains, losses, S)) + (os.path.abspath(__file__),)
 
@@ -128,7 +131,7 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     d = x0.shape[0]
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
-            x0.copy(), np.zeros(d), np.ones(d), np.zeros((4, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
+            x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
             x0.copy())
 
 

@@ -150,7 +150,7 @@ def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P,
     x = x0.copy()
     g = np.zeros(d)
     w = np.ones(d)
-    St = np.zeros((4, d))
+    St = np.zeros((loop.STATE_ROWS, d))
     sc = np.zeros(S.N_SC)
     sc[S.SC_LAM_POW] = 1.0
     if hp[S.HP_BIAS] == 0.0:
