@@ -30,7 +30,7 @@ UNBOUNDED, BOX, BALL, SIMPLEX = 0, 1, 2, 3
 # ----------------------------------------------------------------------------------------------
 # compiled projections (in place on x)
 # ----------------------------------------------------------------------------------------------
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _project_box(x, lo, hi):
     for i in range(x.shape[0]):
         if x[i] < lo[i]:
@@ -231,7 +231,7 @@ def _project_simplex(x, w, weighted, r):
             x[zer[k]] = sol[k]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def project_inplace(code, x, w, weighted, P, r):
     """Π_X(x) (weighted by w when ``weighted``), written back into x."""
     if code == BOX:

@@ -52,7 +52,7 @@ def _log1pexp(z):
     return math.log1p(math.exp(z))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def value_grad(code, lp, A, row, b, x, g):
     """f_t(x) for the data row ``row`` of (A, b); the (sub)gradient is written into g."""
     d = x.shape[0]

@@ -8,7 +8,8 @@ Reddi et al.'s Π_{F,√V̂_t}); the engine then projects. Kingma & Ba write θ_
 Each step returns max_i |Δ_{t,i}| / α_t, where Δ_t = x̂_{t+1} − x_t is the update before projection
 (Kingma & Ba §2.1 "effective step").
 
-State: S[M], S[V], S[VHAT], S[BUF] are per-coordinate vectors (zero at t = 0); ``sc`` holds the
+State: S[M], S[V], S[VHAT], S[BUF] and S[DELTA] (the update Δ_t the ratio is taken from) are
+per-coordinate vectors (zero at t = 0); ``sc`` holds the
 scalars β1,t (current), 1 − β1^t, 1 − β2^t and λ^{t−1}. A denominator that is exactly zero only
 occurs before a coordinate has seen a non-zero gradient, when the numerator is zero as well; the
 step is then 0 rather than 0/0.
@@ -30,53 +31,57 @@ EPS_OUTSIDE, EPS_INSIDE, EPS_HAT = 0, 1, 2
 # step-size schedules α_t
 SCHED_CONSTANT, SCHED_SQRT, SCHED_ARRAY = 0, 1, 2
 # state rows and scalar slots
-M, V, VHAT, BUF = 0, 1, 2, 3
+M, V, VHAT, BUF, DELTA = 0, 1, 2, 3, 4  # DELTA: the last update Δ_t (for the step ratio)
+N_ROWS = 5
 SC_BETA1_T, SC_BC1, SC_BC2, SC_LAM_POW, SC_BETA1_PREV = 0, 1, 2, 3, 4
 N_SC = 5
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _ratio(delta, alpha_t, best):
-    r = abs(delta) / alpha_t
-    return r if r > best else best
-
-
-@njit(cache=True, error_model="numpy")
-def sgd_step(x, g, alpha_t, w):
-    """Zinkevich (ICML 2003), Greedy Projection: x_{t+1} = P(x_t − η_t ∇c_t(x_t))."""
+def _ratio(dx, alpha_t):
+    """max_i |Δ_i| / α_t, from the Δ the update loop stored. Dividing once after the max equals the
+    max of the quotients (rounding is monotone), and taking the max in its own pass lets the
+    update loops vectorize (a reduction inside them does not)."""
     best = 0.0
+    for i in range(dx.shape[0]):
+        a = abs(dx[i])
+        best = a if a > best else best
+    return best / alpha_t
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def sgd_step(x, g, alpha_t, w, dx):
+    """Zinkevich (ICML 2003), Greedy Projection: x_{t+1} = P(x_t − η_t ∇c_t(x_t))."""
     for i in range(x.shape[0]):
         delta = -alpha_t * g[i]
         x[i] += delta
         w[i] = 1.0
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def momentum_step(x, g, alpha_t, mu, buf, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def momentum_step(x, g, alpha_t, mu, buf, w, dx):
     """Heavy ball: v ← μv + α_t g; x ← x − v (torch SGD(momentum=μ, dampening=0) for constant α)."""
-    best = 0.0
     for i in range(x.shape[0]):
         buf[i] = mu * buf[i] + alpha_t * g[i]
         delta = -buf[i]
         x[i] += delta
         w[i] = 1.0
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def nesterov_step(x, g, alpha_t, mu, buf, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def nesterov_step(x, g, alpha_t, mu, buf, w, dx):
     """torch SGD(nesterov=True): b ← μb + g; x ← x − α_t (g + μb)."""
-    best = 0.0
     for i in range(x.shape[0]):
         buf[i] = mu * buf[i] + g[i]
         delta = -alpha_t * (g[i] + mu * buf[i])
         x[i] += delta
         w[i] = 1.0
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -87,41 +92,38 @@ def _denominator(second_moment, eps, eps_mode):
     return math.sqrt(second_moment) + eps
 
 
-@njit(cache=True, error_model="numpy")
-def adagrad_step(x, g, alpha_t, eps, eps_mode, G, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def adagrad_step(x, g, alpha_t, eps, eps_mode, G, w, dx):
     """Duchi, Hazan & Singer (JMLR 2011), diagonal AdaGrad: G ← G + g²; x ← x − α_t g / (√G + ε)."""
-    best = 0.0
     for i in range(x.shape[0]):
         G[i] += g[i] * g[i]
         den = _denominator(G[i], eps, eps_mode)
         delta = -alpha_t * g[i] / den if den > 0.0 else 0.0
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def rmsprop_step(x, g, alpha_t, rho, eps, eps_mode, G, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def rmsprop_step(x, g, alpha_t, rho, eps, eps_mode, G, w, dx):
     """Tieleman & Hinton (2012), RMSProp: G ← ρG + (1−ρ)g²; x ← x − α_t g / (√G + ε)."""
-    best = 0.0
     for i in range(x.shape[0]):
         G[i] = rho * G[i] + (1.0 - rho) * g[i] * g[i]
         den = _denominator(G[i], eps, eps_mode)
         delta = -alpha_t * g[i] / den if den > 0.0 else 0.0
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def rmsprop_momentum_step(x, g, alpha_t, rho, mu, eps, eps_mode, G, buf, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def rmsprop_momentum_step(x, g, alpha_t, rho, mu, eps, eps_mode, G, buf, w, dx):
     """torch RMSprop(momentum=μ): G ← ρG + (1−ρ)g²; b ← μb + g/(√G + ε); x ← x − α_t b.
 
     No bias correction: the baseline Kingma & Ba compare Adam against in §6.4.
     """
-    best = 0.0
     for i in range(x.shape[0]):
         G[i] = rho * G[i] + (1.0 - rho) * g[i] * g[i]
         den = _denominator(G[i], eps, eps_mode)
@@ -129,12 +131,12 @@ def rmsprop_momentum_step(x, g, alpha_t, rho, mu, eps, eps_mode, G, buf, w):
         delta = -alpha_t * buf[i]
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat, w, dx):
     """Kingma & Ba (ICLR 2015, arXiv:1412.6980v9), Algorithm 1, with β1,t = β1 λ^{t−1} (§4):
 
         m_t ← β1,t m_{t−1} + (1 − β1,t) g_t
@@ -146,7 +148,6 @@ def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat
     bc1 = 1 − β1^t and bc2 = 1 − β2^t (both 1 without bias correction). eps_mode 'hat' is §2's
     "efficient order": α_t' = α_t √(1 − β2^t)/(1 − β1^t), θ_t ← θ_{t−1} − α_t' m_t / (√v_t + ε̂).
     """
-    best = 0.0
     for i in range(x.shape[0]):
         m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
         v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
@@ -164,12 +165,12 @@ def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v, vhat
             delta = -alpha_t * m_hat / den if den > 0.0 else 0.0
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u, w, dx):
     """Kingma & Ba, Algorithm 2 (AdaMax, §7.1):
 
         m_t ← β1 m_{t−1} + (1 − β1) g_t
@@ -178,7 +179,6 @@ def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u, w):
 
     No ε (the paper has none); u_t = 0 only while every gradient so far was 0, and then m_t = 0.
     """
-    best = 0.0
     for i in range(x.shape[0]):
         m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
         a = beta2 * u[i]
@@ -187,12 +187,12 @@ def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u, w):
         delta = -(alpha_t / bc1) * m[i] / u[i] if u[i] > 0.0 else 0.0
         x[i] += delta
         w[i] = u[i]
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat, w, dx):
     """Reddi, Kale & Kumar (ICLR 2018), Algorithm 2 (AMSGrad):
 
         m_t = β1t m_{t−1} + (1 − β1t) g_t
@@ -203,7 +203,6 @@ def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat,
     No bias correction and no ε in the paper (ε defaults to 0 here). ``bias`` selects torch's
     Adam(amsgrad=True) instead: the max of the raw v, then x − (α_t/(1−β1^t)) m/(√v̂/√(1−β2^t) + ε).
     """
-    best = 0.0
     for i in range(x.shape[0]):
         m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
         v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
@@ -217,17 +216,16 @@ def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat,
             delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
-def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat, w):
+@njit(cache=True, error_model="numpy", inline="always")
+def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat, w, dx):
     """Phuong & Phong (IEEE Access 2019, arXiv:1904.03590), Algorithm 2 (AdamX): AMSGrad except
 
         v̂_1 = v_1,   v̂_t = max((1 − β1,t)²/(1 − β1,t−1)² v̂_{t−1}, v_t)  for t ≥ 2.
     """
-    best = 0.0
     scale = ((1.0 - beta1_t) / (1.0 - beta1_prev)) ** 2
     for i in range(x.shape[0]):
         m[i] = beta1_t * m[i] + (1.0 - beta1_t) * g[i]
@@ -241,11 +239,11 @@ def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat
         delta = -alpha_t * m[i] / den if den > 0.0 else 0.0
         x[i] += delta
         w[i] = den
-        best = _ratio(delta, alpha_t, best)
-    return best
+        dx[i] = delta
+    return _ratio(dx, alpha_t)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def step(code, hp, t, alpha_t, x, g, S, sc, w):
     """Advance the scalar schedules to round t, then apply the algorithm ``code``.
 
@@ -267,25 +265,25 @@ def step(code, hp, t, alpha_t, x, g, S, sc, w):
     bc1 = sc[SC_BC1]
     bc2 = sc[SC_BC2]
     if code == SGD:
-        return sgd_step(x, g, alpha_t, w)
+        return sgd_step(x, g, alpha_t, w, S[DELTA])
     if code == MOMENTUM:
-        return momentum_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w)
+        return momentum_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w, S[DELTA])
     if code == NESTEROV:
-        return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w)
+        return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF], w, S[DELTA])
     if code == ADAGRAD:
-        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w)
+        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w, S[DELTA])
     if code == RMSPROP:
-        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w)
+        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT], w, S[DELTA])
     if code == RMSPROP_MOMENTUM:
         return rmsprop_momentum_step(x, g, alpha_t, hp[HP_RHO], hp[HP_MOMENTUM], hp[HP_EPS],
-                                     int(hp[HP_EPS_MODE]), S[VHAT], S[BUF], w)
+                                     int(hp[HP_EPS_MODE]), S[VHAT], S[BUF], w, S[DELTA])
     if code == ADAM:
         return adam_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], int(hp[HP_EPS_MODE]), bc1, bc2,
-                         S[M], S[V], S[VHAT], w)
+                         S[M], S[V], S[VHAT], w, S[DELTA])
     if code == ADAMAX:
-        return adamax_step(x, g, alpha_t, b1t, beta2, bc1, S[M], S[VHAT], w)
+        return adamax_step(x, g, alpha_t, b1t, beta2, bc1, S[M], S[VHAT], w, S[DELTA])
     if code == AMSGRAD:
         return amsgrad_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], hp[HP_BIAS] != 0.0, bc1, bc2,
-                            S[M], S[V], S[VHAT], w)
+                            S[M], S[V], S[VHAT], w, S[DELTA])
     return adamx_step(x, g, alpha_t, b1t, sc[SC_BETA1_PREV], beta2, hp[HP_EPS], t == 1,
-                      S[M], S[V], S[VHAT], w)
+                      S[M], S[V], S[VHAT], w, S[DELTA])
