@@ -22,9 +22,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import sympy as sp
 
-from .. import analysis, engine, theory
+from .. import engine  # theory, analysis and sympy are imported where used: ~1 s every `regret` start-up paid
 from ..errors import InvalidInput
 from ..optimizers import optimizer as make_optimizer
 from ..problems import problem as make_problem
@@ -77,6 +76,8 @@ def _tail(text) -> float:
 
 def build(args):
     """Validate everything before any work starts (bad input → one line, exit 2)."""
+    from .. import theory
+
     if args.theorem is None:
         raise InvalidInput("theorem", None, "a theorem key, or --list")
     thm = theory.get(args.theorem)
@@ -105,6 +106,8 @@ def _audit_size(spec, T: int, seeds: int) -> int:
 
 def verify(thm, opt, spec, T, seeds, n_cp=60, tail=0.1, diameters="auto") -> dict:
     """Run and check; everything the report shows, as Python objects."""
+    from .. import analysis
+
     audit = thm.audit_gamma and _audit_size(spec, T, seeds) <= AUDIT_LIMIT
     run = thm.run(opt, spec, T=T, seeds=seeds, checkpoints=engine.default_checkpoints(T, n_cp), record_state=audit)
     verdict = thm.check(run, diameters=diameters)
@@ -139,6 +142,8 @@ def main(args) -> int:
 
 # -- output ------------------------------------------------------------------------------------------
 def list_table() -> str:
+    from .. import theory
+
     rows = [("theorem", "kind", "title", "default setting")]
     for t in theory.all():
         d = t.default.describe()
@@ -153,10 +158,14 @@ def list_table() -> str:
 
 
 def list_json() -> dict:
+    from .. import theory
+
     return {"schema": SCHEMA + "#list", "theorems": [t.describe() for t in theory.all()]}
 
 
 def statement_text(thm) -> str:
+    import sympy as sp
+
     rel = {"upper": "≤", "lower": "≥", "expectation": "=", "lower-expectation": "≥"}[thm.kind]
     lhs = thm.measured_name()
     if thm.kind.endswith("expectation"):
@@ -166,6 +175,8 @@ def statement_text(thm) -> str:
 
 
 def report(res) -> str:
+    import sympy as sp
+
     thm, run, v, order = res["theorem"], res["run"], res["verdict"], res["order"]
     seeds = run.seeds
     seed_text = f"seeds {seeds[0]}..{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
@@ -191,6 +202,8 @@ def report(res) -> str:
 
 
 def to_json(res) -> dict:
+    from .. import analysis
+
     thm, run, v = res["theorem"], res["run"], res["verdict"]
     out = {"schema": SCHEMA, "theorem": thm.describe(), "order": res["order"].to_dict(),
            "run": {"optimizer": run.optimizer.label(), "hyperparameters": run.optimizer.hyperparameters(),
