@@ -25,7 +25,7 @@ from .. import engine
 from ..errors import InvalidInput
 from ..optimizers import optimizer as make_optimizer
 from ..problems import problem as make_problem
-from .util import parse_spec, parse_T, parse_value
+from .util import parse_T, parse_positive_int, parse_spec, parse_value
 
 KINDS = ("regret", "traces", "step", "gamma")
 # record_iterates / record_state keep (T+1)·d floats per seed: refuse what would not fit comfortably.
@@ -55,16 +55,6 @@ def add_parser(sub) -> None:
     p.add_argument("--title", default=None, help="figure title")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=main)
-
-
-def _positive_int(text: str, field: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise InvalidInput(field, text, "a positive integer") from None
-    if v < 1:
-        raise InvalidInput(field, text, "a positive integer")
-    return v
 
 
 def _width(text):
@@ -113,8 +103,8 @@ def build(args) -> dict:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
             raise InvalidInput("--step-bound", args.step_bound, "a number > 0")
         step_bound = float(v)
-    return {"opts": opts, "spec": spec, "T": T, "seeds": _positive_int(args.seeds, "--seeds"),
-            "n_cp": _positive_int(args.checkpoints, "--checkpoints"), "band": band, "formats": formats,
+    return {"opts": opts, "spec": spec, "T": T, "seeds": parse_positive_int(args.seeds, "--seeds"),
+            "n_cp": parse_positive_int(args.checkpoints, "--checkpoints"), "band": band, "formats": formats,
             "width": _width(args.width), "coords": coords, "step_bound": step_bound}
 
 

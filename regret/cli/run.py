@@ -20,7 +20,7 @@ from .. import engine
 from ..errors import InvalidInput
 from ..optimizers import optimizer as make_optimizer
 from ..problems import problem as make_problem
-from .util import atomic_write, parse_spec, parse_T
+from .util import atomic_write, parse_T, parse_positive_int, parse_spec
 
 SCHEMA = "regret.run/1"
 
@@ -41,16 +41,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=main)
 
 
-def _positive_int(text: str, field: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise InvalidInput(field, text, "a positive integer") from None
-    if v < 1:
-        raise InvalidInput(field, text, "a positive integer")
-    return v
-
-
 def build(args):
     """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
     opts = []
@@ -60,8 +50,8 @@ def build(args):
     pname, pparams = parse_spec(args.problem, "--problem")
     spec = make_problem(pname, **pparams)
     T = parse_T(args.T)
-    seeds = _positive_int(args.seeds, "--seeds")
-    n_cp = _positive_int(args.checkpoints, "--checkpoints")
+    seeds = parse_positive_int(args.seeds, "--seeds")
+    n_cp = parse_positive_int(args.checkpoints, "--checkpoints")
     for path, exts, field in ((args.save, (".npz",), "--save"), (args.plot, (".pdf", ".png", ".pgf"), "--plot")):
         if path is not None and not path.endswith(exts):
             raise InvalidInput(field, path, f"a file name ending in {' or '.join(exts)}")

@@ -39,6 +39,17 @@ def parse_spec(text: str, what: str) -> tuple[str, dict]:
     return name, params
 
 
+def parse_positive_int(text: str, field: str) -> int:
+    """'5' → 5; anything else (0, −1, 2.5, 'x') is an InvalidInput naming ``field``."""
+    try:
+        v = int(text)
+    except (TypeError, ValueError):
+        raise InvalidInput(field, text, "a positive integer") from None
+    if v < 1:
+        raise InvalidInput(field, text, "a positive integer")
+    return v
+
+
 def parse_T(text: str) -> int:
     """'1e6' → 1000000; T must be a positive whole number."""
     try:

@@ -27,7 +27,7 @@ from .. import engine  # theory, analysis and sympy are imported where used: ~1 
 from ..errors import InvalidInput
 from ..optimizers import optimizer as make_optimizer
 from ..problems import problem as make_problem
-from .util import parse_spec, parse_T
+from .util import parse_T, parse_positive_int, parse_spec
 
 SCHEMA = "regret.verify/1"
 EXPECT = ("HOLDS", "VIOLATED", "NOT-APPLICABLE", "INCONCLUSIVE", "any")
@@ -52,16 +52,6 @@ def add_parser(sub) -> None:
                    help="the verdict that makes the exit status 0 [HOLDS]")
     p.add_argument("--json", action="store_true", help="print JSON (schema regret.verify/1)")
     p.set_defaults(func=main)
-
-
-def _positive_int(text, field) -> int:
-    try:
-        v = int(text)
-    except (TypeError, ValueError):
-        raise InvalidInput(field, text, "a positive integer") from None
-    if v < 1:
-        raise InvalidInput(field, text, "a positive integer")
-    return v
 
 
 def _tail(text) -> float:
@@ -92,8 +82,8 @@ def build(args):
     else:
         spec = thm.default.problem_spec()
     T = parse_T(args.T) if args.T is not None else thm.default.T
-    seeds = _positive_int(args.seeds, "--seeds") if args.seeds is not None else thm.default.seeds
-    n_cp = _positive_int(args.checkpoints, "--checkpoints")
+    seeds = parse_positive_int(args.seeds, "--seeds") if args.seeds is not None else thm.default.seeds
+    n_cp = parse_positive_int(args.checkpoints, "--checkpoints")
     return thm, opt, spec, T, seeds, n_cp, _tail(args.tail)
 
 
