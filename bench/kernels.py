@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numba import njit, prange
@@ -48,12 +47,7 @@ def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
     alpha = hp[S.HP_ALPHA]
     ratio = 0.0
     for t in range(1, T + 1):
-        if sched == S.SCHED_CONSTANT:
-            alpha_t = alpha
-        elif sched == S.SCHED_SQRT:
-            alpha_t = alpha / math.sqrt(t)
-        else:
-            alpha_t = alpha_arr[t - 1]
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         ratio = S.step(opt_code, hp, t, alpha_t, x, g, St, sc, w)
     return ratio
 

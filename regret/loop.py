@@ -203,12 +203,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         if n2 > g2max:
             g2max = n2
         # the optimizer maps (state, g_t, t) to x_{t+1}
-        if sched == S.SCHED_CONSTANT:
-            alpha_t = alpha
-        elif sched == S.SCHED_SQRT:
-            alpha_t = alpha / math.sqrt(t)
-        else:
-            alpha_t = alpha_arr[t - 1]
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         ratio = S.step(opt, hp, t, alpha_t, x, g, St, sc, w)
         if ratio > rmax:
             rmax = ratio

@@ -38,6 +38,17 @@ N_SC = 5
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def step_size(sched, alpha, alpha_arr, t):
+    """α_t for round t: constant α, α/√t (the schedule of every regret theorem here), or the user's
+    array α_1, α_2, … (``alpha_arr[t − 1]``)."""
+    if sched == SCHED_CONSTANT:
+        return alpha
+    if sched == SCHED_SQRT:
+        return alpha / math.sqrt(t)
+    return alpha_arr[t - 1]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _ratio(dx, alpha_t):
     """max_i |Δ_i| / α_t, from the Δ the update loop stored. Dividing once after the max equals the
     max of the quotients (rounding is monotone), and taking the max in its own pass lets the
