@@ -48,7 +48,7 @@ def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
     ratio = 0.0
     for t in range(1, T + 1):
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
-        ratio = S.step(opt_code, hp, t, alpha_t, x, g, St, sc, w)
+        ratio = S.step(opt_code, hp, t, alpha_t, x, g, St, sc) / alpha_t
     return ratio
 
 

@@ -46,8 +46,8 @@ from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .optimizers import steps as S
 
-# rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF, and any row it adds)
-STATE_ROWS = getattr(S, "N_ROWS", S.BUF + 1)
+# rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
+STATE_ROWS = S.N_ROWS
 
 # the sources whose compiled functions the engine's kernels call (and so carry in their cache)
 KERNEL_SOURCES = tuple(os.path.abspath(m.__file__) for m in (domains, losses, S)) + (os.path.abspath(__file__),)
@@ -154,7 +154,6 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     w = _borrowed(w)
     St = _borrowed(St)
     sc = _borrowed(sc)
-    vhat = St[S.VHAT]
     box_lo = P[0]
     box_hi = P[1]
     sc[S.SC_LAM_POW] = 1.0
@@ -176,6 +175,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     g2max = 0.0
     ginf = 0.0
     rmax = 0.0
+    dmax = 0.0
     k = 0
     for t in range(1, T + 1):
         row = idx[t - 1]
@@ -204,31 +204,37 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             g2max = n2
         # the optimizer maps (state, g_t, t) to x_{t+1}
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
-        ratio = S.step(opt, hp, t, alpha_t, x, g, St, sc, w)
-        if ratio > rmax:
-            rmax = ratio
+        big = S.step(opt, hp, t, alpha_t, x, g, St, sc)  # max_i |Δ_{t,i}|
+        # the effective step max_t max_i |Δ_{t,i}|/α_t; with a constant α the division waits for the
+        # checkpoint: max_t fl(|Δ_t|/α) = fl(max_t |Δ_t| / α), as rounding is monotone
+        if sched == S.SCHED_CONSTANT:
+            if big > dmax:
+                dmax = big
+        elif big / alpha_t > rmax:
+            rmax = big / alpha_t
         # Π_X (weighted by w for the adaptive methods); R^d needs none, and a box is a clip in
         # every metric, so it skips the dispatch (the same _project_box project_inplace calls)
         if dom_code == BOX:
             _project_box(x, box_lo, box_hi)
         elif dom_code != UNBOUNDED:
+            if weighted:
+                S.projection_weights(opt, hp, St, sc, w)
             project_inplace(dom_code, x, w, weighted, P, r)
         if want_iterates:
             for i in range(d):
                 iterates[t, i] = x[i]
         if want_state:
-            for i in range(d):
-                vhat_hist[t - 1, i] = vhat[i]
+            S.second_moment(opt, St, sc, vhat_hist[t - 1])
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
             for i in range(d):
                 gsq[k, i] = sq[i]
-                vhat_cp[k, i] = vhat[i]
                 xmin[k, i] = lo[i]
                 xmax[k, i] = hi[i]
+            S.second_moment(opt, St, sc, vhat_cp[k])
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
-            ratio_max[k] = rmax
+            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
             k += 1
     for i in range(d):
         x_final[i] = x[i]

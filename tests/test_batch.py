@@ -143,7 +143,9 @@ def test_bad_input_names_the_field():
 # ------------------------------------------------------------------------------------------------
 def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, want_records):
     """Plain-Python transcription of regret.loop.run_one as committed in 1007e9d (before this
-    change), calling the same compiled value_grad, steps.step and project_inplace."""
+    change), calling the same compiled value_grad, steps.step and project_inplace. Adapted to the
+    later step API (steps return max|Δ| and no longer write the projection weights nor Adam's v̂):
+    the weights come from steps.projection_weights, and Adam's v̂ = v/(1 − β2^t) is formed here."""
     T = idx.shape[0]
     d = x0.shape[0]
     K = cps.shape[0]
@@ -197,16 +199,18 @@ def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P,
             alpha_t = alpha / math.sqrt(t)
         else:
             alpha_t = float(alpha_arr[t - 1])
-        ratio = S.step(int(opt_code), hp, t, alpha_t, x, g, St, sc, w)
+        ratio = S.step(int(opt_code), hp, t, alpha_t, x, g, St, sc) / alpha_t
         if ratio > rmax:
             rmax = ratio
+        S.projection_weights(int(opt_code), hp, St, sc, w)
         project_inplace(dom_code, x, w, weighted, P, r)
         out["iterates"][t, :] = x
-        out["vhat_hist"][t - 1, :] = St[S.VHAT]
+        vhat = St[S.V] / sc[S.SC_BC2] if opt_code == S.ADAM else St[S.VHAT]
+        out["vhat_hist"][t - 1, :] = vhat
         if k < K and t == cps[k]:
             out["cum_loss"][k] = run_sum + run_comp
             out["gsq"][k, :] = sq
-            out["vhat_cp"][k, :] = St[S.VHAT]
+            out["vhat_cp"][k, :] = vhat
             out["gmax2"][k] = math.sqrt(g2max)
             out["gmaxinf"][k] = ginf
             out["ratio_max"][k] = rmax
