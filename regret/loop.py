@@ -19,107 +19,32 @@ of every compiled call (an atomic operation each) and prunes them only in small 
 dispatching kernels a round calls (``value_grad``, ``steps.step``, ``project_inplace``) cost ~30
 atomics per round. :func:`_rounds` therefore hands them *borrowed* arrays (:func:`_borrowed`: no
 reference count, kept alive by :func:`run_one`), calls no projection on R^d and the box clip
-directly, and makes no array temporaries per round (records are copied element by element). What
-remains at d = 1 is the cost of calling the three kernels out of line (their arguments are passed
-as structs on the stack); at large d, the steps' loops, which do not vectorize (bench/README.md).
+directly, and makes no array temporaries per round (records are copied element by element). The
+per-round kernels are inlined, and the steps' update loops vectorize (they write only the
+algorithm's state). At d = 1 the rounds go to :func:`regret.loop_1d.rounds_1d`, the same round on
+scalars (bench/README.md).
 
-Disk cache. numba keys a cached function on its own source file only, but a cached kernel carries
-the machine code of every compiled function it calls: after an edit of steps.py, losses.py or
-domains.py alone, ``run_one`` would keep running the old updates. The kernels of this module (and
-of any file that calls :func:`register_dependent_cache`) are therefore keyed on the contents of
-all the files whose compiled code they embed (:data:`KERNEL_SOURCES`).
+Disk cache: see :mod:`regret.kernel_cache`.
 """
 from __future__ import annotations
 
-import hashlib
 import math
-import os
 
 import numpy as np
-from numba import njit, prange, types
-from numba.core import caching, cgutils
-from numba.extending import intrinsic
-from numba.np.arrayobj import make_array
+from numba import njit, prange
 
-from . import domains, losses
+from . import loop_1d
+from .borrow import borrowed as _borrowed
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
-from .losses import value_grad
+from .losses import MULTICLASS, value_grad
+from .kernel_cache import KERNEL_SOURCES, _KeyedOnKernelSources, register_dependent_cache, source_stamp  # noqa: F401
 from .optimizers import steps as S
 
 # rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
 STATE_ROWS = S.N_ROWS
 
-# the sources whose compiled functions the engine's kernels call (and so carry in their cache)
-KERNEL_SOURCES = tuple(os.path.abspath(m.__file__) for m in (domains, losses, S)) + (os.path.abspath(__file__),)
-
-
-def source_stamp(py_file, sources=None) -> bytes:
-    """sha256 over the contents of ``py_file`` and of ``sources`` (default :data:`KERNEL_SOURCES`)."""
-    h = hashlib.sha256()
-    for path in (os.path.abspath(py_file),) + tuple(KERNEL_SOURCES if sources is None else sources):
-        st = os.stat(path)
-        h.update(caching._hash_source_file(path, st.st_mtime, st.st_size))
-    return h.digest()
-
-
-class _KeyedOnKernelSources:
-    """Cache locator mixin: the stamp that invalidates a cached function covers the kernel sources,
-    for the files registered with :func:`register_dependent_cache` (others: numba's own locators)."""
-
-    files: set = set()
-
-    def get_source_stamp(self):
-        return source_stamp(self._py_file)
-
-    @classmethod
-    def from_function(cls, py_func, py_file):
-        if os.path.abspath(py_file) not in _KeyedOnKernelSources.files:
-            return None
-        return super().from_function(py_func, py_file)
-
-
-class _UserProvidedKeyed(_KeyedOnKernelSources, caching.UserProvidedCacheLocator):
-    """NUMBA_CACHE_DIR set."""
-
-
-class _InTreeKeyed(_KeyedOnKernelSources, caching.InTreeCacheLocator):
-    """__pycache__ beside the source."""
-
-
-def register_dependent_cache(py_file) -> None:
-    """Key the cached kernels defined in ``py_file`` (call before its ``@njit(cache=True)``
-    decorators run) on :data:`KERNEL_SOURCES` as well as on ``py_file`` itself."""
-    _KeyedOnKernelSources.files.add(os.path.abspath(py_file))
-    classes = caching.CacheImpl._locator_classes
-    if _UserProvidedKeyed not in classes:
-        classes[:0] = [_UserProvidedKeyed, _InTreeKeyed]
-
-
+# the engine's kernels are keyed on every source they embed (regret/kernel_cache.py)
 register_dependent_cache(__file__)
-
-
-@intrinsic
-def _borrowed(typingctx, arr):
-    """The same array (data, shape, strides) without its reference count: numba's incref/decref of
-    it become a test of a null pointer instead of an atomic read-modify-write (see the module
-    docstring). Only for arrays that something else keeps alive for as long as the alias is used:
-    :func:`_rounds` borrows its arguments, which its caller holds until it returns."""
-    if not isinstance(arr, types.Array):
-        return None
-
-    def codegen(context, builder, signature, args):
-        src = make_array(arr)(context, builder, value=args[0])
-        out = make_array(arr)(context, builder)
-        out.meminfo = cgutils.get_null_value(src.meminfo.type)
-        out.parent = cgutils.get_null_value(src.parent.type)
-        out.nitems = src.nitems
-        out.itemsize = src.itemsize
-        out.data = src.data
-        out.shape = src.shape
-        out.strides = src.strides
-        return out._getvalue()
-
-    return arr(arr), codegen
 
 
 @njit(cache=True, error_model="numpy")
@@ -129,6 +54,11 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
     optional records (losses, iterates, vhat_hist) are written when their first dimension is > 0."""
     d = x0.shape[0]
+    if d == 1 and loss_code != MULTICLASS:  # the same rounds on scalars (regret/loop_1d.py)
+        loop_1d.rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
+                          vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x0[0],
+                          np.zeros(1), np.ones(1))
+        return
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),

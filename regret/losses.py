@@ -53,6 +53,51 @@ def _log1pexp(z):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def score_loss(code, lp, z, b, row):
+    """The single-index families' loss as a function of the score z = ⟨a_t, x⟩: returns (f_t, ∂f_t/∂z),
+    so f_t(x) = f and ∇f_t(x) = (∂f_t/∂z)·a_t (before the ridge term). b[row] is read only by the
+    families that have a label or target."""
+    if code == LINEAR:
+        f = z
+        coef = 1.0
+    elif code == LEAST_SQUARES:
+        r = z - b[row]
+        f = 0.5 * r * r
+        coef = r
+    elif code == LOGISTIC:
+        yz = b[row] * z
+        f = _log1pexp(-yz)
+        # d/dz log(1+e^{−yz}) = −y σ(−yz)
+        if yz >= 0.0:
+            e = math.exp(-yz)
+            coef = -b[row] * e / (1.0 + e)
+        else:
+            coef = -b[row] / (1.0 + math.exp(yz))
+    elif code == HINGE:
+        margin = 1.0 - b[row] * z
+        if margin > 0.0:
+            f = margin
+            coef = -b[row]
+        else:
+            f = 0.0
+            coef = 0.0
+    elif code == ABSOLUTE:
+        r = z - b[row]
+        f = abs(r)
+        coef = 1.0 if r > 0.0 else (-1.0 if r < 0.0 else 0.0)
+    else:  # HUBER
+        delta = lp[LP_DELTA]
+        r = z - b[row]
+        if abs(r) <= delta:
+            f = 0.5 * r * r
+            coef = r
+        else:
+            f = delta * (abs(r) - 0.5 * delta)
+            coef = delta if r > 0.0 else -delta
+    return f, coef
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def value_grad(code, lp, A, row, b, x, g):
     """f_t(x) for the data row ``row`` of (A, b); the (sub)gradient is written into g."""
     d = x.shape[0]
@@ -83,43 +128,7 @@ def value_grad(code, lp, A, row, b, x, g):
         z = 0.0
         for j in range(d):
             z += A[row, j] * x[j]
-        if code == LINEAR:
-            f = z
-            coef = 1.0
-        elif code == LEAST_SQUARES:
-            r = z - b[row]
-            f = 0.5 * r * r
-            coef = r
-        elif code == LOGISTIC:
-            yz = b[row] * z
-            f = _log1pexp(-yz)
-            # d/dz log(1+e^{−yz}) = −y σ(−yz)
-            if yz >= 0.0:
-                e = math.exp(-yz)
-                coef = -b[row] * e / (1.0 + e)
-            else:
-                coef = -b[row] / (1.0 + math.exp(yz))
-        elif code == HINGE:
-            margin = 1.0 - b[row] * z
-            if margin > 0.0:
-                f = margin
-                coef = -b[row]
-            else:
-                f = 0.0
-                coef = 0.0
-        elif code == ABSOLUTE:
-            r = z - b[row]
-            f = abs(r)
-            coef = 1.0 if r > 0.0 else (-1.0 if r < 0.0 else 0.0)
-        else:  # HUBER
-            delta = lp[LP_DELTA]
-            r = z - b[row]
-            if abs(r) <= delta:
-                f = 0.5 * r * r
-                coef = r
-            else:
-                f = delta * (abs(r) - 0.5 * delta)
-                coef = delta if r > 0.0 else -delta
+        f, coef = score_loss(code, lp, z, b, row)
         for j in range(d):
             g[j] = coef * A[row, j]
     l2 = lp[LP_L2]

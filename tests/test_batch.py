@@ -263,11 +263,13 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
 
     from regret import domains, losses
 
-    for fn in (loop.run_one, loop._rounds, loop.run_batch):
+    from regret import loop_1d
+
+    for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.rounds_1d):
         locator = fn._cache._impl.locator
         assert isinstance(locator, loop._KeyedOnKernelSources)
-        assert locator.get_source_stamp() == loop.source_stamp(loop.__file__)
-    for mod in (S, losses, domains, loop):
+        assert locator.get_source_stamp() == loop.source_stamp(fn.py_func.__code__.co_filename)
+    for mod in (S, losses, domains, loop, loop_1d):
         assert os.path.abspath(mod.__file__) in loop.KERNEL_SOURCES
     # numba's own locators for the other modules
     assert not isinstance(value_grad._cache._impl.locator, loop._KeyedOnKernelSources)

@@ -1,0 +1,136 @@
+"""The online loop of :mod:`regret.loop` for one-dimensional problems, with its state in registers.
+
+At d = 1 (Reddi et al.'s counterexamples, the Rademacher lower bound) a round of the array loop is
+mostly memory traffic, not arithmetic: x, the optimizer's state and the statistics live in arrays,
+and every round stores and reloads each of them, so the chain x_t → x_{t+1} runs through the
+store-to-load forwarding of the CPU several times a round. Here the same round is written on
+scalars: the same per-coordinate formulas (:func:`regret.optimizers.steps.coordinate`, which the
+array steps apply to every coordinate, and :func:`regret.losses.score_loss`), the same operations in
+the same order, so every result is bit-identical to :func:`regret.loop._rounds` (tests/test_loop_1d.py
+runs both on every optimizer × family × domain).
+
+A projection onto an interval (box, unbounded) is the clip of the array loop; the ball and the
+simplex go through the same compiled projection as there, on a one-element array.
+"""
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from .borrow import borrowed
+from .domains import BOX, UNBOUNDED, project_inplace
+from .kernel_cache import register_dependent_cache
+from .losses import LP_L2, score_loss
+from .optimizers import steps as S
+
+register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and projections
+
+
+@njit(cache=True, error_model="numpy")
+def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+              cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w):
+    """:func:`regret.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
+    x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
+    for the ball and simplex projections) and w = 1 (their weight). The inputs and work arrays are
+    borrowed (:mod:`regret.borrow`): the caller holds them until this returns."""
+    T = idx.shape[0]
+    hp = borrowed(hp)
+    alpha_arr = borrowed(alpha_arr)
+    lp = borrowed(lp)
+    A = borrowed(A)
+    b = borrowed(b)
+    P = borrowed(P)
+    weighted = hp[S.HP_WEIGHTED] != 0.0
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = hp[S.HP_ALPHA]
+    l2 = lp[LP_L2]
+    want_losses = losses.shape[0] > 0
+    want_iterates = iterates.shape[0] > 0
+    want_state = vhat_hist.shape[0] > 0
+    box_lo = P[0, 0]
+    box_hi = P[1, 0]
+    xa = borrowed(xa)
+    w = borrowed(w)
+    # optimizer state (the rows M, V, VHAT, BUF of the array loop) and scalars (its ``sc``)
+    m = v = vhat = buf = 0.0
+    beta1_t = beta1_prev = 0.0
+    lam_pow = 1.0
+    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    x = x1
+    if want_iterates:
+        iterates[0, 0] = x
+    run_sum = 0.0
+    run_comp = 0.0
+    sq = 0.0
+    lo = x
+    hi = x
+    g2max = 0.0
+    ginf = 0.0
+    rmax = 0.0
+    dmax = 0.0
+    k = 0
+    for t in range(1, T + 1):
+        row = idx[t - 1]
+        # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
+        a = A[row, 0]
+        f, coef = score_loss(loss_code, lp, 0.0 + a * x, b, row)
+        g = coef * a
+        if l2 != 0.0:
+            g += l2 * x
+            f += 0.5 * l2 * (0.0 + x * x)
+        if want_losses:
+            losses[t - 1] = f
+        s = run_sum + f  # Neumaier's compensated sum
+        if abs(run_sum) >= abs(f):
+            run_comp += (run_sum - s) + f
+        else:
+            run_comp += (f - s) + run_sum
+        run_sum = s
+        sq += g * g
+        n2 = g * g
+        ag = abs(g)
+        ginf = ag if ag > ginf else ginf
+        lo = x if x < lo else lo
+        hi = x if x > hi else hi
+        if n2 > g2max:
+            g2max = n2
+        # the optimizer maps (state, g_t, t) to x_{t+1}
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
+        beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
+        m, v, vhat, buf, delta = S.coordinate(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, m, v, vhat,
+                                              buf)
+        x += delta
+        big = abs(delta)
+        if sched == S.SCHED_CONSTANT:
+            if big > dmax:
+                dmax = big
+        elif big / alpha_t > rmax:
+            rmax = big / alpha_t
+        # Π_X
+        if dom_code == BOX:
+            if x < box_lo:
+                x = box_lo
+            elif x > box_hi:
+                x = box_hi
+        elif dom_code != UNBOUNDED:
+            if weighted:
+                w[0] = S.coordinate_weight(opt, hp, bc2, v, vhat)
+            xa[0] = x
+            project_inplace(dom_code, xa, w, weighted, P, r)
+            x = xa[0]
+        if want_iterates:
+            iterates[t, 0] = x
+        if want_state:
+            vhat_hist[t - 1, 0] = S.coordinate_second_moment(opt, bc2, v, vhat)
+        if k < cps.shape[0] and t == cps[k]:
+            cum_loss[k] = run_sum + run_comp
+            gsq[k, 0] = sq
+            xmin[k, 0] = lo
+            xmax[k, 0] = hi
+            vhat_cp[k, 0] = S.coordinate_second_moment(opt, bc2, v, vhat)
+            gmax2[k] = math.sqrt(g2max)
+            gmaxinf[k] = ginf
+            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
+            k += 1
+    x_final[0] = x
