@@ -1,7 +1,8 @@
 """Compiled kernels the benchmark needs besides the engine itself.
 
 * :func:`update_only` — T updates of one optimizer with a fixed gradient g: the same
-  :func:`regret.optimizers.steps.step` the engine calls, with the engine's state and schedule
+  :func:`regret.optimizers.steps.step` the engine calls (at d = 1 :func:`~regret.optimizers.steps.coordinate`
+  on scalars, as the engine's one-dimensional loop does), with the engine's state and schedule
   initialisation, and nothing else (no loss, no projection, no statistics). This is what
   torch.optim / optax / a numpy loop do per step, so it is the like-for-like comparison.
 * STREAM-style copy and triad (McCalpin's STREAM: copy a = b, 16 bytes per element; triad
@@ -13,7 +14,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from regret.loop import STATE_ROWS, _borrowed, register_dependent_cache
+from regret.borrow import borrowed as _borrowed
+from regret.kernel_cache import register_dependent_cache
+from regret.loop import STATE_ROWS
 from regret.optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
@@ -25,6 +28,8 @@ def update_only(opt_code, hp, alpha_arr, g, x, T):
     (with borrowed arrays, as :func:`regret.loop._rounds` passes them); returns the last step ratio
     (so the work cannot be optimised away)."""
     d = x.shape[0]
+    if d == 1:
+        return _updates_1d(opt_code, hp, alpha_arr, g[0], x, T)
     w_own = np.ones(d)
     St_own = np.zeros((STATE_ROWS, d))
     sc_own = np.zeros(S.N_SC)
@@ -49,6 +54,30 @@ def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
     for t in range(1, T + 1):
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         ratio = S.step(opt_code, hp, t, alpha_t, x, g, St, sc) / alpha_t
+    return ratio
+
+
+@njit(cache=True, error_model="numpy")
+def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
+    """The d = 1 updates with the state in scalars (regret/loop_1d.py's step part)."""
+    hp = _borrowed(hp)
+    alpha_arr = _borrowed(alpha_arr)
+    m = v = vhat = buf = 0.0
+    beta1_t = beta1_prev = 0.0
+    lam_pow = 1.0
+    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = hp[S.HP_ALPHA]
+    xt = x[0]
+    ratio = 0.0
+    for t in range(1, T + 1):
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
+        beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
+        m, v, vhat, buf, delta = S.coordinate(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, m, v,
+                                              vhat, buf)
+        xt += delta
+        ratio = abs(delta) / alpha_t
+    x[0] = xt
     return ratio
 
 

@@ -92,3 +92,21 @@ def test_run_uses_the_1d_loop_and_agrees_with_the_array_loop_on_reddis_problem()
         assert np.array_equal(res.learner_loss[0], ref["cum_loss"])
         assert np.array_equal(res.x_final[0], ref["x_final"])
         assert np.array_equal(got["cum_loss"], ref["cum_loss"])
+
+
+def test_bench_update_only_at_d1_equals_the_array_updates():
+    """bench.kernels.update_only runs d = 1 on scalars (as the engine does); it must compute what the
+    array step computes: same final x and same last step ratio, bit for bit."""
+    from bench import kernels
+
+    T = 500
+    g = np.array([0.7])
+    for opt in _optimizers(T):
+        hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
+        x1 = np.array([0.25])
+        r1 = kernels.update_only(opt.code, hp, alpha_arr, g, x1, T)
+        x2 = np.array([0.25])
+        r2 = kernels._updates(opt.code, hp, alpha_arr, g, x2, T, np.ones(1), np.zeros((loop.STATE_ROWS, 1)),
+                              np.zeros(S.N_SC))
+        assert x1[0] == x2[0] and r1 == r2, opt.label()
+        assert x1[0] != 0.25, opt.label()
