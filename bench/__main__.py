@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 import regret
-from regret import engine, loop
+from regret import engine, loop, loop_wide
 
 from . import kernels, peers
 
@@ -125,7 +125,7 @@ def _instance(d, T):
     return regret.from_arrays("linear", dom, rng.standard_normal((rows, d)), idx=rng.integers(0, rows, T))
 
 
-def _full_call(opt, inst, T):
+def _full_call(opt, inst, T, kernel=None):
     cps = engine.default_checkpoints(T)
     d, K = inst.d, cps.size
     hp, alpha = opt.hp_vector(), opt.schedule_array(T)
@@ -135,8 +135,10 @@ def _full_call(opt, inst, T):
             np.zeros((K, d)), np.zeros((K, d)), np.zeros(d)]
     empty = np.zeros((0, d))
 
+    kernel = loop.run_one if kernel is None else kernel
+
     def call():
-        loop.run_one(opt.code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
+        kernel(opt.code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
                      float(dom.r), x0, cps, np.zeros(0), empty, empty, *outs)
     return call
 
@@ -168,7 +170,41 @@ def engine_section(quick) -> dict:
                 "update cpu ns/step median": ucpu / T_upd * 1e9,
                 "update ns/step median": umed / T_upd * 1e9, "update ns/step min": ubest / T_upd * 1e9,
                 "update ns/coord median": umed / T_upd / d * 1e9, "update ns/coord min": ubest / T_upd / d * 1e9}
+    res.update(_wide_section(quick))
     return res
+
+
+def _wide_section(quick) -> dict:
+    """Adam at d = 10^6 through the parallel-over-coordinates kernels (regret.loop_wide.run_wide, the
+    engine's path at d ≥ WIDE_D; bench.kernels.update_only_wide), 1 and 2 threads."""
+    import numba
+
+    d = 10**6
+    T = 20 if not quick else 2
+    reps = 5 if not quick else 2
+    inst = _instance(d, T)
+    opt = regret.optimizer("adam")
+    hp, alpha = opt.hp_vector(), opt.schedule_array(T)
+    g = np.random.default_rng(1).standard_normal(d)
+    full = _full_call(opt, inst, T, kernel=loop_wide.run_wide)
+    out = {}
+    before = numba.get_num_threads()
+    try:
+        for threads in (1, 2):
+            if threads > numba.config.NUMBA_NUM_THREADS:
+                continue
+            numba.set_num_threads(threads)
+            med, best, _ = _timed(full, reps)
+            x, St = np.zeros(d), np.zeros((loop.STATE_ROWS, d))
+            part = np.zeros((d + loop_wide.CHUNK - 1) // loop_wide.CHUNK, dtype=np.int64)
+            umed, ubest, _ = _timed(lambda: kernels.update_only_wide(opt.code, hp, alpha, g, x, T, St, part), reps)
+            out[f"adam wide d={d} threads={threads}"] = {
+                "d": d, "threads": threads, "T": T, "full ns/coord median": med / T / d * 1e9,
+                "full ns/coord min": best / T / d * 1e9, "update ns/coord median": umed / T / d * 1e9,
+                "update ns/coord min": ubest / T / d * 1e9}
+    finally:
+        numba.set_num_threads(before)
+    return out
 
 
 TORCH_STEPS = {1: 2000, 10: 2000, 1000: 1000, 10**6: 10}
@@ -380,6 +416,11 @@ def targets(r) -> list[dict]:
         if tf:
             add("d=1e6 Adam update-only vs torch fused (1 thread), ns/coord", f"{up:.2f} vs {tf:.2f}",
                 "engine ≤ torch", up <= tf)
+        w2 = e.get("adam wide d=1000000 threads=2", {}).get("update ns/coord median")
+        tf2 = t.get("adam fused d=1000000 threads=2", {}).get("ns/coord median")
+        if w2 and tf2:
+            add("d=1e6 Adam update-only vs torch fused (2 threads), ns/coord", f"{w2:.2f} vs {tf2:.2f}",
+                "engine ≤ torch", w2 <= tf2)
         bound = s.get("adam bound ns/coord 1 thread")
         if bound:
             add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
@@ -436,10 +477,20 @@ def markdown(r) -> str:
               "| optimizer | d | full ns/round | full ns/coord | update-only ns/step | update-only ns/coord |",
               "| --- | --- | --- | --- | --- | --- |"]
         for v in r["engine"].values():
+            if "threads" in v:
+                continue
             L.append(f"| {v['optimizer']} | {v['d']} | {_fmt(v['full ns/round median'])} "
                      f"[{_fmt(v['full cpu ns/round median'])}] | {_fmt(v['full ns/coord median'])} | "
                      f"{_fmt(v['update ns/step median'])} [{_fmt(v['update cpu ns/step median'])}] | "
                      f"{_fmt(v['update ns/coord median'])} |")
+        wide = [v for v in r["engine"].values() if "threads" in v]
+        if wide:
+            L += ["", "Adam at d = 10^6 parallel over coordinates (`regret.loop_wide`, the engine's path at "
+                  "d ≥ 2^16; chunks of 4096 coordinates):", "",
+                  "| threads | full ns/coord | update-only ns/coord |", "| --- | --- | --- |"]
+            for v in wide:
+                L.append(f"| {v['threads']} | {_fmt(v['full ns/coord median'])} | "
+                         f"{_fmt(v['update ns/coord median'])} |")
     if "torch" in r:
         L += ["", "## torch.optim, float64, update-only (median ns per step; per coordinate in brackets)", "",
               "| optimizer | d | threads | default | foreach | fused |", "| --- | --- | --- | --- | --- | --- |"]

@@ -17,6 +17,7 @@ from numba import njit, prange
 from regret.borrow import borrowed as _borrowed
 from regret.kernel_cache import register_dependent_cache
 from regret.loop import STATE_ROWS
+from regret.loop_wide import CHUNK
 from regret.optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
@@ -78,6 +79,35 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
         xt += delta
         ratio = abs(delta) / alpha_t
     x[0] = xt
+    return ratio
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
+    """T updates at large d, parallel over the chunks of coordinates regret.loop_wide uses: the same
+    steps.apply on each chunk (x, the state rows St and the per-chunk max |Δ| bits ``part_big``, one
+    slot per chunk, are preallocated by the caller). Returns the last step ratio."""
+    d = x.shape[0]
+    nch = part_big.shape[0]
+    beta1_t = beta1_prev = 0.0
+    lam_pow = 1.0
+    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = hp[S.HP_ALPHA]
+    ratio = 0.0
+    for t in range(1, T + 1):
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
+        beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
+        for c in prange(nch):
+            j0 = c * CHUNK
+            j1 = min(d, j0 + CHUNK)
+            big = S.apply(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1],
+                          St[S.M][j0:j1], St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
+            part_big[c] = S._bits(big)
+        best = 0
+        for c in range(nch):
+            best = part_big[c] if part_big[c] > best else best
+        ratio = S._float(best) / alpha_t
     return ratio
 
 

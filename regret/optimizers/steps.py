@@ -388,36 +388,44 @@ def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat
 
 @njit(cache=True, error_model="numpy", inline="always")
 def step(code, hp, t, alpha_t, x, g, S, sc):
-    """Advance the scalar schedules to round t (:func:`schedules`), then apply the algorithm ``code``
-    to every coordinate; returns max_i |Δ_{t,i}|."""
+    """Advance the scalar schedules ``sc`` to round t (:func:`schedules`), then apply the algorithm
+    ``code`` to every coordinate (:func:`apply`); returns max_i |Δ_{t,i}|."""
     b1p, b1t, lam_pow, bc1, bc2 = schedules(hp, t, sc[SC_BETA1_T], sc[SC_LAM_POW], sc[SC_BC1], sc[SC_BC2])
     sc[SC_BETA1_PREV] = b1p
     sc[SC_BETA1_T] = b1t
     sc[SC_LAM_POW] = lam_pow
     sc[SC_BC1] = bc1
     sc[SC_BC2] = bc2
+    return apply(code, hp, t, alpha_t, b1t, b1p, bc1, bc2, x, g, S[M], S[V], S[VHAT], S[BUF])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def apply(code, hp, t, alpha_t, b1t, b1p, bc1, bc2, x, g, m, v, vhat, buf):
+    """The algorithm ``code`` on the coordinates of x and g with the state rows m, v, vhat, buf (any
+    slice of them: each coordinate is updated on its own), with the schedules of round t already
+    advanced; returns max_i |Δ_{t,i}|."""
     beta2 = hp[HP_BETA2]
     if code == SGD:
         return sgd_step(x, g, alpha_t)
     if code == MOMENTUM:
-        return momentum_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF])
+        return momentum_step(x, g, alpha_t, hp[HP_MOMENTUM], buf)
     if code == NESTEROV:
-        return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], S[BUF])
+        return nesterov_step(x, g, alpha_t, hp[HP_MOMENTUM], buf)
     if code == ADAGRAD:
-        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT])
+        return adagrad_step(x, g, alpha_t, hp[HP_EPS], int(hp[HP_EPS_MODE]), vhat)
     if code == RMSPROP:
-        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), S[VHAT])
+        return rmsprop_step(x, g, alpha_t, hp[HP_RHO], hp[HP_EPS], int(hp[HP_EPS_MODE]), vhat)
     if code == RMSPROP_MOMENTUM:
         return rmsprop_momentum_step(x, g, alpha_t, hp[HP_RHO], hp[HP_MOMENTUM], hp[HP_EPS],
-                                     int(hp[HP_EPS_MODE]), S[VHAT], S[BUF])
+                                     int(hp[HP_EPS_MODE]), vhat, buf)
     if code == ADAM:
-        return adam_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], int(hp[HP_EPS_MODE]), bc1, bc2, S[M], S[V])
+        return adam_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], int(hp[HP_EPS_MODE]), bc1, bc2, m, v)
     if code == ADAMAX:
-        return adamax_step(x, g, alpha_t, b1t, beta2, bc1, S[M], S[VHAT])
+        return adamax_step(x, g, alpha_t, b1t, beta2, bc1, m, vhat)
     if code == AMSGRAD:
         return amsgrad_step(x, g, alpha_t, b1t, beta2, hp[HP_EPS], hp[HP_BIAS] != 0.0, bc1, bc2,
-                            S[M], S[V], S[VHAT])
-    return adamx_step(x, g, alpha_t, b1t, b1p, beta2, hp[HP_EPS], t == 1, S[M], S[V], S[VHAT])
+                            m, v, vhat)
+    return adamx_step(x, g, alpha_t, b1t, b1p, beta2, hp[HP_EPS], t == 1, m, v, vhat)
 
 
 @njit(cache=True, error_model="numpy", inline="always")

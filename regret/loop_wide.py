@@ -1,0 +1,185 @@
+"""The online loop of :mod:`regret.loop` for wide problems (d ≥ :data:`WIDE_D`), parallel over coordinates.
+
+At large d one run has enough work per round to share among threads (DESIGN.md: parallelize over
+runs at small d, over coordinates at large d). The coordinates are cut into fixed chunks of
+:data:`CHUNK`; each round makes two parallel passes over the chunks:
+
+1. the score z = ⟨a_t, x_t⟩ (and ‖x_t‖² for the ridge term): a partial sum per chunk, added in chunk
+   order afterwards;
+2. per chunk, the gradient g_t = (∂f_t/∂z)·a_t (+ l2·x_t), the statistics (Σ g², lo/hi of x, |g|∞ and
+   a partial ‖g‖²), the optimizer's update (:func:`regret.optimizers.steps.apply` on the chunk, the
+   same array step as the serial loop) and, on a box, the clip.
+
+Every coordinate's arithmetic is the serial loop's; only the sums over coordinates (z, ‖x‖², ‖g‖²) are
+taken chunk by chunk instead of left to right. The chunks do not depend on the thread count, and the
+partial results are combined in chunk order, so a run's results are bit-identical for any number of
+threads (tests/test_loop_wide.py), and agree with the serial loop to rounding (~1e-15 relative per
+sum). A projection onto the ball or the simplex (a root find or a sort over all coordinates) runs
+serially after pass 2, as in the serial loop.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .domains import BOX, UNBOUNDED, project_inplace
+from .kernel_cache import register_dependent_cache
+from .losses import LP_L2, MULTICLASS, score_loss
+from .optimizers import steps as S
+
+register_dependent_cache(__file__)  # its kernels embed the steps, losses and projections
+
+WIDE_D = 1 << 16  # from this d on a round (≥ ~0.1 ms) is worth a parallel region (a few µs)
+CHUNK = 4096  # coordinates per chunk: 32 KB of each array, so a chunk's passes stay in L1/L2
+
+
+def is_wide(d: int, loss_code: int) -> bool:
+    """Whether the engine runs this problem with :func:`run_wide` (multiclass: the serial loop)."""
+    return d >= WIDE_D and loss_code != MULTICLASS
+
+
+@njit(cache=True, error_model="numpy")
+def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+             losses, iterates, vhat_hist,
+             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+    """:func:`regret.loop.run_one` for a single-index family (not multiclass), parallel over chunks
+    of coordinates; same arguments and outputs."""
+    d = x0.shape[0]
+    nch = (d + CHUNK - 1) // CHUNK
+    _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
+                 vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+                 x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
+                 np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+                 cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+                 x, g, w, St, sq, lo, hi, part, part_big):
+    """The rounds of :func:`run_wide` on its work arrays (x = x_1, g = 0, w = 1, St = 0, sq = 0,
+    lo = hi = x_1; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞; ``part_big``: the per-chunk
+    max |Δ| as bits)."""
+    T = idx.shape[0]
+    d = x.shape[0]
+    nch = part.shape[1]
+    weighted = hp[S.HP_WEIGHTED] != 0.0
+    sched = int(hp[S.HP_SCHEDULE])
+    alpha = hp[S.HP_ALPHA]
+    l2 = lp[LP_L2]
+    want_losses = losses.shape[0] > 0
+    want_iterates = iterates.shape[0] > 0
+    want_state = vhat_hist.shape[0] > 0
+    beta1_t = beta1_prev = 0.0
+    lam_pow = 1.0
+    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    if want_iterates:
+        for i in range(d):
+            iterates[0, i] = x[i]
+    run_sum = 0.0
+    run_comp = 0.0
+    g2max = 0.0
+    ginf = 0.0
+    rmax = 0.0
+    dmax = 0.0
+    k = 0
+    for t in range(1, T + 1):
+        row = idx[t - 1]
+        # pass 1: z = <a_t, x_t> and ||x_t||^2, a partial sum per chunk
+        for c in prange(nch):
+            j0 = c * CHUNK
+            j1 = min(d, j0 + CHUNK)
+            zc = 0.0
+            xc = 0.0
+            for j in range(j0, j1):
+                zc += A[row, j] * x[j]
+                xc += x[j] * x[j]
+            part[0, c] = zc
+            part[1, c] = xc
+        z = 0.0
+        xx = 0.0
+        for c in range(nch):
+            z += part[0, c]
+            xx += part[1, c]
+        # the learner suffers f_t(x_t)
+        f, coef = score_loss(loss_code, lp, z, b, row)
+        if l2 != 0.0:
+            f += 0.5 * l2 * xx
+        if want_losses:
+            losses[t - 1] = f
+        s = run_sum + f  # Neumaier's compensated sum
+        if abs(run_sum) >= abs(f):
+            run_comp += (run_sum - s) + f
+        else:
+            run_comp += (f - s) + run_sum
+        run_sum = s
+        alpha_t = S.step_size(sched, alpha, alpha_arr, t)
+        beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
+        # pass 2, per chunk: g_t, the statistics, the step x_t -> x^_{t+1}, and the clip on a box
+        for c in prange(nch):
+            j0 = c * CHUNK
+            j1 = min(d, j0 + CHUNK)
+            n2 = 0.0
+            gi_max = 0.0
+            for j in range(j0, j1):
+                gj = coef * A[row, j]
+                if l2 != 0.0:
+                    gj += l2 * x[j]
+                g[j] = gj
+                sq[j] += gj * gj
+                n2 += gj * gj
+                aj = abs(gj)
+                gi_max = aj if aj > gi_max else gi_max
+                xj = x[j]
+                lo[j] = xj if xj < lo[j] else lo[j]
+                hi[j] = xj if xj > hi[j] else hi[j]
+            part[2, c] = n2
+            part[3, c] = gi_max
+            big = S.apply(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1], St[S.M][j0:j1],
+                          St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
+            part_big[c] = S._bits(big)
+            if dom_code == BOX:
+                for j in range(j0, j1):
+                    if x[j] < P[0, j]:
+                        x[j] = P[0, j]
+                    elif x[j] > P[1, j]:
+                        x[j] = P[1, j]
+            elif dom_code != UNBOUNDED and weighted:
+                for j in range(j0, j1):
+                    w[j] = S.coordinate_weight(opt, hp, bc2, St[S.V, j], St[S.VHAT, j])
+        n2 = 0.0
+        big_bits = 0
+        for c in range(nch):
+            n2 += part[2, c]
+            ginf = part[3, c] if part[3, c] > ginf else ginf
+            big_bits = part_big[c] if part_big[c] > big_bits else big_bits
+        if n2 > g2max:
+            g2max = n2
+        big = S._float(big_bits)
+        if sched == S.SCHED_CONSTANT:
+            if big > dmax:
+                dmax = big
+        elif big / alpha_t > rmax:
+            rmax = big / alpha_t
+        if dom_code != BOX and dom_code != UNBOUNDED:
+            project_inplace(dom_code, x, w, weighted, P, r)
+        if want_iterates:
+            for i in prange(d):
+                iterates[t, i] = x[i]
+        if want_state:
+            for i in prange(d):
+                vhat_hist[t - 1, i] = S.coordinate_second_moment(opt, bc2, St[S.V, i], St[S.VHAT, i])
+        if k < cps.shape[0] and t == cps[k]:
+            cum_loss[k] = run_sum + run_comp
+            for i in prange(d):
+                gsq[k, i] = sq[i]
+                vhat_cp[k, i] = S.coordinate_second_moment(opt, bc2, St[S.V, i], St[S.VHAT, i])
+                xmin[k, i] = lo[i]
+                xmax[k, i] = hi[i]
+            gmax2[k] = math.sqrt(g2max)
+            gmaxinf[k] = ginf
+            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
+            k += 1
+    for i in prange(d):
+        x_final[i] = x[i]
