@@ -135,7 +135,8 @@ def _full_call(opt, inst, T, kernel=None):
             np.zeros((K, d)), np.zeros((K, d)), np.zeros(d)]
     empty = np.zeros((0, d))
 
-    kernel = loop.run_one if kernel is None else kernel
+    if kernel is None:  # the engine's loop for d (kernel_for), but serial at d = 10^6 (see _wide_section)
+        kernel = loop.run_one if loop_wide.is_wide(d, fam.code) else loop.kernel_for(d, fam.code)
 
     def call():
         kernel(opt.code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import loop, loop_wide
+from . import loop
 from .errors import InvalidInput, require
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .problems import Instance, ProblemSpec, problem as make_problem
@@ -198,8 +198,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     iterates = np.zeros((S, T + 1, d)) if record_iterates else None
     vhist = np.zeros((S, T, d)) if record_state else None
     fam, dom = first.family, first.domain
-    # at large d one run is parallel over coordinates (regret/loop_wide.py), else the serial loop
-    kernel = loop_wide.run_wide if loop_wide.is_wide(d, fam.code) else loop.run_one
+    kernel = loop.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
     for j, inst in enumerate(insts):
         kernel(opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T],
                      dom.code, dom.P, float(dom.r), starts[j], cps, losses[j],

@@ -33,7 +33,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from . import loop_1d
+from . import loop_1d, loop_wide
 from .borrow import borrowed as _borrowed
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import MULTICLASS, value_grad
@@ -47,6 +47,19 @@ STATE_ROWS = S.N_ROWS
 register_dependent_cache(__file__)
 
 
+def kernel_for(d: int, loss_code: int):
+    """The compiled loop the engine runs a problem of dimension d with (all have :func:`run_one`'s
+    arguments and outputs): :func:`regret.loop_1d.run_1d` at d = 1 (state in registers),
+    :func:`regret.loop_wide.run_wide` from d = 2^16 (parallel over coordinates), else
+    :func:`run_one`. Multiclass losses always take :func:`run_one`. Chosen in Python, so a process
+    compiles only the loops it uses."""
+    if loss_code != MULTICLASS and d == 1:
+        return loop_1d.run_1d
+    if loop_wide.is_wide(d, loss_code):
+        return loop_wide.run_wide
+    return run_one
+
+
 @njit(cache=True, error_model="numpy")
 def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
             losses, iterates, vhat_hist,
@@ -54,11 +67,6 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
     optional records (losses, iterates, vhat_hist) are written when their first dimension is > 0."""
     d = x0.shape[0]
-    if d == 1 and loss_code != MULTICLASS:  # the same rounds on scalars (regret/loop_1d.py)
-        loop_1d.rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
-                          vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x0[0],
-                          np.zeros(1), np.ones(1))
-        return
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
@@ -188,11 +196,17 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
     d = x0s.shape[1]
     no_loss = np.zeros(0)
     no_rows = np.zeros((0, d))
+    one_d = d == 1 and loss_code != MULTICLASS  # as kernel_for chooses for a single run
     for j in prange(R):
         s = data_of_run[j]
         lj = losses[j] if losses.shape[0] > 0 else no_loss
         ij = iterates[j] if iterates.shape[0] > 0 else no_rows
         vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
-        run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
-                x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j],
-                xmin[j], xmax[j], x_final[j])
+        if one_d:
+            loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
+                           x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
+                           ratio_max[j], xmin[j], xmax[j], x_final[j])
+        else:
+            run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
+                    x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j],
+                    xmin[j], xmax[j], x_final[j])

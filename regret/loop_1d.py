@@ -16,15 +16,27 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from .borrow import borrowed
 from .domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
-from .losses import LP_L2, score_loss
+from .losses import LINEAR, LP_L2, score_loss
 from .optimizers import steps as S
 
 register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and projections
+assert S.N_HP == 11  # rounds_1d spells out the hyperparameter tuple hp[0..10]
+
+
+@njit(cache=True, error_model="numpy")
+def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+           losses, iterates, vhat_hist,
+           cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+    """:func:`regret.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
+    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+              cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x0[0], np.zeros(1),
+              np.ones(1))
 
 
 @njit(cache=True, error_model="numpy")
@@ -33,21 +45,46 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps,
     """:func:`regret.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
     x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
     for the ball and simplex projections) and w = 1 (their weight). The inputs and work arrays are
-    borrowed (:mod:`regret.borrow`): the caller holds them until this returns."""
+    borrowed (:mod:`regret.borrow`): the caller holds them until this returns.
+
+    The rounds are :func:`_rounds`, compiled three times: for linear losses on an interval without
+    per-round records (every lower-bound construction here: Reddi et al.'s sequences, the Rademacher
+    game) with the family, the domain, the schedule (constant or α/√t) and the records known to the
+    compiler, so that their tests leave the loop (a quarter of a round, bench/README.md); and for
+    everything else with them read at run time. The arithmetic is the same in all three."""
+    records = losses.shape[0] > 0 or iterates.shape[0] > 0 or vhat_hist.shape[0] > 0
+    sched = int(hp[S.HP_SCHEDULE])
+    # the hyperparameters as a tuple of scalars: array entries would be reloaded every round, as the
+    # compiler cannot rule out that a store to an output array changes them
+    hp = (hp[0], hp[1], hp[2], hp[3], hp[4], hp[5], hp[6], hp[7], hp[8], hp[9], hp[10])
+    if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_hist, cum_loss,
+                gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
+    elif loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_SQRT:
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_hist, cum_loss,
+                gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, S.SCHED_SQRT, False)
+    else:
+        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+                cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, sched, True)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, sched, records):
+    """The rounds of :func:`rounds_1d`; ``sched`` is hp's schedule code and ``records`` False only
+    when no per-round record is asked for."""
     T = idx.shape[0]
-    hp = borrowed(hp)
     alpha_arr = borrowed(alpha_arr)
     lp = borrowed(lp)
     A = borrowed(A)
     b = borrowed(b)
     P = borrowed(P)
     weighted = hp[S.HP_WEIGHTED] != 0.0
-    sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
     l2 = lp[LP_L2]
-    want_losses = losses.shape[0] > 0
-    want_iterates = iterates.shape[0] > 0
-    want_state = vhat_hist.shape[0] > 0
+    want_losses = records and losses.shape[0] > 0
+    want_iterates = records and iterates.shape[0] > 0
+    want_state = records and vhat_hist.shape[0] > 0
     box_lo = P[0, 0]
     box_hi = P[1, 0]
     xa = borrowed(xa)

@@ -33,8 +33,9 @@ def _optimizers(T):
             regret.optimizer("adamx", alpha=0.3, lam=0.7)]
 
 
-def _both(opt, inst, T, cps):
-    """Run the same rounds through rounds_1d and through the array loop; return both output dicts."""
+def _both(opt, inst, T, cps, records=True):
+    """Run the same rounds through rounds_1d and through the array loop; return both output dicts
+    (without per-round records when ``records`` is False: rounds_1d's specialised paths)."""
     hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
     fam, dom = inst.family, inst.domain
     x0 = inst.start()
@@ -43,8 +44,8 @@ def _both(opt, inst, T, cps):
     for kernel in ("1d", "array"):
         out = {"cum_loss": np.zeros(K), "gsq": np.zeros((K, 1)), "vhat_cp": np.zeros((K, 1)), "gmax2": np.zeros(K),
                "gmaxinf": np.zeros(K), "ratio_max": np.zeros(K), "xmin": np.zeros((K, 1)), "xmax": np.zeros((K, 1)),
-               "x_final": np.zeros(1), "losses": np.zeros(T), "iterates": np.zeros((T + 1, 1)),
-               "vhat_hist": np.zeros((T, 1))}
+               "x_final": np.zeros(1), "losses": np.zeros(T if records else 0),
+               "iterates": np.zeros((T + 1 if records else 0, 1)), "vhat_hist": np.zeros((T if records else 0, 1))}
         common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T], dom.code, dom.P,
                   float(dom.r), cps, out["losses"], out["iterates"], out["vhat_hist"], out["cum_loss"], out["gsq"],
                   out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
@@ -110,3 +111,28 @@ def test_bench_update_only_at_d1_equals_the_array_updates():
                               np.zeros(S.N_SC))
         assert x1[0] == x2[0] and r1 == r2, opt.label()
         assert x1[0] != 0.25, opt.label()
+
+
+@pytest.mark.parametrize("dom", ["box", "ball"])
+def test_rounds_1d_without_records_equals_the_array_loop(dom):
+    """Without per-round records, linear losses on an interval take rounds_1d's specialised paths
+    (constant and α/√t schedules); the ball and the other families its general one. All equal the
+    array loop bit for bit."""
+    rng = np.random.default_rng(9)
+    T = 400
+    cps = default_checkpoints(T)
+    for fam in ("linear", "logistic"):
+        A = rng.standard_normal((7, 1)) * 2.0
+        b = np.where(rng.random(7) < 0.5, -1.0, 1.0)
+        inst = regret.from_arrays(fam, _DOMAINS[dom], A, b, idx=rng.integers(0, 7, T))
+        for opt in _optimizers(T):
+            got, ref = _both(opt, inst, T, cps, records=False)
+            for key in OUTPUTS[:9]:
+                assert np.array_equal(got[key], ref[key], equal_nan=True), \
+                    f"{fam} on {dom}, {opt.label()}: {key} differs"
+    # Reddi et al.'s problem, the case the specialised paths are for
+    inst = regret.problem("reddi", C=3).instance(T, 0)
+    for opt in _optimizers(T):
+        got, ref = _both(opt, inst, T, cps, records=False)
+        for key in OUTPUTS[:9]:
+            assert np.array_equal(got[key], ref[key]), f"reddi, {opt.label()}: {key} differs"
