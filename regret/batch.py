@@ -12,9 +12,9 @@ arguments. The loss sequences are generated once per seed and shared by all opti
 comparator is computed once per seed. Below d = 2^16 all runs go through
 :func:`regret.loop.run_batch`, which runs them in parallel over runs (numba ``prange``; DESIGN.md
 "Pitfalls": at small d, parallelize over runs, not coordinates), each :func:`regret.loop.run_one` on
-its own state. From d = 2^16 on (:func:`regret.loop_wide.is_wide`) the runs go one after the other,
-each parallel over fixed chunks of coordinates (:func:`regret.loop_wide.run_wide`, as ``regret.run``
-does). Either way a result does not depend on the thread count, on the order of the optimizers or on
+its own state (:func:`regret.loop_1d.run_1d` at d = 1). From d = 2^16 on
+(:func:`regret.loop_wide.is_wide`) :func:`regret.loop_wide.run_wide_many` runs them one after the
+other in one compiled call, each parallel over fixed chunks of coordinates (as ``regret.run`` does). Either way a result does not depend on the thread count, on the order of the optimizers or on
 what else is in the batch.
 """
 from __future__ import annotations
@@ -133,22 +133,12 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     A3, b2, idx2 = _stack(insts, T)
     fam, dom = first.family, first.domain
     with _threads(threads):
-        if loop_wide.is_wide(d, fam.code):
-            # large d: one run after the other, each parallel over coordinates (as regret.run does)
-            for j in range(R):
-                s = seed_of_run[j]
-                loop_wide.run_wide(opt_codes[j], hps[j], alpha_arrs[j], fam.code, fam.params, A3[s], b2[s], idx2[s],
-                                   dom.code, dom.P, float(dom.r), x0s[j], cps,
-                                   losses[j] if record_losses else np.zeros(0),
-                                   iterates[j] if record_iterates else np.zeros((0, d)),
-                                   vhist[j] if record_state else np.zeros((0, d)),
-                                   *(out[k][j] for k in ("cum_loss", "gsq", "vhat_cp", "gmax2", "gmaxinf",
-                                                         "ratio_max", "xmin", "xmax", "x_final")))
-        else:
-            loop.run_batch(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
-                           dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
-                           out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"],
-                           out["xmax"], out["x_final"])
+        # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
+        kernel = loop_wide.run_wide_many if loop_wide.is_wide(d, fam.code) else loop.run_batch
+        kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
+               dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
+               out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"],
+               out["xmax"], out["x_final"])
 
     comps = None
     if comparator:

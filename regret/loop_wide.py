@@ -54,6 +54,25 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, 
                  np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
 
 
+@njit(cache=True, error_model="numpy")
+def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
+                  x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
+                  xmin, xmax, x_final):
+    """:func:`regret.loop.run_batch` for wide problems, in one compiled call: the runs one after the
+    other, each :func:`run_wide` (parallel over coordinates). Same arguments and outputs."""
+    d = x0s.shape[1]
+    no_loss = np.zeros(0)
+    no_rows = np.zeros((0, d))
+    no_state = np.zeros((0, d))
+    for j in range(opt_codes.shape[0]):
+        s = data_of_run[j]
+        run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r, x0s[j],
+                 cps, losses[j] if losses.shape[0] > 0 else no_loss,
+                 iterates[j] if iterates.shape[0] > 0 else no_rows,
+                 vhat_hist[j] if vhat_hist.shape[0] > 0 else no_state,
+                 cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j], xmin[j], xmax[j], x_final[j])
+
+
 @njit(cache=True, error_model="numpy", parallel=True)
 def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
                  cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
