@@ -330,12 +330,12 @@ def comparator_section(quick) -> dict:
     """Best fixed comparator at one checkpoint T on a box, the dimensions of DESIGN.md's table
     (linear d = 100, least squares d = 10): the fast route (closed form / sufficient statistics),
     the package's cvxpy route (one DPP problem over those statistics) and generic cvxpy on Σ_t f_t
-    written row by row, for T = 10^3…10^6 (the row-by-row problem up to 10^5: minutes beyond).
-    Fast and package routes: median of 3; generic cvxpy: one solve."""
+    written row by row, for T = 10^3…10^6 (the row-by-row problem at T = 10^6: ~30 s and 8.5 GB of
+    memory here). Fast and package routes: median of 3; generic cvxpy: one solve."""
     from regret.comparator import best_fixed
 
     Ts = (1000, 10_000, 100_000, 1_000_000) if not quick else (1000, 10_000)
-    generic_max = 100_000
+    generic_max = 1_000_000
     warm = regret.problem("least_squares", d=2, domain="box").instance(20, 0)
     _generic_cvxpy(warm, 20)  # import cvxpy and load Clarabel outside the timings
     best_fixed(warm, [20], method="cvxpy")
