@@ -45,10 +45,7 @@ def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
     w = _borrowed(w)
     St = _borrowed(St)
     sc = _borrowed(sc)
-    sc[S.SC_LAM_POW] = 1.0
-    if hp[S.HP_BIAS] == 0.0:
-        sc[S.SC_BC1] = 1.0
-        sc[S.SC_BC2] = 1.0
+    sc[S.SC_BETA1_T], sc[S.SC_LAM_POW], sc[S.SC_BC1], sc[S.SC_BC2] = S.initial_scalars(hp)
     sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
     ratio = 0.0
@@ -64,9 +61,8 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
     hp = _borrowed(hp)
     alpha_arr = _borrowed(alpha_arr)
     m = v = vhat = buf = 0.0
-    beta1_t = beta1_prev = 0.0
-    lam_pow = 1.0
-    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
+    beta1_prev = 0.0
     sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
     xt = x[0]
@@ -89,9 +85,8 @@ def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
     slot per chunk, are preallocated by the caller). Returns the last step ratio."""
     d = x.shape[0]
     nch = part_big.shape[0]
-    beta1_t = beta1_prev = 0.0
-    lam_pow = 1.0
-    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
+    beta1_prev = 0.0
     sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
     ratio = 0.0

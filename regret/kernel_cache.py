@@ -16,7 +16,8 @@ from numba.core import caching
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the sources whose compiled functions the engine's kernels call (and so carry in their cache)
 KERNEL_SOURCES = tuple(os.path.join(_HERE, f) for f in
-                       ("domains.py", "losses.py", os.path.join("optimizers", "steps.py"), "loop_1d.py", "loop.py"))
+                       ("domains.py", "losses.py", os.path.join("optimizers", "steps.py"), "accounting.py", "loop_1d.py",
+                        "loop_wide.py", "loop.py"))
 
 
 def source_stamp(py_file, sources=None) -> bytes:

@@ -34,6 +34,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import loop_1d, loop_wide
+from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed as _borrowed
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import MULTICLASS, value_grad
@@ -94,10 +95,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     sc = _borrowed(sc)
     box_lo = P[0]
     box_hi = P[1]
-    sc[S.SC_LAM_POW] = 1.0
-    if hp[S.HP_BIAS] == 0.0:
-        sc[S.SC_BC1] = 1.0
-        sc[S.SC_BC2] = 1.0
+    sc[S.SC_BETA1_T], sc[S.SC_LAM_POW], sc[S.SC_BC1], sc[S.SC_BC2] = S.initial_scalars(hp)
     weighted = hp[S.HP_WEIGHTED] != 0.0
     sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
@@ -121,12 +119,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         f = value_grad(loss_code, lp, A, row, b, x, g)
         if want_losses:
             losses[t - 1] = f
-        s = run_sum + f  # Neumaier's compensated sum
-        if abs(run_sum) >= abs(f):
-            run_comp += (run_sum - s) + f
-        else:
-            run_comp += (f - s) + run_sum
-        run_sum = s
+        run_sum, run_comp = compensated_add(run_sum, run_comp, f)
         n2 = 0.0
         for i in range(d):
             gi = g[i]
@@ -145,11 +138,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         big = S.step(opt, hp, t, alpha_t, x, g, St, sc)  # max_i |Δ_{t,i}|
         # the effective step max_t max_i |Δ_{t,i}|/α_t; with a constant α the division waits for the
         # checkpoint: max_t fl(|Δ_t|/α) = fl(max_t |Δ_t| / α), as rounding is monotone
-        if sched == S.SCHED_CONSTANT:
-            if big > dmax:
-                dmax = big
-        elif big / alpha_t > rmax:
-            rmax = big / alpha_t
+        dmax, rmax = track_step(sched, big, alpha_t, dmax, rmax)
         # Π_X (weighted by w for the adaptive methods); R^d needs none, and a box is a clip in
         # every metric, so it skips the dispatch (the same _project_box project_inplace calls)
         if dom_code == BOX:
@@ -172,7 +161,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             S.second_moment(opt, St, sc, vhat_cp[k])
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
-            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
+            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
             k += 1
     for i in range(d):
         x_final[i] = x[i]

@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed
 from .domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
@@ -91,9 +92,8 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
     w = borrowed(w)
     # optimizer state (the rows M, V, VHAT, BUF of the array loop) and scalars (its ``sc``)
     m = v = vhat = buf = 0.0
-    beta1_t = beta1_prev = 0.0
-    lam_pow = 1.0
-    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
+    beta1_prev = 0.0
     x = x1
     if want_iterates:
         iterates[0, 0] = x
@@ -118,12 +118,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
             f += 0.5 * l2 * (0.0 + x * x)
         if want_losses:
             losses[t - 1] = f
-        s = run_sum + f  # Neumaier's compensated sum
-        if abs(run_sum) >= abs(f):
-            run_comp += (run_sum - s) + f
-        else:
-            run_comp += (f - s) + run_sum
-        run_sum = s
+        run_sum, run_comp = compensated_add(run_sum, run_comp, f)
         sq += g * g
         n2 = g * g
         ag = abs(g)
@@ -139,11 +134,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
                                               buf)
         x += delta
         big = abs(delta)
-        if sched == S.SCHED_CONSTANT:
-            if big > dmax:
-                dmax = big
-        elif big / alpha_t > rmax:
-            rmax = big / alpha_t
+        dmax, rmax = track_step(sched, big, alpha_t, dmax, rmax)
         # Π_X
         if dom_code == BOX:
             if x < box_lo:
@@ -168,6 +159,6 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
             vhat_cp[k, 0] = S.coordinate_second_moment(opt, bc2, v, vhat)
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
-            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
+            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
             k += 1
     x_final[0] = x

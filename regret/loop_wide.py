@@ -24,6 +24,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .accounting import compensated_add, step_ratio, track_step
 from .domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
 from .losses import LP_L2, MULTICLASS, score_loss
@@ -90,9 +91,8 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     want_losses = losses.shape[0] > 0
     want_iterates = iterates.shape[0] > 0
     want_state = vhat_hist.shape[0] > 0
-    beta1_t = beta1_prev = 0.0
-    lam_pow = 1.0
-    bc1 = bc2 = 1.0 if hp[S.HP_BIAS] == 0.0 else 0.0
+    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
+    beta1_prev = 0.0
     if want_iterates:
         for i in range(d):
             iterates[0, i] = x[i]
@@ -127,12 +127,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             f += 0.5 * l2 * xx
         if want_losses:
             losses[t - 1] = f
-        s = run_sum + f  # Neumaier's compensated sum
-        if abs(run_sum) >= abs(f):
-            run_comp += (run_sum - s) + f
-        else:
-            run_comp += (f - s) + run_sum
-        run_sum = s
+        run_sum, run_comp = compensated_add(run_sum, run_comp, f)
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
         # pass 2, per chunk: g_t, the statistics, the step x_t -> x^_{t+1}, and the clip on a box
@@ -176,11 +171,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         if n2 > g2max:
             g2max = n2
         big = S._float(big_bits)
-        if sched == S.SCHED_CONSTANT:
-            if big > dmax:
-                dmax = big
-        elif big / alpha_t > rmax:
-            rmax = big / alpha_t
+        dmax, rmax = track_step(sched, big, alpha_t, dmax, rmax)
         if dom_code != BOX and dom_code != UNBOUNDED:
             project_inplace(dom_code, x, w, weighted, P, r)
         if want_iterates:
@@ -198,7 +189,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
                 xmax[k, i] = hi[i]
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
-            ratio_max[k] = dmax / alpha if sched == S.SCHED_CONSTANT else rmax
+            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
             k += 1
     for i in prange(d):
         x_final[i] = x[i]

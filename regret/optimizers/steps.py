@@ -83,6 +83,15 @@ def step_size(sched, alpha, alpha_arr, t):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def initial_scalars(hp):
+    """The scalars before round 1, in :func:`schedules`' order (β1,0, λ^0, 1 − β1^0, 1 − β2^0) with
+    β1,0 = 0: the bias corrections start at 0 and are computed from round 1 on, or are 1 throughout
+    without bias correction. (The ``sc`` array of the array loop holds the same values.)"""
+    bc = 1.0 if hp[HP_BIAS] == 0.0 else 0.0
+    return 0.0, 1.0, bc, bc
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def schedules(hp, t, beta1_t, lam_pow, bc1, bc2):
     """The scalars of round t from those of round t − 1: returns (β1,t−1, β1,t, λ^t, 1 − β1^t, 1 − β2^t).
 
