@@ -98,11 +98,11 @@ def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
             j1 = min(d, j0 + CHUNK)
             big = S.apply(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1],
                           St[S.M][j0:j1], St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
-            part_big[c] = S._bits(big)
+            part_big[c] = S.float_bits(big)
         best = 0
         for c in range(nch):
             best = part_big[c] if part_big[c] > best else best
-        ratio = S._float(best) / alpha_t
+        ratio = S.bits_float(best) / alpha_t
     return ratio
 
 

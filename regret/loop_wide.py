@@ -152,7 +152,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             part[3, c] = gi_max
             big = S.apply(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1], St[S.M][j0:j1],
                           St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
-            part_big[c] = S._bits(big)
+            part_big[c] = S.float_bits(big)
             if dom_code == BOX:
                 for j in range(j0, j1):
                     if x[j] < P[0, j]:
@@ -170,7 +170,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             big_bits = part_big[c] if part_big[c] > big_bits else big_bits
         if n2 > g2max:
             g2max = n2
-        big = S._float(big_bits)
+        big = S.bits_float(big_bits)
         dmax, rmax = track_step(sched, big, alpha_t, dmax, rmax)
         if dom_code != BOX and dom_code != UNBOUNDED:
             project_inplace(dom_code, x, w, weighted, P, r)

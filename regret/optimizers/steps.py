@@ -45,7 +45,7 @@ N_SC = 5
 
 
 @intrinsic
-def _bits(typingctx, x):
+def float_bits(typingctx, x):
     """The IEEE-754 bit pattern of a float64, as an int64 (a bitcast, no conversion)."""
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.IntType(64))
@@ -53,8 +53,8 @@ def _bits(typingctx, x):
 
 
 @intrinsic
-def _float(typingctx, n):
-    """The float64 whose bit pattern is the int64 ``n`` (inverse of :func:`_bits`)."""
+def bits_float(typingctx, n):
+    """The float64 whose bit pattern is the int64 ``n`` (inverse of :func:`float_bits`)."""
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.DoubleType())
     return types.float64(types.int64), codegen
@@ -62,12 +62,12 @@ def _float(typingctx, n):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _max_abs(best_bits, delta):
-    """The running max_i |Δ_i| of an update loop, kept as bits (start from 0, read with _float).
+    """The running max_i |Δ_i| of an update loop, kept as bits (start from 0, read with bits_float).
 
     For non-negative doubles the int64 order of the bit patterns is the numeric order, and |NaN| sorts
     above +inf, so a NaN update makes the max NaN instead of vanishing. An integer max reduction lets
     LLVM vectorize the update loop; a float max (select on an ordered compare) does not."""
-    b = _bits(abs(delta))
+    b = float_bits(abs(delta))
     return b if b > best_bits else best_bits
 
 
@@ -299,7 +299,7 @@ def sgd_step(x, g, alpha_t):
         delta = sgd_coordinate(g[i], alpha_t)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -309,7 +309,7 @@ def momentum_step(x, g, alpha_t, mu, buf):
         buf[i], delta = momentum_coordinate(buf[i], g[i], alpha_t, mu)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -319,7 +319,7 @@ def nesterov_step(x, g, alpha_t, mu, buf):
         buf[i], delta = nesterov_coordinate(buf[i], g[i], alpha_t, mu)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -329,7 +329,7 @@ def adagrad_step(x, g, alpha_t, eps, eps_mode, G):
         G[i], delta = adagrad_coordinate(G[i], g[i], alpha_t, eps, eps_mode)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -339,7 +339,7 @@ def rmsprop_step(x, g, alpha_t, rho, eps, eps_mode, G):
         G[i], delta = rmsprop_coordinate(G[i], g[i], alpha_t, rho, eps, eps_mode)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -349,7 +349,7 @@ def rmsprop_momentum_step(x, g, alpha_t, rho, mu, eps, eps_mode, G, buf):
         G[i], buf[i], delta = rmsprop_momentum_coordinate(G[i], buf[i], g[i], alpha_t, rho, mu, eps, eps_mode)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -359,7 +359,7 @@ def adam_step(x, g, alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2, m, v):
         m[i], v[i], delta = adam_coordinate(m[i], v[i], g[i], alpha_t, beta1_t, beta2, eps, eps_mode, bc1, bc2)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -369,7 +369,7 @@ def adamax_step(x, g, alpha_t, beta1_t, beta2, bc1, m, u):
         m[i], u[i], delta = adamax_coordinate(m[i], u[i], g[i], alpha_t, beta1_t, beta2, bc1)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -380,7 +380,7 @@ def amsgrad_step(x, g, alpha_t, beta1_t, beta2, eps, bias, bc1, bc2, m, v, vhat)
                                                         bias, bc1, bc2)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -392,7 +392,7 @@ def adamx_step(x, g, alpha_t, beta1_t, beta1_prev, beta2, eps, first, m, v, vhat
                                                       first, scale)
         x[i] += delta
         big = _max_abs(big, delta)
-    return _float(big)
+    return bits_float(big)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
