@@ -3,7 +3,8 @@
 numba keys a cached function on its own source file only, but a cached kernel carries
 the machine code of every compiled function it calls: after an edit of steps.py, losses.py or
 domains.py alone, ``run_one`` would keep running the old updates. The kernels of every file that
-calls :func:`register_dependent_cache` (regret/loop.py, regret/loop_1d.py, bench/kernels.py) are keyed on the contents of
+calls :func:`register_dependent_cache` (regret/loop.py, regret/loop_1d.py, regret/loop_wide.py,
+bench/kernels.py) are keyed on the contents of
 all the files whose compiled code they embed (:data:`KERNEL_SOURCES`).
 """
 from __future__ import annotations
@@ -16,8 +17,8 @@ from numba.core import caching
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the sources whose compiled functions the engine's kernels call (and so carry in their cache)
 KERNEL_SOURCES = tuple(os.path.join(_HERE, f) for f in
-                       ("domains.py", "losses.py", os.path.join("optimizers", "steps.py"), "accounting.py", "loop_1d.py",
-                        "loop_wide.py", "loop.py"))
+                       ("domains.py", "losses.py", os.path.join("optimizers", "steps.py"), "accounting.py", "borrow.py",
+                        "loop_1d.py", "loop_wide.py", "loop.py"))
 
 
 def source_stamp(py_file, sources=None) -> bytes:

@@ -263,13 +263,15 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
 
     from regret import domains, losses
 
-    from regret import loop_1d
+    from regret import accounting, borrow, loop_1d, loop_wide
 
-    for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.rounds_1d):
+    for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.run_1d, loop_1d.rounds_1d, loop_wide.run_wide,
+               loop_wide.run_wide_many, loop_wide._rounds_wide):
         locator = fn._cache._impl.locator
         assert isinstance(locator, loop._KeyedOnKernelSources)
         assert locator.get_source_stamp() == loop.source_stamp(fn.py_func.__code__.co_filename)
-    for mod in (S, losses, domains, loop, loop_1d):
+    # every module whose compiled code (or code generator, as borrow's intrinsic) a kernel embeds
+    for mod in (S, losses, domains, loop, loop_1d, loop_wide, accounting, borrow):
         assert os.path.abspath(mod.__file__) in loop.KERNEL_SOURCES
     # numba's own locators for the other modules
     assert not isinstance(value_grad._cache._impl.locator, loop._KeyedOnKernelSources)

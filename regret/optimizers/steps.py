@@ -60,14 +60,19 @@ def bits_float(typingctx, n):
     return types.float64(types.int64), codegen
 
 
+_INF_BITS = 0x7FF0000000000000  # the bit pattern of +inf; |NaN| patterns lie above it
+
+
 @njit(cache=True, error_model="numpy", inline="always")
 def _max_abs(best_bits, delta):
     """The running max_i |Δ_i| of an update loop, kept as bits (start from 0, read with bits_float).
 
-    For non-negative doubles the int64 order of the bit patterns is the numeric order, and |NaN| sorts
-    above +inf, so a NaN update makes the max NaN instead of vanishing. An integer max reduction lets
-    LLVM vectorize the update loop; a float max (select on an ordered compare) does not."""
+    For non-negative doubles the int64 order of the bit patterns is the numeric order, and an integer
+    max reduction lets LLVM vectorize the update loop (a float max, a select on an ordered compare,
+    does not). A NaN update (|NaN| sorts above +inf) is skipped, as ``max`` over floats with ``>``
+    skips it: the max is over the coordinates whose update is a number, and 0 if there is none."""
     b = float_bits(abs(delta))
+    b = b if b <= _INF_BITS else 0  # two selects, no branch: the loop still vectorizes
     return b if b > best_bits else best_bits
 
 
