@@ -17,7 +17,7 @@ from numba import njit, prange
 from regret.borrow import borrowed as _borrowed
 from regret.kernel_cache import register_dependent_cache
 from regret.loop import STATE_ROWS
-from regret.loop_wide import CHUNK
+from regret.loop_wide import chunk
 from regret.optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
@@ -94,8 +94,7 @@ def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
         for c in prange(nch):
-            j0 = c * CHUNK
-            j1 = min(d, j0 + CHUNK)
+            j0, j1 = chunk(c, d)
             big = S.apply(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1],
                           St[S.M][j0:j1], St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
             part_big[c] = S.float_bits(big)

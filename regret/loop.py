@@ -37,8 +37,8 @@ from . import loop_1d, loop_wide
 from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed as _borrowed
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
-from .losses import MULTICLASS, value_grad
-from .kernel_cache import KERNEL_SOURCES, _KeyedOnKernelSources, register_dependent_cache, source_stamp  # noqa: F401
+from .losses import value_grad
+from .kernel_cache import register_dependent_cache
 from .optimizers import steps as S
 
 # rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
@@ -54,7 +54,7 @@ def kernel_for(d: int, loss_code: int):
     :func:`regret.loop_wide.run_wide` from d = 2^16 (parallel over coordinates), else
     :func:`run_one`. Multiclass losses always take :func:`run_one`. Chosen in Python, so a process
     compiles only the loops it uses."""
-    if loss_code != MULTICLASS and d == 1:
+    if loop_1d.is_1d(d, loss_code):
         return loop_1d.run_1d
     if loop_wide.is_wide(d, loss_code):
         return loop_wide.run_wide
@@ -145,20 +145,20 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             _project_box(x, box_lo, box_hi)
         elif dom_code != UNBOUNDED:
             if weighted:
-                S.projection_weights(opt, hp, St, sc, w)
+                S.projection_weights(opt, hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
             project_inplace(dom_code, x, w, weighted, P, r)
         if want_iterates:
             for i in range(d):
                 iterates[t, i] = x[i]
         if want_state:
-            S.second_moment(opt, St, sc, vhat_hist[t - 1])
+            S.second_moment(opt, sc[S.SC_BC2], St[S.V], St[S.VHAT], vhat_hist[t - 1])
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
             for i in range(d):
                 gsq[k, i] = sq[i]
                 xmin[k, i] = lo[i]
                 xmax[k, i] = hi[i]
-            S.second_moment(opt, St, sc, vhat_cp[k])
+            S.second_moment(opt, sc[S.SC_BC2], St[S.V], St[S.VHAT], vhat_cp[k])
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
             ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
@@ -185,7 +185,7 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
     d = x0s.shape[1]
     no_loss = np.zeros(0)
     no_rows = np.zeros((0, d))
-    one_d = d == 1 and loss_code != MULTICLASS  # as kernel_for chooses for a single run
+    one_d = loop_1d.is_1d(d, loss_code)  # as kernel_for chooses for a single run
     for j in prange(R):
         s = data_of_run[j]
         lj = losses[j] if losses.shape[0] > 0 else no_loss

@@ -23,11 +23,18 @@ from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed
 from .domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
-from .losses import LINEAR, LP_L2, score_loss
+from .losses import LINEAR, LP_L2, MULTICLASS, score_loss
 from .optimizers import steps as S
 
 register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and projections
 assert S.N_HP == 11  # rounds_1d spells out the hyperparameter tuple hp[0..10]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def is_1d(d, loss_code):
+    """Whether the engine runs this problem with :func:`run_1d` (multiclass: the array loop); used
+    by :func:`regret.loop.kernel_for` and inside :func:`regret.loop.run_batch`."""
+    return d == 1 and loss_code != MULTICLASS
 
 
 @njit(cache=True, error_model="numpy")

@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit, prange
 
 from .accounting import compensated_add, step_ratio, track_step
-from .domains import BOX, UNBOUNDED, project_inplace
+from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .kernel_cache import register_dependent_cache
 from .losses import LP_L2, MULTICLASS, score_loss
 from .optimizers import steps as S
@@ -34,6 +34,13 @@ register_dependent_cache(__file__)  # its kernels embed the steps, losses and pr
 
 WIDE_D = 1 << 16  # from this d on a round (≥ ~0.1 ms) is worth a parallel region (a few µs)
 CHUNK = 4096  # coordinates per chunk: 32 KB of each array, so a chunk's passes stay in L1/L2
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def chunk(c, d):
+    """Coordinates [j0, j1) of chunk c of d coordinates."""
+    j0 = c * CHUNK
+    return j0, min(d, j0 + CHUNK)
 
 
 def is_wide(d: int, loss_code: int) -> bool:
@@ -107,8 +114,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         row = idx[t - 1]
         # pass 1: z = <a_t, x_t> and ||x_t||^2, a partial sum per chunk
         for c in prange(nch):
-            j0 = c * CHUNK
-            j1 = min(d, j0 + CHUNK)
+            j0, j1 = chunk(c, d)
             zc = 0.0
             xc = 0.0
             for j in range(j0, j1):
@@ -132,8 +138,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
         # pass 2, per chunk: g_t, the statistics, the step x_t -> x^_{t+1}, and the clip on a box
         for c in prange(nch):
-            j0 = c * CHUNK
-            j1 = min(d, j0 + CHUNK)
+            j0, j1 = chunk(c, d)
             n2 = 0.0
             gi_max = 0.0
             for j in range(j0, j1):
@@ -154,14 +159,9 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
                           St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
             part_big[c] = S.float_bits(big)
             if dom_code == BOX:
-                for j in range(j0, j1):
-                    if x[j] < P[0, j]:
-                        x[j] = P[0, j]
-                    elif x[j] > P[1, j]:
-                        x[j] = P[1, j]
+                _project_box(x[j0:j1], P[0][j0:j1], P[1][j0:j1])
             elif dom_code != UNBOUNDED and weighted:
-                for j in range(j0, j1):
-                    w[j] = S.coordinate_weight(opt, hp, bc2, St[S.V, j], St[S.VHAT, j])
+                S.projection_weights(opt, hp, bc2, St[S.V][j0:j1], St[S.VHAT][j0:j1], w[j0:j1])
         n2 = 0.0
         big_bits = 0
         for c in range(nch):

@@ -202,7 +202,7 @@ def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P,
         ratio = S.step(int(opt_code), hp, t, alpha_t, x, g, St, sc) / alpha_t
         if ratio > rmax:
             rmax = ratio
-        S.projection_weights(int(opt_code), hp, St, sc, w)
+        S.projection_weights(int(opt_code), hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
         project_inplace(dom_code, x, w, weighted, P, r)
         out["iterates"][t, :] = x
         vhat = St[S.V] / sc[S.SC_BC2] if opt_code == S.ADAM else St[S.VHAT]
@@ -263,21 +263,21 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
 
     from regret import domains, losses
 
-    from regret import accounting, borrow, loop_1d, loop_wide
+    from regret import accounting, borrow, kernel_cache, loop_1d, loop_wide
 
     for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.run_1d, loop_1d.rounds_1d, loop_wide.run_wide,
                loop_wide.run_wide_many, loop_wide._rounds_wide):
         locator = fn._cache._impl.locator
-        assert isinstance(locator, loop._KeyedOnKernelSources)
-        assert locator.get_source_stamp() == loop.source_stamp(fn.py_func.__code__.co_filename)
+        assert isinstance(locator, kernel_cache._KeyedOnKernelSources)
+        assert locator.get_source_stamp() == kernel_cache.source_stamp(fn.py_func.__code__.co_filename)
     # every module whose compiled code (or code generator, as borrow's intrinsic) a kernel embeds
     for mod in (S, losses, domains, loop, loop_1d, loop_wide, accounting, borrow):
-        assert os.path.abspath(mod.__file__) in loop.KERNEL_SOURCES
+        assert os.path.abspath(mod.__file__) in kernel_cache.KERNEL_SOURCES
     # numba's own locators for the other modules
-    assert not isinstance(value_grad._cache._impl.locator, loop._KeyedOnKernelSources)
+    assert not isinstance(value_grad._cache._impl.locator, kernel_cache._KeyedOnKernelSources)
     own, dep = tmp_path / "own.py", tmp_path / "dep.py"
     own.write_text("x = 1\n")
     dep.write_text("y = 1\n")
-    before = loop.source_stamp(own, [dep])
+    before = kernel_cache.source_stamp(own, [dep])
     dep.write_text("y = 22\n")  # a dependency's content changes: the stamp changes
-    assert loop.source_stamp(own, [dep]) != before
+    assert kernel_cache.source_stamp(own, [dep]) != before

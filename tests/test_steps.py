@@ -85,7 +85,7 @@ def test_projection_weights_are_the_steps_denominator_bit_for_bit(spec, expected
     opt = regret.optimizer(spec.pop("name"), **spec)
     St, sc, hp = _state_after(opt, 7, d=64)
     w = np.full(St.shape[1], np.nan)
-    S.projection_weights(opt.code, hp, St, sc, w)
+    S.projection_weights(opt.code, hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
     assert np.array_equal(w, expected(St, sc[S.SC_BC2]))
 
 
@@ -94,9 +94,9 @@ def test_second_moment_is_adams_bias_corrected_v_and_the_state_row_otherwise():
     adam = regret.optimizer("adam")
     St, sc, hp = _state_after(adam, T)
     out = np.zeros(St.shape[1])
-    S.second_moment(adam.code, St, sc, out)
+    S.second_moment(adam.code, sc[S.SC_BC2], St[S.V], St[S.VHAT], out)
     np.testing.assert_allclose(out, St[S.V] / (1 - adam.beta2 ** T), rtol=1e-12)  # pow, see above
     ams = regret.optimizer("amsgrad")
     St, sc, hp = _state_after(ams, T)
-    S.second_moment(ams.code, St, sc, out)
+    S.second_moment(ams.code, sc[S.SC_BC2], St[S.V], St[S.VHAT], out)
     assert np.array_equal(out, St[S.VHAT])

@@ -506,11 +506,10 @@ def coordinate_weight(code, hp, bc2, v, vhat):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def projection_weights(code, hp, S, sc, w):
-    """w ← :func:`coordinate_weight` of every coordinate."""
-    bc2 = sc[SC_BC2]
+def projection_weights(code, hp, bc2, v, vhat, w):
+    """w ← :func:`coordinate_weight` of every coordinate of the state rows v, vhat (or a slice)."""
     for i in range(w.shape[0]):
-        w[i] = coordinate_weight(code, hp, bc2, S[V, i], S[VHAT, i])
+        w[i] = coordinate_weight(code, hp, bc2, v[i], vhat[i])
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -522,8 +521,7 @@ def coordinate_second_moment(code, bc2, v, vhat):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def second_moment(code, S, sc, out):
-    """out ← :func:`coordinate_second_moment` of every coordinate."""
-    bc2 = sc[SC_BC2]
+def second_moment(code, bc2, v, vhat, out):
+    """out ← :func:`coordinate_second_moment` of every coordinate of the state rows v, vhat."""
     for i in range(out.shape[0]):
-        out[i] = coordinate_second_moment(code, bc2, S[V, i], S[VHAT, i])
+        out[i] = coordinate_second_moment(code, bc2, v[i], vhat[i])
