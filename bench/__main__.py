@@ -197,7 +197,7 @@ def _wide_section(quick) -> dict:
             numba.set_num_threads(threads)
             med, best, _ = _timed(full, reps)
             x, St = np.zeros(d), np.zeros((loop.STATE_ROWS, d))
-            part = np.zeros((d + loop_wide.CHUNK - 1) // loop_wide.CHUNK, dtype=np.int64)
+            part = np.zeros(loop_wide.n_chunks(d), dtype=np.int64)
             umed, ubest, _ = _timed(lambda: kernels.update_only_wide(opt.code, hp, alpha, g, x, T, St, part), reps)
             out[f"adam wide d={d} threads={threads}"] = {
                 "d": d, "threads": threads, "T": T, "full ns/coord median": med / T / d * 1e9,

@@ -14,8 +14,9 @@ comparator is computed once per seed. Below d = 2^16 all runs go through
 "Pitfalls": at small d, parallelize over runs, not coordinates), each :func:`regret.loop.run_one` on
 its own state (:func:`regret.loop_1d.run_1d` at d = 1). From d = 2^16 on
 (:func:`regret.loop_wide.is_wide`) :func:`regret.loop_wide.run_wide_many` runs them one after the
-other in one compiled call, each parallel over fixed chunks of coordinates (as ``regret.run`` does). Either way a result does not depend on the thread count, on the order of the optimizers or on
-what else is in the batch.
+other in one compiled call, each parallel over fixed chunks of coordinates (as ``regret.run`` does).
+Either way a result does not depend on the thread count, on the order of the optimizers or on what
+else is in the batch.
 """
 from __future__ import annotations
 

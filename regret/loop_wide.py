@@ -37,6 +37,12 @@ CHUNK = 4096  # coordinates per chunk: 32 KB of each array, so a chunk's passes 
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def n_chunks(d):
+    """How many chunks d coordinates make."""
+    return (d + CHUNK - 1) // CHUNK
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def chunk(c, d):
     """Coordinates [j0, j1) of chunk c of d coordinates."""
     j0 = c * CHUNK
@@ -55,7 +61,7 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, 
     """:func:`regret.loop.run_one` for a single-index family (not multiclass), parallel over chunks
     of coordinates; same arguments and outputs."""
     d = x0.shape[0]
-    nch = (d + CHUNK - 1) // CHUNK
+    nch = n_chunks(d)
     _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
                  vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
                  x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
