@@ -412,3 +412,32 @@ def test_envelope_indices():
     idx_log = envelope_indices(y, 100, x, log=True)
     assert np.all(np.isin(np.arange(10), idx_log))  # early rounds kept on a log axis
     assert np.array_equal(envelope_indices(y[:50], 100), np.arange(50))
+
+
+def test_pgf_render_passes_only_what_matplotlibs_pgf_backend_accepts(monkeypatch):
+    """PGF needs TeX, which CI does not have: check instead that render() hands the PGF backend only
+    keywords its writer takes (it once passed metadata=None, which the backend rejects with a
+    TypeError: found by compiling a `regret plot --pgf` figure with pdflatex)."""
+    import inspect
+
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pgf import FigureCanvasPgf
+
+    from regret.plots import io as pio
+
+    accepted = inspect.signature(FigureCanvasPgf._print_pgf_to_fh)
+    seen = {}
+
+    def fake_savefig(buf, **kwargs):
+        seen.update(kwargs)
+        fmt = kwargs.pop("format")
+        kwargs.pop("dpi", None)
+        accepted.bind(None, buf, **kwargs)  # raises TypeError on a keyword the writer does not take
+        buf.write(fmt.encode())
+
+    monkeypatch.setattr(pio, "check_pgf", lambda: None)
+    fig = plt.figure()
+    monkeypatch.setattr(fig, "savefig", fake_savefig)
+    assert pio.render(fig, "pgf") == b"pgf"
+    assert seen == {"format": "pgf"}
+    plt.close(fig)

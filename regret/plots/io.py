@@ -153,7 +153,9 @@ def render(fig, fmt: str, dpi: float | None = None) -> bytes:
     style_rc = dict(getattr(fig, "_regret_rc", {}))
     style_rc.update(_WRITE_RC)
     buf = io.BytesIO()
-    kwargs = {"format": fmt, "metadata": _METADATA[fmt] or None}
+    kwargs = {"format": fmt}
+    if _METADATA[fmt]:  # the PGF backend takes no metadata argument at all
+        kwargs["metadata"] = _METADATA[fmt]
     if dpi is not None:
         kwargs["dpi"] = dpi
     with matplotlib.rc_context(style_rc):
