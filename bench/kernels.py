@@ -29,6 +29,7 @@ def update_only(opt_code, hp, alpha_arr, g, x, T):
     (with borrowed arrays, as :func:`regret.loop._rounds` passes them); returns the last step ratio
     (so the work cannot be optimised away)."""
     d = x.shape[0]
+    S.check_code(opt_code)
     if d == 1:
         return _updates_1d(opt_code, hp, alpha_arr, g[0], x, T)
     w_own = np.ones(d)
@@ -60,7 +61,7 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
     """The d = 1 updates with the state in scalars (regret/loop_1d.py's step part)."""
     hp = _borrowed(hp)
     alpha_arr = _borrowed(alpha_arr)
-    m = v = vhat = buf = 0.0
+    st = S.zero_state()
     beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
     beta1_prev = 0.0
     sched = int(hp[S.HP_SCHEDULE])
@@ -70,8 +71,7 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
     for t in range(1, T + 1):
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
-        m, v, vhat, buf, delta = S.coordinate(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, m, v,
-                                              vhat, buf)
+        st, delta = S.coordinate(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, st)
         xt += delta
         ratio = abs(delta) / alpha_t
     x[0] = xt
@@ -81,10 +81,11 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
 @njit(cache=True, error_model="numpy", parallel=True)
 def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
     """T updates at large d, parallel over the chunks of coordinates regret.loop_wide uses: the same
-    steps.apply on each chunk (x, the state rows St and the per-chunk max |Δ| bits ``part_big``, one
+    steps.apply_chunk on each chunk (x, the state rows St and the per-chunk max |Δ| bits ``part_big``, one
     slot per chunk, are preallocated by the caller). Returns the last step ratio."""
     d = x.shape[0]
     nch = part_big.shape[0]
+    S.check_code(opt_code)
     beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
     beta1_prev = 0.0
     sched = int(hp[S.HP_SCHEDULE])
@@ -95,8 +96,7 @@ def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
         for c in prange(nch):
             j0, j1 = chunk(c, d)
-            big = S.apply(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1],
-                          St[S.M][j0:j1], St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
+            big = S.apply_chunk(opt_code, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x, g, St, j0, j1)
             part_big[c] = S.float_bits(big)
         best = 0
         for c in range(nch):

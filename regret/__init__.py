@@ -9,10 +9,10 @@ from .engine import RunResult, default_checkpoints, run
 from .batch import run_many
 from .errors import InvalidInput, SolverFailure, UnboundedComparator
 from .losses import Family, family
-from .optimizers import OPTIMIZERS, optimizer
+from .optimizers import OPTIMIZERS, Optimizer, optimizer
 from .problems import from_arrays, problem
 
 __version__ = "0.1.0"
 __all__ = ["run", "RunResult", "optimizer", "problem", "from_arrays", "family", "Family", "box", "ball",
            "simplex", "unbounded", "default_checkpoints", "InvalidInput", "UnboundedComparator",
-           "SolverFailure", "OPTIMIZERS"]
+           "SolverFailure", "OPTIMIZERS", "Optimizer", "run_many"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from .optimizers.steps import SCHED_CONSTANT
+from .optimizers.layout import SCHED_CONSTANT
 
 
 @njit(cache=True, error_model="numpy", inline="always")

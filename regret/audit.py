@@ -49,35 +49,10 @@ from .errors import InvalidInput, require
 # the √V of each optimizer
 # ------------------------------------------------------------------------------------------------
 
-_V_MEANING = {
-    "adam": "√v̂_t, v̂_t = v_t/(1−β2^t) (Kingma & Ba)",
-    "adam-nobc": "√v_t, the EMA itself (Reddi et al.'s Adam, no bias correction)",
-    "amsgrad": "√v̂_t, v̂_t = max(v̂_{t−1}, v_t) (Reddi et al. Algorithm 2)",
-    "amsgrad-bc": "√(v̂_t/(1−β2^t)), v̂_t the max of the raw v (torch amsgrad=True)",
-    "adamx": "√v̂_t (Phuong & Phong's rescaled max)",
-    "adamax": "u_t = max(β2 u_{t−1}, |g_t|)",
-    "adagrad": "√(Σ_{s≤t} g_s²)",
-    "rmsprop": "√(EMA of g²)",
-    "rmsprop_momentum": "√(EMA of g²)",
-    "sgd": "1",
-    "momentum": "1",
-    "nesterov": "1",
-}
-
-
-def _v_key(opt) -> str:
-    name = opt.name
-    if name == "adam" and not opt.bias_correction:
-        return "adam-nobc"
-    if name == "amsgrad" and opt.bias_correction:
-        return "amsgrad-bc"
-    require(name in _V_MEANING, "optimizer", name, f"one of {sorted(_V_MEANING)}")
-    return name
-
-
 def v_meaning(opt) -> str:
-    """What :func:`sqrt_V` uses for this optimizer (the table of the module docstring)."""
-    return _V_MEANING[_v_key(opt)]
+    """What :func:`sqrt_V` uses for this optimizer (the table of the module docstring; each
+    algorithm states it in its ``V_meaning``)."""
+    return opt.V_meaning()
 
 
 def _result(run):
@@ -85,21 +60,15 @@ def _result(run):
 
 
 def sqrt_V(run) -> np.ndarray:
-    """(S, T, d) √V_t after each update t = 1..T (see the module table). Needs ``record_state=True``."""
+    """(S, T, d) √V_t after each update t = 1..T (see the module table). Needs ``record_state=True``
+    for the adaptive methods (each algorithm derives it from its recorded v̂_t in ``sqrt_V``)."""
     res = _result(run)
     opt = res.optimizer
-    key = _v_key(opt)
-    if key in ("sgd", "momentum", "nesterov"):
+    if not opt.adaptive:
         return np.ones((len(res.seeds), res.T, res.d))
     require(res.vhat_history is not None, "run", "RunResult without vhat_history",
             "a run recorded with record_state=True")
-    vh = res.vhat_history
-    if key == "adamax":
-        return vh.copy()
-    if key == "amsgrad-bc":
-        t = np.arange(1, res.T + 1, dtype=np.float64)
-        return np.sqrt(vh / (1.0 - opt.beta2 ** t)[None, :, None])
-    return np.sqrt(vh)
+    return opt.sqrt_V(res.vhat_history)
 
 
 # ------------------------------------------------------------------------------------------------

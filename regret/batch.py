@@ -24,8 +24,9 @@ import contextlib
 
 import numpy as np
 
-from . import engine, loop, loop_wide
+from . import engine
 from .errors import require
+from .kernel_set import kernels_for
 from .optimizers import Optimizer, optimizer as make_optimizer
 
 
@@ -42,6 +43,7 @@ def _optimizers(optimizers) -> list[Optimizer]:
     for o in items:
         opt = make_optimizer(o) if isinstance(o, str) else o
         require(isinstance(opt, Optimizer), "optimizer", o, "an optimizer name or spec")
+        kernels_for(opt)  # refused here, before any work, if it does not follow the protocol
         out.append(opt)
     return out
 
@@ -95,6 +97,21 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     optimizers (names or specs) in place of one.
     """
     opts = _optimizers(optimizers)
+    groups = {}
+    for j, opt in enumerate(opts):
+        groups.setdefault(kernels_for(opt)[0], []).append(j)
+    if len(groups) > 1:
+        # optimizers of different tables (built-ins and a user's) run in one call per table; a
+        # result does not depend on what else is in the batch, so this changes no number
+        results = [None] * len(opts)
+        for members in groups.values():
+            part = run_many([opts[j] for j in members], problem, T, seed=seed, seeds=seeds, x0=x0,
+                            checkpoints=checkpoints, record_iterates=record_iterates, record_losses=record_losses,
+                            record_state=record_state, comparator=comparator, threads=threads)
+            for j, res in zip(members, part):
+                results[j] = res
+        return results
+    kernels = next(iter(groups))
     require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
     T = int(T)
     seed_list = engine._seeds(seed, seeds)
@@ -110,7 +127,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
         require(inst.domain.contains(x1), "x0", x1.tolist()[:5], f"a point of the domain {inst.domain.describe()}")
         starts.append(x1)
     alpha_list = [opt.schedule_array(T) for opt in opts]  # validates array schedules (length ≥ T)
-    hp_list = [opt.hp_vector() for opt in opts]
+    hp_list = [opt.hp_vector(kernels.table.n_hp) for opt in opts]
 
     n_opt, n_seed, K = len(opts), len(insts), cps.size
     R = n_opt * n_seed  # run j = (optimizer j // n_seed, seed j % n_seed)
@@ -121,7 +138,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     iterates = np.zeros((R, T + 1, d)) if record_iterates else np.zeros((0, 0, d))
     vhist = np.zeros((R, T, d)) if record_state else np.zeros((0, 0, d))
 
-    opt_codes = np.repeat(np.array([opt.code for opt in opts], dtype=np.int64), n_seed)
+    opt_codes = np.repeat(np.array([kernels_for(opt)[1] for opt in opts], dtype=np.int64), n_seed)
     hps = np.repeat(np.stack(hp_list), n_seed, axis=0)
     width = max(a.shape[0] for a in alpha_list)
     alpha_arrs = np.zeros((R, width))
@@ -135,7 +152,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     fam, dom = first.family, first.domain
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
-        kernel = loop_wide.run_wide_many if loop_wide.is_wide(d, fam.code) else loop.run_batch
+        kernel = kernels.batch_for(d, fam.code)
         kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
                dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
                out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"],

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import loop
 from .errors import InvalidInput, require
+from .kernel_set import kernels_for
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .problems import Instance, ProblemSpec, problem as make_problem
 
@@ -174,13 +174,16 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     list); compute the best fixed comparator at each checkpoint unless ``comparator=False``."""
     opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer name or spec")
+    # the loops that run it (the built-ins' or its own) and its code in their table; refused here,
+    # before any work, if it does not follow the protocol
+    kernels, opt_code = kernels_for(opt)
     require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
     T = int(T)
     seed_list = _seeds(seed, seeds)
     insts = instances(problem, T, seed_list)
     cps = default_checkpoints(T) if checkpoints is None else _check_checkpoints(checkpoints, T)
     alpha_arr = opt.schedule_array(T)
-    hp = opt.hp_vector()
+    hp = opt.hp_vector(kernels.table.n_hp)
     first = insts[0]
     d = first.d
     starts = []
@@ -198,9 +201,9 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     iterates = np.zeros((S, T + 1, d)) if record_iterates else None
     vhist = np.zeros((S, T, d)) if record_state else None
     fam, dom = first.family, first.domain
-    kernel = loop.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
+    kernel = kernels.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
     for j, inst in enumerate(insts):
-        kernel(opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T],
+        kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T],
                      dom.code, dom.P, float(dom.r), starts[j], cps, losses[j],
                      iterates[j] if record_iterates else np.zeros((0, d)),
                      vhist[j] if record_state else np.zeros((0, d)),

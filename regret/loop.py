@@ -68,6 +68,7 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
     """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
     optional records (losses, iterates, vhat_hist) are written when their first dimension is > 0."""
     d = x0.shape[0]
+    S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
@@ -145,20 +146,20 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             _project_box(x, box_lo, box_hi)
         elif dom_code != UNBOUNDED:
             if weighted:
-                S.projection_weights(opt, hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
+                S.weights(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, w, 0, d)
             project_inplace(dom_code, x, w, weighted, P, r)
         if want_iterates:
             for i in range(d):
                 iterates[t, i] = x[i]
         if want_state:
-            S.second_moment(opt, sc[S.SC_BC2], St[S.V], St[S.VHAT], vhat_hist[t - 1])
+            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat_hist[t - 1], 0, d)
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
             for i in range(d):
                 gsq[k, i] = sq[i]
                 xmin[k, i] = lo[i]
                 xmax[k, i] = hi[i]
-            S.second_moment(opt, sc[S.SC_BC2], St[S.V], St[S.VHAT], vhat_cp[k])
+            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat_cp[k], 0, d)
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
             ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)

@@ -27,7 +27,6 @@ from .losses import LINEAR, LP_L2, MULTICLASS, score_loss
 from .optimizers import steps as S
 
 register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and projections
-assert S.N_HP == 11  # rounds_1d spells out the hyperparameter tuple hp[0..10]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -60,11 +59,12 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps,
     game) with the family, the domain, the schedule (constant or α/√t) and the records known to the
     compiler, so that their tests leave the loop (a quarter of a round, bench/README.md); and for
     everything else with them read at run time. The arithmetic is the same in all three."""
+    S.check_code(opt)  # an algorithm outside the table is an error, never another algorithm
     records = losses.shape[0] > 0 or iterates.shape[0] > 0 or vhat_hist.shape[0] > 0
     sched = int(hp[S.HP_SCHEDULE])
     # the hyperparameters as a tuple of scalars: array entries would be reloaded every round, as the
     # compiler cannot rule out that a store to an output array changes them
-    hp = (hp[0], hp[1], hp[2], hp[3], hp[4], hp[5], hp[6], hp[7], hp[8], hp[9], hp[10])
+    hp = S.hp_tuple(hp)
     if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
         _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_hist, cum_loss,
                 gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
@@ -97,8 +97,8 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
     box_hi = P[1, 0]
     xa = borrowed(xa)
     w = borrowed(w)
-    # optimizer state (the rows M, V, VHAT, BUF of the array loop) and scalars (its ``sc``)
-    m = v = vhat = buf = 0.0
+    # optimizer state (the rows of the array loop's St) and scalars (its ``sc``)
+    st = S.zero_state()
     beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
     beta1_prev = 0.0
     x = x1
@@ -137,8 +137,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
         # the optimizer maps (state, g_t, t) to x_{t+1}
         alpha_t = S.step_size(sched, alpha, alpha_arr, t)
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = S.schedules(hp, t, beta1_t, lam_pow, bc1, bc2)
-        m, v, vhat, buf, delta = S.coordinate(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, m, v, vhat,
-                                              buf)
+        st, delta = S.coordinate(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, g, st)
         x += delta
         big = abs(delta)
         dmax, rmax = track_step(sched, big, alpha_t, dmax, rmax)
@@ -150,20 +149,20 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
                 x = box_hi
         elif dom_code != UNBOUNDED:
             if weighted:
-                w[0] = S.coordinate_weight(opt, hp, bc2, v, vhat)
+                w[0] = S.coordinate_weight(opt, hp, t, bc1, bc2, st)
             xa[0] = x
             project_inplace(dom_code, xa, w, weighted, P, r)
             x = xa[0]
         if want_iterates:
             iterates[t, 0] = x
         if want_state:
-            vhat_hist[t - 1, 0] = S.coordinate_second_moment(opt, bc2, v, vhat)
+            vhat_hist[t - 1, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
             gsq[k, 0] = sq
             xmin[k, 0] = lo
             xmax[k, 0] = hi
-            vhat_cp[k, 0] = S.coordinate_second_moment(opt, bc2, v, vhat)
+            vhat_cp[k, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
             gmax2[k] = math.sqrt(g2max)
             gmaxinf[k] = ginf
             ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)

@@ -7,7 +7,7 @@ runs at small d, over coordinates at large d). The coordinates are cut into fixe
 1. the score z = ⟨a_t, x_t⟩ (and ‖x_t‖² for the ridge term): a partial sum per chunk, added in chunk
    order afterwards;
 2. per chunk, the gradient g_t = (∂f_t/∂z)·a_t (+ l2·x_t), the statistics (Σ g², lo/hi of x, |g|∞ and
-   a partial ‖g‖²), the optimizer's update (:func:`regret.optimizers.steps.apply` on the chunk, the
+   a partial ‖g‖²), the optimizer's update (:func:`regret.optimizers.steps.apply_chunk` on the chunk, the
    same array step as the serial loop) and, on a box, the clip.
 
 Every coordinate's arithmetic is the serial loop's; only the sums over coordinates (z, ‖x‖², ‖g‖²) are
@@ -62,6 +62,7 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, 
     of coordinates; same arguments and outputs."""
     d = x0.shape[0]
     nch = n_chunks(d)
+    S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
     _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
                  vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
                  x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
@@ -161,13 +162,12 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
                 hi[j] = xj if xj > hi[j] else hi[j]
             part[2, c] = n2
             part[3, c] = gi_max
-            big = S.apply(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x[j0:j1], g[j0:j1], St[S.M][j0:j1],
-                          St[S.V][j0:j1], St[S.VHAT][j0:j1], St[S.BUF][j0:j1])
+            big = S.apply_chunk(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x, g, St, j0, j1)
             part_big[c] = S.float_bits(big)
             if dom_code == BOX:
                 _project_box(x[j0:j1], P[0][j0:j1], P[1][j0:j1])
             elif dom_code != UNBOUNDED and weighted:
-                S.projection_weights(opt, hp, bc2, St[S.V][j0:j1], St[S.VHAT][j0:j1], w[j0:j1])
+                S.weights(opt, hp, t, bc1, bc2, St, w, j0, j1)
         n2 = 0.0
         big_bits = 0
         for c in range(nch):
@@ -184,13 +184,16 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             for i in prange(d):
                 iterates[t, i] = x[i]
         if want_state:
-            for i in prange(d):
-                vhat_hist[t - 1, i] = S.coordinate_second_moment(opt, bc2, St[S.V, i], St[S.VHAT, i])
+            for c in prange(nch):
+                j0, j1 = chunk(c, d)
+                S.second_moments(opt, hp, t, bc1, bc2, St, vhat_hist[t - 1], j0, j1)
         if k < cps.shape[0] and t == cps[k]:
             cum_loss[k] = run_sum + run_comp
+            for c in prange(nch):
+                j0, j1 = chunk(c, d)
+                S.second_moments(opt, hp, t, bc1, bc2, St, vhat_cp[k], j0, j1)
             for i in prange(d):
                 gsq[k, i] = sq[i]
-                vhat_cp[k, i] = S.coordinate_second_moment(opt, bc2, St[S.V, i], St[S.VHAT, i])
                 xmin[k, i] = lo[i]
                 xmax[k, i] = hi[i]
             gmax2[k] = math.sqrt(g2max)

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import inspect
 import math
 
 import numba
@@ -21,6 +22,7 @@ from regret import batch, loop
 from regret.domains import project_inplace
 from regret.losses import value_grad
 from regret.optimizers import steps as S
+from regret.optimizers.registry import BUILTIN_TABLE
 from regret.problems import from_arrays
 
 FIELDS = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final",
@@ -141,11 +143,23 @@ def test_bad_input_names_the_field():
 # ------------------------------------------------------------------------------------------------
 # run_one vs the loop as it was before its performance changes
 # ------------------------------------------------------------------------------------------------
+def _second_moment(opt_code, St, bc2):
+    """v̂_t from the state rows: Adam's v/(1 − β2^t) formed here; for the others the state row their
+    ``second_moment`` returns (zeros for the methods without one)."""
+    cls = BUILTIN_TABLE.algorithms[opt_code]
+    if cls.name == "adam":
+        return St[cls.state.index("v")] / bc2
+    if cls.second_moment is None:
+        return np.zeros(St.shape[1])
+    (name,) = inspect.signature(cls.second_moment.py_func).parameters
+    return St[cls.state.index(name)]
+
+
 def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, want_records):
     """Plain-Python transcription of regret.loop.run_one as committed in 1007e9d (before this
     change), calling the same compiled value_grad, steps.step and project_inplace. Adapted to the
     later step API (steps return max|Δ| and no longer write the projection weights nor Adam's v̂):
-    the weights come from steps.projection_weights, and Adam's v̂ = v/(1 − β2^t) is formed here."""
+    the weights come from steps.weights, and Adam's v̂ = v/(1 − β2^t) is formed here."""
     T = idx.shape[0]
     d = x0.shape[0]
     K = cps.shape[0]
@@ -202,10 +216,10 @@ def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P,
         ratio = S.step(int(opt_code), hp, t, alpha_t, x, g, St, sc) / alpha_t
         if ratio > rmax:
             rmax = ratio
-        S.projection_weights(int(opt_code), hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
+        S.weights(int(opt_code), hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, w, 0, d)
         project_inplace(dom_code, x, w, weighted, P, r)
         out["iterates"][t, :] = x
-        vhat = St[S.V] / sc[S.SC_BC2] if opt_code == S.ADAM else St[S.VHAT]
+        vhat = _second_moment(int(opt_code), St, sc[S.SC_BC2])
         out["vhat_hist"][t - 1, :] = vhat
         if k < K and t == cps[k]:
             out["cum_loss"][k] = run_sum + run_comp

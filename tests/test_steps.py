@@ -9,24 +9,30 @@ import regret
 from regret.optimizers import steps as S
 
 
+def _sgd_step(x, g, alpha):
+    """One SGD update of every coordinate through the built-in table's compiled dispatch."""
+    sgd = regret.optimizer("sgd")
+    return S.apply(sgd.code, sgd.hp_vector(), 1, alpha, 0.0, 0.0, 1.0, 1.0, x, g, np.zeros((S.N_ROWS, x.shape[0])))
+
+
 def test_max_abs_update_is_the_numpy_max_of_abs_delta():
     rng = np.random.default_rng(3)
     for d in (1, 3, 17, 1000):
         g = rng.standard_normal(d) * 10.0 ** rng.integers(-300, 300, d)
         x = np.zeros(d)
-        got = S.sgd_step(x, g, 0.5)
+        got = _sgd_step(x, g, 0.5)
         assert got == np.max(np.abs(-0.5 * g))
         assert np.array_equal(x, -0.5 * g)
 
 
 def test_max_abs_update_edge_values():
     tiny = 5e-324  # the smallest subnormal: its bits are 1, above +0 (bits 0)
-    assert S.sgd_step(np.zeros(3), np.array([0.0, -tiny / 1.0, 0.0]), 1.0) == tiny
-    assert S.sgd_step(np.zeros(2), np.array([-np.inf, 1.0]), 1.0) == np.inf
-    assert S.sgd_step(np.zeros(2), np.array([0.0, -0.0]), 1.0) == 0.0
+    assert _sgd_step(np.zeros(3), np.array([0.0, -tiny / 1.0, 0.0]), 1.0) == tiny
+    assert _sgd_step(np.zeros(2), np.array([-np.inf, 1.0]), 1.0) == np.inf
+    assert _sgd_step(np.zeros(2), np.array([0.0, -0.0]), 1.0) == 0.0
     # a NaN update is skipped, as a float max with ">" skips it: the max of the others
-    assert S.sgd_step(np.zeros(3), np.array([1.0, np.nan, 2.0]), 1.0) == 2.0
-    assert S.sgd_step(np.zeros(2), np.array([np.nan, np.nan]), 1.0) == 0.0
+    assert _sgd_step(np.zeros(3), np.array([1.0, np.nan, 2.0]), 1.0) == 2.0
+    assert _sgd_step(np.zeros(2), np.array([np.nan, np.nan]), 1.0) == 0.0
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 65536 + 5])
@@ -65,28 +71,29 @@ def _state_after(opt, T, d=4, seed=0):
 
 # the denominator of each step as its source writes it, in numpy (IEEE sqrt and division are
 # correctly rounded, so the same expression in the same order gives the same bits); bc2 = 1 − β2^t
-# is the engine's own (sc), so that pow's last bit is not at stake
+# is the engine's own (sc), so that pow's last bit is not at stake. ``s(name)`` is the algorithm's
+# state row of that name.
 @pytest.mark.parametrize("spec,expected", [
-    (dict(name="adam", eps=1e-3), lambda St, bc2: np.sqrt(St[S.V] / bc2) + 1e-3),
-    (dict(name="adam", eps=1e-3, eps_mode="inside"), lambda St, bc2: np.sqrt(St[S.V] / bc2 + 1e-3)),
-    (dict(name="adam", eps=1e-3, eps_mode="hat"), lambda St, bc2: np.sqrt(St[S.V]) + 1e-3),
-    (dict(name="amsgrad", eps=1e-3), lambda St, bc2: np.sqrt(St[S.VHAT]) + 1e-3),
+    (dict(name="adam", eps=1e-3), lambda s, bc2: np.sqrt(s("v") / bc2) + 1e-3),
+    (dict(name="adam", eps=1e-3, eps_mode="inside"), lambda s, bc2: np.sqrt(s("v") / bc2 + 1e-3)),
+    (dict(name="adam", eps=1e-3, eps_mode="hat"), lambda s, bc2: np.sqrt(s("v")) + 1e-3),
+    (dict(name="amsgrad", eps=1e-3), lambda s, bc2: np.sqrt(s("vhat")) + 1e-3),
     (dict(name="amsgrad", eps=1e-3, bias_correction=True),
-     lambda St, bc2: np.sqrt(St[S.VHAT]) / np.sqrt(bc2) + 1e-3),  # torch's √v̂/√(1−β2^t) + ε
-    (dict(name="adamx", eps=1e-3), lambda St, bc2: np.sqrt(St[S.VHAT]) + 1e-3),
-    (dict(name="adagrad", eps=1e-3), lambda St, bc2: np.sqrt(St[S.VHAT]) + 1e-3),
-    (dict(name="rmsprop", eps=1e-3, eps_mode="inside"), lambda St, bc2: np.sqrt(St[S.VHAT] + 1e-3)),
-    (dict(name="rmsprop_momentum", eps=1e-3), lambda St, bc2: np.sqrt(St[S.VHAT]) + 1e-3),
-    (dict(name="adamax"), lambda St, bc2: St[S.VHAT]),
-    (dict(name="sgd"), lambda St, bc2: np.ones(St.shape[1])),
+     lambda s, bc2: np.sqrt(s("vhat")) / np.sqrt(bc2) + 1e-3),  # torch's √v̂/√(1−β2^t) + ε
+    (dict(name="adamx", eps=1e-3), lambda s, bc2: np.sqrt(s("vhat")) + 1e-3),
+    (dict(name="adagrad", eps=1e-3), lambda s, bc2: np.sqrt(s("G")) + 1e-3),
+    (dict(name="rmsprop", eps=1e-3, eps_mode="inside"), lambda s, bc2: np.sqrt(s("G") + 1e-3)),
+    (dict(name="rmsprop_momentum", eps=1e-3), lambda s, bc2: np.sqrt(s("G")) + 1e-3),
+    (dict(name="adamax"), lambda s, bc2: s("u")),
+    (dict(name="sgd"), lambda s, bc2: np.ones(64)),
 ])
 def test_projection_weights_are_the_steps_denominator_bit_for_bit(spec, expected):
     spec = dict(spec)
     opt = regret.optimizer(spec.pop("name"), **spec)
     St, sc, hp = _state_after(opt, 7, d=64)
     w = np.full(St.shape[1], np.nan)
-    S.projection_weights(opt.code, hp, sc[S.SC_BC2], St[S.V], St[S.VHAT], w)
-    assert np.array_equal(w, expected(St, sc[S.SC_BC2]))
+    S.weights(opt.code, hp, 7, sc[S.SC_BC1], sc[S.SC_BC2], St, w, 0, 64)
+    assert np.array_equal(w, expected(lambda name: St[opt.state.index(name)], sc[S.SC_BC2]))
 
 
 def test_second_moment_is_adams_bias_corrected_v_and_the_state_row_otherwise():
@@ -94,9 +101,10 @@ def test_second_moment_is_adams_bias_corrected_v_and_the_state_row_otherwise():
     adam = regret.optimizer("adam")
     St, sc, hp = _state_after(adam, T)
     out = np.zeros(St.shape[1])
-    S.second_moment(adam.code, sc[S.SC_BC2], St[S.V], St[S.VHAT], out)
-    np.testing.assert_allclose(out, St[S.V] / (1 - adam.beta2 ** T), rtol=1e-12)  # pow, see above
+    S.second_moments(adam.code, hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
+    v = St[adam.state.index("v")]
+    np.testing.assert_allclose(out, v / (1 - adam.beta2 ** T), rtol=1e-12)  # pow, see above
     ams = regret.optimizer("amsgrad")
     St, sc, hp = _state_after(ams, T)
-    S.second_moment(ams.code, sc[S.SC_BC2], St[S.V], St[S.VHAT], out)
-    assert np.array_equal(out, St[S.VHAT])
+    S.second_moments(ams.code, hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
+    assert np.array_equal(out, St[ams.state.index("vhat")])

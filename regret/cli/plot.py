@@ -23,7 +23,7 @@ import sys
 
 from .. import engine
 from ..errors import InvalidInput
-from ..optimizers import optimizer as make_optimizer
+from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
 from ..problems import problem as make_problem
 from .util import parse_T, parse_positive_int, parse_spec, parse_value
 
@@ -70,7 +70,7 @@ def build(args) -> dict:
     """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
     opts = []
     for text in args.optimizer:
-        name, params = parse_spec(text, "--optimizer")
+        name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
         opts.append(make_optimizer(name, **params))
     pname, pparams = parse_spec(args.problem, "--problem")
     spec = make_problem(pname, **pparams)

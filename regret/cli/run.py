@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import engine
 from ..errors import InvalidInput
-from ..optimizers import optimizer as make_optimizer
+from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
 from ..problems import problem as make_problem
 from .util import atomic_write, parse_T, parse_positive_int, parse_spec
 
@@ -29,7 +29,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("run", help="run optimizers on a problem and print the regret table",
                        description=__doc__.split("\n\n")[0])
     p.add_argument("--optimizer", action="append", required=True, metavar="NAME[:k=v,...]",
-                   help="optimizer spec, e.g. adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt (repeatable)")
+                   help="optimizer spec, e.g. adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt (repeatable); "
+                        "NAME may be module:Class or file.py:Class for your own algorithm")
     p.add_argument("--problem", required=True, metavar="NAME[:k=v,...]", help="problem spec, e.g. reddi:C=3")
     p.add_argument("--T", required=True, help="horizon (rounds), e.g. 1e6")
     p.add_argument("--seeds", default="1", help="number of seeds (0..n−1) [1]")
@@ -45,7 +46,7 @@ def build(args):
     """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
     opts = []
     for text in args.optimizer:
-        name, params = parse_spec(text, "--optimizer")
+        name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
         opts.append(make_optimizer(name, **params))
     pname, pparams = parse_spec(args.problem, "--problem")
     spec = make_problem(pname, **pparams)

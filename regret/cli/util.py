@@ -23,9 +23,17 @@ def parse_value(text: str):
         return text.strip()
 
 
-def parse_spec(text: str, what: str) -> tuple[str, dict]:
-    """'adam:alpha=0.5,beta1=0' → ('adam', {'alpha': 0.5, 'beta1': 0})."""
+def parse_spec(text: str, what: str, known=None) -> tuple[str, dict]:
+    """'adam:alpha=0.5,beta1=0' → ('adam', {'alpha': 0.5, 'beta1': 0}).
+
+    With ``known`` (the names that stand alone, e.g. the built-in optimizers), any other name may be
+    ``module:Class`` or ``file.py:Class`` (a user's algorithm): 'mymod:MyOpt:alpha=0.1' →
+    ('mymod:MyOpt', {'alpha': 0.1}); the part after the first ':' is the class when it is a
+    Python identifier."""
     name, _, rest = text.partition(":")
+    head, _, tail = rest.partition(":")
+    if known is not None and name.strip() not in known and head.strip().isidentifier():
+        name, rest = f"{name}:{head.strip()}", tail
     name = name.strip()
     if not name:
         raise InvalidInput(what, text, "NAME or NAME:key=value,key=value")

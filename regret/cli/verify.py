@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import engine  # theory, analysis and sympy are imported where used: ~1 s every `regret` start-up paid
 from ..errors import InvalidInput
-from ..optimizers import optimizer as make_optimizer
+from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
 from ..problems import problem as make_problem
 from .util import parse_T, parse_positive_int, parse_spec
 
@@ -72,7 +72,7 @@ def build(args):
         raise InvalidInput("theorem", None, "a theorem key, or --list")
     thm = theory.get(args.theorem)
     if args.optimizer:
-        name, params = parse_spec(args.optimizer, "--optimizer")
+        name, params = parse_spec(args.optimizer, "--optimizer", known=OPTIMIZERS)
         opt = make_optimizer(name, **params)
     else:
         opt = thm.default.optimizer_spec()

@@ -1,0 +1,150 @@
+"""The compiled loops for a table of algorithms: the built-ins', and one set per user algorithm.
+
+The engine's loops (:mod:`regret.loop`, :mod:`regret.loop_1d`, :mod:`regret.loop_wide`) reach an
+algorithm only through the dispatch module they call ``S`` (:mod:`regret.optimizers.steps` for the
+built-in table). For an algorithm outside that table — a user's :class:`regret.Optimizer` subclass —
+:func:`kernels_for` builds the same loops again with ``S`` bound to the dispatch generated for a
+table of that one algorithm (:func:`regret.optimizers.codegen.compile_table`): the loops' code is
+the built-ins' code, line for line, and the user's update is inlined into it as a built-in's is.
+So a user algorithm gets every statistic, checkpoint, comparator and theorem check of the engine,
+at the cost of one compilation of the loops it uses (cached on disk, keyed on the algorithm's
+source: :mod:`regret.kernel_cache`).
+
+Why not pass the update to the loop as an argument: numba specializes a function on the *identity*
+of a function argument, so such a loop is compiled again in every process (never a cache hit); and
+a first-class function type calls through a pointer every coordinate, which stops the update loop
+from vectorizing. Rebuilding the loops per table keeps both the inlining and the disk cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import types
+import warnings
+from dataclasses import dataclass
+
+from numba import njit
+from numba.core.caching import NullCache
+from numba.core.dispatcher import Dispatcher
+
+from . import loop, loop_1d, loop_wide
+from .errors import require
+from .optimizers import Optimizer, steps
+from .optimizers.codegen import compile_table
+from .optimizers.registry import BUILTIN_TABLE, Table, check_protocol
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """The compiled loops of one table (same arguments and outputs as :func:`regret.loop.run_one`)."""
+
+    table: Table
+    run_one: object
+    run_1d: object
+    run_wide: object
+    run_batch: object
+    run_wide_many: object
+    steps: object  # the dispatch namespace the loops call (S)
+
+    def kernel_for(self, d: int, loss_code: int):
+        """The loop for one run of dimension d (as :func:`regret.loop.kernel_for` chooses)."""
+        if loop_1d.is_1d(d, loss_code):
+            return self.run_1d
+        if loop_wide.is_wide(d, loss_code):
+            return self.run_wide
+        return self.run_one
+
+    def batch_for(self, d: int, loss_code: int):
+        """The loop for many runs (as :func:`regret.batch.run_many` chooses)."""
+        return self.run_wide_many if loop_wide.is_wide(d, loss_code) else self.run_batch
+
+
+BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
+                  loop_wide.run_wide_many, steps)
+_BY_CLASS: dict = {}
+
+
+def kernels_for(opt) -> tuple[Kernels, int]:
+    """(the loops that run ``opt``, its code in their table). A built-in runs in the built-in table;
+    any other :class:`regret.Optimizer` subclass is checked against the protocol and gets the loops
+    of its own table, built once per class and process."""
+    require(isinstance(opt, Optimizer), "optimizer", opt, "an optimizer name or spec")
+    cls = type(opt)
+    if cls in BUILTIN_TABLE:
+        return BUILTIN, BUILTIN_TABLE.code_of(cls)
+    if cls not in _BY_CLASS:
+        check_protocol(cls)
+        _BY_CLASS[cls] = _instantiate(Table((cls,)))
+    return _BY_CLASS[cls], 0
+
+
+def _source_key(table: Table, dispatch_source: str) -> str | None:
+    """A key for the disk cache of this table's loops: the generated dispatch and the full source
+    files of every algorithm (its class and functions, and so the helpers its module defines). None
+    when a source file cannot be read (a class typed at a prompt): the loops are then not cached."""
+    h = hashlib.sha256(dispatch_source.encode())
+    for cls in table.algorithms:
+        objs = [cls] + [getattr(cls, role) for role in ("update", "weight", "second_moment")
+                        if getattr(cls, role) is not None]
+        for obj in objs:
+            try:
+                path = inspect.getsourcefile(getattr(obj, "py_func", obj))
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+            except (OSError, TypeError):
+                return None
+    return h.hexdigest()
+
+
+def _rebind(disp: Dispatcher, namespace: dict, key: str | None) -> Dispatcher:
+    """The compiled function ``disp`` again, its globals looked up in ``namespace``, and (if ``key``)
+    cached on disk under that key (regret.kernel_cache) instead of beside the built-in's cache."""
+    f = disp.py_func
+    g = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, f.__closure__)
+    g.__qualname__, g.__module__, g.__doc__ = f.__qualname__, f.__module__, f.__doc__
+    g.__kwdefaults__ = f.__kwdefaults__
+    g.__regret_table_key__ = key
+    options = dict(disp.targetoptions)
+    options.pop("nopython", None)
+    cached = key is not None and not isinstance(disp._cache, NullCache)
+    try:
+        return njit(cache=cached, **options)(g)
+    except RuntimeError as e:  # no cache locator can write anywhere: compile in memory
+        warnings.warn(f"regret: the loops of a user optimizer are not cached on disk ({e})", stacklevel=3)
+        return njit(cache=False, **options)(g)
+
+
+def _module(name: str, attributes: dict) -> types.ModuleType:
+    """A module object (numba resolves ``S.apply`` on a global module, not on other objects)."""
+    mod = types.ModuleType(name)
+    vars(mod).update(attributes)
+    return mod
+
+
+def _module_again(mod, overrides: dict, key: str | None) -> types.ModuleType:
+    """Every compiled function defined in ``mod``, rebuilt with ``overrides`` in its globals."""
+    namespace = dict(vars(mod))
+    namespace.update(overrides)
+    own = {name: obj for name, obj in vars(mod).items()
+           if isinstance(obj, Dispatcher) and obj.py_func.__module__ == mod.__name__}
+    for name, disp in own.items():
+        namespace[name] = _rebind(disp, namespace, key)
+    return _module(f"{mod.__name__}[{key or 'uncached'}]", {name: namespace[name] for name in own})
+
+
+def _instantiate(table: Table) -> Kernels:
+    dispatch = compile_table(table)
+    key = _source_key(table, dispatch.source)
+    # the dispatch namespace: the steps module's helpers, with this table's dispatchers
+    S = _module(f"{steps.__name__}[{key or 'uncached'}]",
+                {k: v for k, v in vars(steps).items() if not k.startswith("__")})
+    for name in ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
+                 "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state"):
+        setattr(S, name, getattr(dispatch, name))
+    S.N_HP, S.N_ROWS, S.BUILTIN = dispatch.n_hp, dispatch.n_state, dispatch
+    S.step = _module_again(steps, {"apply": dispatch.apply}, key).step
+    one_d = _module_again(loop_1d, {"S": S}, key)
+    wide = _module_again(loop_wide, {"S": S}, key)
+    array = _module_again(loop, {"S": S, "loop_1d": one_d, "loop_wide": wide, "STATE_ROWS": dispatch.n_state},
+                          key)
+    return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S)
