@@ -173,7 +173,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
             vhat=out["vhat_cp"][sl], G=out["gmax2"][sl], G_inf=out["gmaxinf"][sl], step_ratio=out["ratio_max"][sl],
             x_min=out["xmin"][sl], x_max=out["xmax"][sl], x_final=out["x_final"][sl], x_start=np.stack(starts),
             losses=losses[sl] if record_losses else None, iterates=iterates[sl] if record_iterates else None,
-            vhat_history=vhist[sl] if record_state else None, domain_obj=dom)
+            vhat_history=vhist[sl] if record_state else None, domain_obj=dom, instances=list(insts))
         res.comparator = list(comps) if comps is not None else None
         results.append(res)
     return results

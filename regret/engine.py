@@ -69,6 +69,8 @@ class RunResult:
     vhat_history: np.ndarray | None = None  # (S, T, d) v̂_t after each update
     comparator: object = None  # regret.comparator.ComparatorCurve per seed (list)
     domain_obj: object = field(default=None, repr=False)
+    instances: list | None = field(default=None, repr=False)  # the loss sequence of each seed
+    notes: dict | None = None  # provenance, e.g. {"source": "regret.from_trajectory", ...}
 
     # -- regret ------------------------------------------------------------------------------------
     @property
@@ -215,7 +217,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
                     vhat=out["vhat_cp"], G=out["gmax2"], G_inf=out["gmaxinf"], step_ratio=out["ratio_max"],
                     x_min=out["xmin"], x_max=out["xmax"], x_final=out["x_final"], x_start=np.stack(starts),
                     losses=losses if record_losses else None, iterates=iterates, vhat_history=vhist,
-                    domain_obj=dom)
+                    domain_obj=dom, instances=list(insts))
     if comparator:
         from .comparator import best_fixed_cached
 

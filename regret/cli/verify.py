@@ -4,6 +4,9 @@
     regret verify reddi-4 --optimizer amsgrad:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt \\
                           --problem reddi:C=3 --T 1e6
     regret verify --list
+    regret verify --bound "5*D*G*sqrt(T)" --optimizer sgd:alpha=0.1,schedule=sqrt --problem linear:d=5 --T 1e5
+    regret verify hazan-3.1 --bound "D*G*sqrt(T)"      # another bound under hazan-3.1's hypotheses
+    regret verify path/to/mythm.py:MY_THEOREM           # a regret.theory.Theorem of one's own
 
 Prints the theorem (citation, algorithm, bound, its order in T derived by sympy), the hypotheses with
 their truth values and the numbers behind them, measured regret against the bound at the
@@ -38,7 +41,12 @@ def add_parser(sub) -> None:
     p = sub.add_parser("verify", help="check a published regret theorem against measured regret",
                        description=doc[0] + "\n\n" + doc[2], epilog=doc[3],
                        formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
-    p.add_argument("theorem", nargs="?", help="theorem key (see --list), e.g. kingma-ba-4.1")
+    p.add_argument("theorem", nargs="?", help="theorem key (see --list), e.g. kingma-ba-4.1, or FILE.py:NAME / "
+                                             "module:NAME naming a regret.theory.Theorem of your own")
+    p.add_argument("--theorem", dest="theorem_option", metavar="KEY|FILE.py:NAME", help="the same as the argument")
+    p.add_argument("--bound", metavar="EXPR", help="check this bound, e.g. '5*D*G*sqrt(T)' (names: T, d, alpha, "
+                                                  "beta1, beta2, lam, eps, D, D_inf, G, G_inf, Sigma_g, "
+                                                  "Sigma_sqrtTv, …); with a theorem: under its hypotheses")
     p.add_argument("--list", action="store_true", help="list the theorems and their default settings")
     p.add_argument("--optimizer", metavar="NAME[:k=v,...]", help="optimizer spec [the theorem's default]")
     p.add_argument("--problem", metavar="NAME[:k=v,...]", help="problem spec [the theorem's default]")
@@ -68,9 +76,19 @@ def build(args):
     """Validate everything before any work starts (bad input → one line, exit 2)."""
     from .. import theory
 
-    if args.theorem is None:
-        raise InvalidInput("theorem", None, "a theorem key, or --list")
-    thm = theory.get(args.theorem)
+    if args.theorem is not None and args.theorem_option is not None:
+        raise InvalidInput("--theorem", args.theorem_option, "given once (as the argument or as --theorem)")
+    key = args.theorem if args.theorem is not None else args.theorem_option
+    if key is None and args.bound is None:
+        raise InvalidInput("theorem", None, "a theorem key, FILE.py:NAME, --bound EXPR, or --list")
+    if args.bound is not None:
+        thm = theory.get(key).with_bound(args.bound) if key is not None else theory.bound(args.bound)
+        if key is None:
+            for flag, value in (("--optimizer", args.optimizer), ("--problem", args.problem), ("--T", args.T)):
+                if value is None:
+                    raise InvalidInput(flag, None, "given: a --bound of one's own has no default run")
+    else:
+        thm = theory.get(key)
     if args.optimizer:
         name, params = parse_spec(args.optimizer, "--optimizer", known=OPTIMIZERS)
         opt = make_optimizer(name, **params)

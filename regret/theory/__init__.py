@@ -15,9 +15,11 @@ One module per paper (:mod:`.kingma_ba`, :mod:`.reddi`, :mod:`.phuong_phong`, :m
 """
 from __future__ import annotations
 
+import sympy as sp
+
 from ..errors import InvalidInput
 from . import duchi, hazan, kingma_ba, phuong_phong, reddi, zinkevich
-from .base import Order, Setting, Theorem
+from .base import Order, Setting, Theorem, bound_namespace, parse_bound
 from .context import Context, Unavailable
 from .hypotheses import HypothesisResult
 from .verdict import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, STATUSES, VIOLATED, Verdict
@@ -32,13 +34,35 @@ def all() -> list[Theorem]:  # noqa: A001 - theory.all() reads naturally
 
 
 def get(key) -> Theorem:
-    """A theorem by key (``theory.get("kingma-ba-4.1")``); a Theorem is returned as it is."""
+    """A theorem by key (``theory.get("kingma-ba-4.1")``), or a user's Theorem object named
+    ``module:NAME`` / ``path/to/file.py:NAME``; a Theorem is returned as it is."""
     if isinstance(key, Theorem):
         return key
+    if isinstance(key, str) and ":" in key and key not in REGISTRY:
+        from ..optimizers.registry import import_attribute
+
+        thm = import_attribute(key, "theorem")
+        if not isinstance(thm, Theorem):
+            raise InvalidInput("theorem", key, f"a regret.theory.Theorem (found a {type(thm).__name__})")
+        return thm
     if key not in REGISTRY:
-        raise InvalidInput("theorem", key, f"one of {sorted(REGISTRY)} (see `regret verify --list`)")
+        raise InvalidInput("theorem", key, f"one of {sorted(REGISTRY)}, or FILE.py:NAME / module:NAME of your own "
+                                           f"(see `regret verify --list`)")
     return REGISTRY[key]
 
 
-__all__ = ["Theorem", "Order", "Setting", "Verdict", "Context", "Unavailable", "HypothesisResult", "get", "all",
+def bound(expr, key: str = "user-bound", title: str | None = None, kind: str = "upper",
+          citation: str = "the user's bound", hypotheses: tuple = ()) -> Theorem:
+    """A bound of one's own as a theorem: ``R(T) ≤ expr`` (``kind="lower"``: ≥) for whatever run it is
+    checked on, under the given hypotheses (none by default). ``expr`` is a sympy expression or text
+    in the names of :func:`regret.theory.base.bound_namespace`, e.g. ``"5*D*G*sqrt(T)"``."""
+    b = parse_bound(expr)
+    rel = "≤" if kind == "upper" else "≥"
+    return Theorem(key=key, title=title or f"R(T) {rel} {sp.sstr(b)}", citation=citation, kind=kind, bound_expr=b,
+                   hypothesis_list=tuple(hypotheses), algorithm="the optimizer it is checked on",
+                   default=Setting(("sgd", {"alpha": 0.1, "schedule": "sqrt"}), ("linear", {"d": 2}), T=1000))
+
+
+__all__ = ["Theorem", "Order", "Setting", "Verdict", "Context", "Unavailable", "HypothesisResult", "get", "all", "bound",
+           "parse_bound", "bound_namespace",
            "REGISTRY", "HOLDS", "VIOLATED", "NOT_APPLICABLE", "INCONCLUSIVE", "STATUSES"]

@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from ..errors import require
+from ..errors import InvalidInput, require
 from . import statistics as ST
 from . import symbols as Q
 from .context import Context, Unavailable
@@ -115,6 +115,37 @@ def growth(dep: sp.Expr) -> tuple:
 
 
 @functools.lru_cache(maxsize=256)
+def bound_namespace() -> dict:
+    """The names a bound written as text may use: the symbols of :mod:`.symbols` by their plain
+    names (T, d, alpha, eta, beta1, beta2, lambda, epsilon, delta, D, D_inf, G, G_inf, C) and the run
+    statistics of :mod:`.statistics` by their symbol names (Sigma_g = Σ_i ‖g_{1:T,i}‖₂,
+    Sigma_sqrtTv = Σ_i √(T v̂_{T,i}), …), with sqrt, log, exp, floor and pi."""
+    ns = {name: sym for sym, name in Q.NAMES.items()}
+    ns.update({"lam": Q.lam, "eps": Q.eps})
+    ns.update({str(sym): sym for sym in ST.REGISTRY})
+    ns.update({"sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "floor": sp.floor, "pi": sp.pi})
+    return ns
+
+
+def parse_bound(expr) -> sp.Expr:
+    """A bound as a sympy expression: ``expr`` itself, or text such as ``"5*D*G*sqrt(T)"`` in the
+    names of :func:`bound_namespace` (any other name is an error that lists the allowed ones)."""
+    if isinstance(expr, sp.Basic):
+        return expr
+    if isinstance(expr, (int, float)):
+        return sp.sympify(expr)
+    require(isinstance(expr, str) and expr.strip(), "bound", expr, "a sympy expression or its text, e.g. 5*D*G*sqrt(T)")
+    ns = bound_namespace()
+    try:
+        parsed = sp.parse_expr(expr, local_dict=ns, global_dict={"Integer": sp.Integer, "Float": sp.Float,
+                                                                  "Rational": sp.Rational, "Symbol": sp.Symbol})
+    except Exception as e:  # sympy's parser raises many types; the user gets one line
+        raise InvalidInput("bound", expr, f"an expression in {sorted(ns)} ({type(e).__name__}: {e})") from None
+    unknown = sorted(str(s) for s in getattr(parsed, "free_symbols", ()) if s not in set(ns.values()))
+    require(not unknown, "bound", expr, f"an expression in the known names {sorted(ns)}; unknown: {unknown}")
+    return parsed
+
+
 def _lambdify(expr: sp.Expr, syms: tuple):
     return sp.lambdify(syms, expr, modules=["numpy", {"floor": np.floor, "ceiling": np.ceil}])
 
@@ -166,13 +197,31 @@ class Theorem:
         """The bound with every run statistic replaced by its definition (sums over t and i)."""
         return self.bound_expr.xreplace({s.symbol: s.definition for s in self.statistics})
 
-    def with_bound(self, expr: sp.Expr, key: str | None = None) -> "Theorem":
-        """The same theorem with another bound expression (mutation tests, variants)."""
-        return dataclasses.replace(self, bound_expr=sp.sympify(expr), key=key or self.key + "~mutated")
+    def with_bound(self, expr, key: str | None = None, title: str | None = None) -> "Theorem":
+        """Another bound under this theorem's hypotheses and for its algorithm: a new statement, so its
+        title shows the new bound and it keeps none of this theorem's parameter adjustments (the
+        constants a proof chose, such as Hazan's G = D/α): every symbol takes the value measured in
+        the run. ``expr`` is a sympy expression or a string in the symbols of
+        :mod:`regret.theory.symbols` and :mod:`regret.theory.statistics` (e.g. ``"5*D*G*sqrt(T)"``)."""
+        bound = parse_bound(expr)
+        rel = {"upper": " ≤ ", "lower": " ≥ ", "expectation": " = ", "lower-expectation": " ≥ "}[self.kind]
+        lhs = self.measured_name() if self.kind in ("upper", "lower") else f"E[{self.measured_name()}]"
+        shown = lhs + rel + sp.sstr(bound)
+        return dataclasses.replace(
+            self, bound_expr=bound, key=key or self.key + "~bound", adjust=None, variant_of=self.key,
+            title=title or f"{self.title}, with the bound {shown}",
+            notes=f"the bound of {self.key} replaced by {sp.sstr(bound)}; hypotheses and algorithm of {self.key}")
 
     def replaced(self, mapping: dict, key: str | None = None) -> "Theorem":
-        """The same theorem with sub-expressions of its bound replaced (``xreplace``)."""
-        return self.with_bound(self.bound_expr.xreplace(mapping), key)
+        """The same statement with sub-expressions of its bound replaced (``xreplace``): a mutation
+        of this theorem (tests change a constant and expect it to fail), keeping its adjustments."""
+        return dataclasses.replace(self, bound_expr=self.bound_expr.xreplace(mapping),
+                                   key=key or self.key + "~mutated")
+
+    def mutated(self, expr, key: str | None = None) -> "Theorem":
+        """The same statement with its bound expression replaced, keeping its parameter adjustments
+        (mutation tests); :meth:`with_bound` states a new bound instead."""
+        return dataclasses.replace(self, bound_expr=sp.sympify(expr), key=key or self.key + "~mutated")
 
     # -- order in T --------------------------------------------------------------------------------
     def worst_case(self) -> sp.Expr:
@@ -389,11 +438,17 @@ class Theorem:
     def run(self, optimizer, problem, T: int | None = None, seeds=None, checkpoints=None, seed: int = 0,
             record_state: bool = False):
         """``regret.run`` with the records this theorem needs (see :meth:`run_options`); ``record_state``
-        asks for v̂_t of every round even if the bound does not need it (the Γ_t audit does)."""
+        asks for v̂_t of every round even if the bound does not need it (the Γ_t audit does). An
+        :class:`regret.problems.Instance` (the user's arrays) is one sequence: one seed, and T at most
+        its rounds (all of them by default)."""
         from ..engine import run as run_engine
         from ..optimizers import optimizer as make_optimizer
+        from ..problems import Instance
 
         opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+        if isinstance(problem, Instance):
+            T = problem.T if T is None else T
+            seeds = 1 if seeds is None else seeds
         T = self.default.T if T is None else T
         seeds = self.default.seeds if seeds is None else seeds
         opts = self.run_options(opt)

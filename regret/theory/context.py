@@ -149,20 +149,24 @@ class Context:
 
     @functools.cached_property
     def gradients(self) -> np.ndarray:
-        """(S, T, d) g_t = ∇f_t(x_t), recomputed from the recorded iterates and the regenerated
-        instance with the engine's own compiled value_grad (needs ``record_iterates=True``)."""
+        """(S, T, d) g_t = ∇f_t(x_t), recomputed from the recorded iterates and the run's instances
+        (regenerated from the problem's name for a result that does not carry them) with the
+        engine's own compiled value_grad (needs ``record_iterates=True``)."""
         run = self.run
         if run.iterates is None:
             raise Unavailable("needs the iterates x_t: run with record_iterates=True")
-        from ..engine import instances
-        from ..problems import problem as make_problem
+        insts = run.instances
+        if insts is None:
+            from ..engine import instances
+            from ..problems import problem as make_problem
 
-        try:
-            spec = make_problem(self.problem_name, **parse_label(run.problem)[1])
-        except ValueError as exc:
-            raise Unavailable(f"cannot regenerate the problem {run.problem!r} to recompute g_t ({exc})") from None
+            try:
+                spec = make_problem(self.problem_name, **parse_label(run.problem)[1])
+            except ValueError as exc:
+                raise Unavailable(f"cannot regenerate the problem {run.problem!r} to recompute g_t ({exc})") from None
+            insts = instances(spec, run.T, list(run.seeds))
         out = np.zeros((self.S, run.T, run.d))
-        for j, inst in enumerate(instances(spec, run.T, list(run.seeds))):
+        for j, inst in enumerate(insts):
             fam, A, b, idx = inst.family, inst.A, inst.b, inst.idx
             lp = fam.params
             X = run.iterates[j]

@@ -45,6 +45,7 @@ vhat_ = sp.IndexedBase(r"\hat{v}")
 mhat_ = sp.IndexedBase(r"\hat{m}")
 beta1t_ = sp.IndexedBase(r"\beta_{1}")
 gnorm_ = sp.Function(r"\|g_{1:T,i}\|_2")
+gnorm_.__module__ = __name__  # an undefined sympy function has none, and help() of this module needs one
 
 NAMES = {  # CLI/JSON names of the symbols
     T: "T", d: "d", alpha: "alpha", eta: "eta", beta1: "beta1", beta2: "beta2", lam: "lambda",
