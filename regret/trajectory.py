@@ -1,0 +1,151 @@
+"""Runs produced elsewhere: a trajectory made in torch, JAX or by hand, checked like a native run.
+
+:func:`from_trajectory` takes the loss sequence (an :class:`regret.problems.Instance`), the points a
+learner played on it, x_1, …, x_{T+1}, and the spec of the optimizer that played them, and returns a
+:class:`regret.RunResult` with every statistic the theorems read — so the run is checked against a
+theorem, plotted and fitted like one made by :func:`regret.run`.
+
+What is computed from what:
+
+* f_t(x_t) and g_t = ∇f_t(x_t): from the instance and the played points, with the engine's own
+  compiled loss (:func:`regret.losses.value_grad`), so the learner's loss is what ``regret.run``
+  would record for the same points; Σ_t f_t(x_t) by compensated (Neumaier) summation;
+* Σ g², max ‖g_t‖₂, max ‖g_t‖∞, the coordinate-wise min/max of the played points: from those;
+* the optimizer's second moment v̂_t and its update Δ_t before projection (the effective step
+  max_i |Δ_{t,i}|/α_t): replayed from the gradients with the optimizer's own protocol functions
+  (``update``, ``second_moment``; :mod:`regret.optimizers.base`) in plain Python — they depend on
+  the gradients only — unless ``second_moments`` are given;
+* the comparator at every checkpoint, as for a native run.
+
+The replay also checks the trajectory: ``result.notes["replay_deviation"]`` is the largest
+|x_{t+1} − Π_X(x_t + Δ_t)| (in the optimizer's projection metric), i.e. how far the given points
+are from what the given optimizer would have played after the same gradients. A trajectory made
+with the same algorithm in float64 has a deviation at rounding level; a large one says the spec
+does not describe the algorithm that made the points.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import RunResult, _check_checkpoints, default_checkpoints
+from .errors import require
+from .losses import value_grad
+from .optimizers import Optimizer, optimizer as make_optimizer
+from .optimizers import steps
+from .optimizers.registry import _parameters
+from .problems import Instance
+
+
+def _python(fn):
+    return getattr(fn, "py_func", fn)
+
+
+def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
+    """The optimizer's protocol functions on the given gradients, in plain Python: returns
+    (Δ (T, d) the updates before projection, v̂ (T, d) the second moments, w (T, d) the projection
+    weights after each round's update)."""
+    cls = type(opt)
+    T, d = gradients.shape
+    own = len(cls.own_fields())
+    hp = opt.hp_vector(size=max(steps.N_HP, 7 + own))
+    slots = cls.hp_slots()
+    names = cls.state
+    update, weight, second = _python(cls.update), cls.weight, cls.second_moment
+    p_update = _parameters(cls.update)
+    p_weight = _parameters(weight) if weight is not None else ()
+    p_second = _parameters(second) if second is not None else ()
+    weight, second = (_python(weight) if weight is not None else None), (_python(second) if second is not None else None)
+    hyper = {p: float(hp[slots[p]]) for p in set(p_update) | set(p_weight) | set(p_second) if p in slots}
+    state = np.zeros((d, len(names)))
+    deltas, vhat, w = np.zeros((T, d)), np.zeros((T, d)), np.ones((T, d))
+    beta1_t, lam_pow, bc1, bc2 = _python(steps.initial_scalars)(hp)
+    for t in range(1, T + 1):
+        beta1_prev, beta1_t, lam_pow, bc1, bc2 = _python(steps.schedules)(hp, t, beta1_t, lam_pow, bc1, bc2)
+        here = {"alpha_t": float(alphas[t - 1]), "t": t, "beta1_t": beta1_t, "beta1_prev": beta1_prev,
+                "bc1": bc1, "bc2": bc2, **hyper}
+        for i in range(d):
+            here.update(zip(names, state[i].tolist()))
+            here["g"] = float(gradients[t - 1, i])
+            out = update(*[here[p] for p in p_update])
+            if names:
+                state[i] = out[:-1]
+                deltas[t - 1, i] = out[-1]
+                here.update(zip(names, out[:-1]))
+            else:
+                deltas[t - 1, i] = out
+            if weight is not None:
+                w[t - 1, i] = weight(*[here[p] for p in p_weight])
+            if second is not None:
+                vhat[t - 1, i] = second(*[here[p] for p in p_second])
+    return deltas, vhat, w
+
+
+def from_trajectory(instance: Instance, iterates, optimizer, second_moments=None, checkpoints=None,
+                    comparator: bool = True) -> RunResult:
+    """A :class:`regret.RunResult` for the points x_1..x_{T+1} (``iterates``, shape (T+1, d)) that
+    ``optimizer`` (a spec, or a name) played on ``instance``; ``second_moments`` (T, d), the v̂_t
+    after each round, if the run recorded them (else they are replayed from the gradients)."""
+    require(isinstance(instance, Instance), "instance", instance, "a regret Instance (regret.from_arrays, "
+                                                                  "regret.problem(...).instance(T, seed))")
+    opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer spec or name")
+    try:
+        X = np.asarray(iterates, dtype=np.float64)
+    except (TypeError, ValueError):
+        X = None
+    d = instance.d
+    require(X is not None and X.ndim == 2 and X.shape[1] == d and X.shape[0] >= 2, "iterates",
+            f"array of shape {getattr(X, 'shape', None)}", f"the points x_1..x_(T+1): shape (T+1, {d}) with T ≥ 1")
+    T = X.shape[0] - 1
+    require(T <= instance.T, "iterates", f"{T + 1} points", f"at most T+1 = {instance.T + 1} for this instance")
+    require(bool(np.all(np.isfinite(X))), "iterates", "non-finite values", "finite points")
+    cps = default_checkpoints(T) if checkpoints is None else _check_checkpoints(checkpoints, T)
+    alphas = opt.alphas(T)
+
+    fam, dom = instance.family, instance.domain
+    losses = np.zeros(T)
+    G = np.zeros((T, d))
+    for t in range(T):
+        losses[t] = value_grad(fam.code, fam.params, instance.A, instance.idx[t], instance.b, X[t], G[t])
+    deltas, vhat, w = replay(opt, G, alphas)
+    if second_moments is not None:
+        V = np.asarray(second_moments, dtype=np.float64)
+        require(V.shape == (T, d) and bool(np.all(np.isfinite(V))), "second_moments",
+                f"array of shape {V.shape}", f"finite v̂_t for t = 1..T: shape ({T}, {d})")
+        vhat = V
+
+    # how far the points are from what this optimizer plays after these gradients
+    dev = 0.0
+    for t in range(T):
+        expected = dom.project(X[t] + deltas[t], w[t] if opt.adaptive else None)
+        dev = max(dev, float(np.max(np.abs(expected - X[t + 1]))))
+
+    k = cps - 1
+    cum = np.zeros(T)
+    s = c = 0.0
+    for t in range(T):  # Neumaier's compensated sum, as the engine's loop
+        f = losses[t]
+        u = s + f
+        c += (s - u) + f if abs(s) >= abs(f) else (f - u) + s
+        s = u
+        cum[t] = s + c
+    gnorm = np.sqrt(np.einsum("td,td->t", G, G))
+    ratio = np.max(np.abs(deltas), axis=1) / alphas
+    res = RunResult(
+        optimizer=opt, problem=instance.name, family=fam.name, domain=dom.describe(), T=T, d=d, seeds=[0],
+        checkpoints=cps, learner_loss=cum[k][None], grad_sq=np.cumsum(G * G, axis=0)[k][None],
+        vhat=vhat[k][None], G=np.maximum.accumulate(gnorm)[k][None],
+        G_inf=np.maximum.accumulate(np.max(np.abs(G), axis=1))[k][None],
+        step_ratio=np.maximum.accumulate(ratio)[k][None],
+        x_min=np.minimum.accumulate(X[:T], axis=0)[k][None], x_max=np.maximum.accumulate(X[:T], axis=0)[k][None],
+        x_final=X[T][None].copy(), x_start=X[0][None].copy(), losses=losses[None], iterates=X[None].copy(),
+        vhat_history=vhat[None], domain_obj=dom, instances=[instance],
+        notes={"source": "regret.from_trajectory", "replay_deviation": dev})
+    if comparator:
+        from .comparator import best_fixed_cached
+
+        res.comparator = [best_fixed_cached(instance, cps)]
+    return res
+
+
+__all__ = ["from_trajectory", "replay"]
