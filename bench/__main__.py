@@ -20,13 +20,14 @@ import numpy as np
 
 import regret
 from regret import engine, loop, loop_wide
+from regret.kernel_set import kernels_for
 
 from . import kernels, peers
 
 OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
 DIMS = (1, 10, 1000, 10**6)
 ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (DESIGN.md "Performance model")
-SECTIONS = ("stream", "engine", "torch", "numpy", "optax", "batch", "comparator", "cli")
+SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "comparator", "cli")
 
 
 def _timed(fn, repeats):
@@ -128,7 +129,8 @@ def _instance(d, T):
 def _full_call(opt, inst, T, kernel=None):
     cps = engine.default_checkpoints(T)
     d, K = inst.d, cps.size
-    hp, alpha = opt.hp_vector(), opt.schedule_array(T)
+    kernels, code = kernels_for(opt)  # the built-ins' loops, or the user optimizer's own copy
+    hp, alpha = opt.hp_vector(kernels.table.n_hp), opt.schedule_array(T)
     fam, dom = inst.family, inst.domain
     x0, idx = inst.start(), inst.idx[:T]
     outs = [np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K),
@@ -136,10 +138,10 @@ def _full_call(opt, inst, T, kernel=None):
     empty = np.zeros((0, d))
 
     if kernel is None:  # the engine's loop for d (kernel_for), but serial at d = 10^6 (see _wide_section)
-        kernel = loop.run_one if loop_wide.is_wide(d, fam.code) else loop.kernel_for(d, fam.code)
+        kernel = kernels.run_one if loop_wide.is_wide(d, fam.code) else kernels.kernel_for(d, fam.code)
 
     def call():
-        kernel(opt.code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
+        kernel(code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
                      float(dom.r), x0, cps, np.zeros(0), empty, empty, *outs)
     return call
 
@@ -206,6 +208,33 @@ def _wide_section(quick) -> dict:
     finally:
         numba.set_num_threads(before)
     return out
+
+
+def user_section(quick) -> dict:
+    """A user's optimizer through the open door beside the built-in it copies: bench/user_adam.py
+    is Adam's arithmetic as a plain Python function, outside the built-in table, so it runs in its
+    own copy of the loops (regret.kernel_set). Full rounds, the same problem and T, measured
+    alternately (built-in, user, built-in, …) so that drift of the machine hits both alike."""
+    from .user_adam import UserAdam
+
+    res = {}
+    reps = 7 if not quick else 2
+    for d in (1, 1000):
+        T = ENGINE_T[d][0] if not quick else max(ENGINE_T[d][0] // 20, 2)
+        inst = _instance(d, T)
+        calls = {"builtin": _full_call(regret.optimizer("adam"), inst, T), "user": _full_call(UserAdam(), inst, T)}
+        times = {k: [] for k in calls}
+        for k, call in calls.items():
+            call()  # compile (or load from the disk cache) and warm up
+        for _ in range(reps):
+            for k, call in calls.items():
+                t0 = time.perf_counter()
+                call()
+                times[k].append(time.perf_counter() - t0)
+        b, u = statistics.median(times["builtin"]), statistics.median(times["user"])
+        res[f"adam d={d}"] = {"d": d, "T": T, "builtin ns/round median": b / T * 1e9,
+                              "user ns/round median": u / T * 1e9, "user / builtin": u / b}
+    return res
 
 
 TORCH_STEPS = {1: 2000, 10: 2000, 1000: 1000, 10**6: 10}
@@ -425,6 +454,9 @@ def targets(r) -> list[dict]:
         bound = s.get("adam bound ns/coord 1 thread")
         if bound:
             add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
+    for key, row in r.get("user", {}).items():
+        add(f"user optimizer with Adam's arithmetic / built-in Adam, full round, {key.split()[-1]}",
+            round(row["user / builtin"], 3), "≤ 1.5", row["user / builtin"] <= 1.5)
     b = r.get("batch", {})
     if "threads=2" in b:
         rps = b["threads=2"]["rounds/s median"]
@@ -492,6 +524,13 @@ def markdown(r) -> str:
             for v in wide:
                 L.append(f"| {v['threads']} | {_fmt(v['full ns/coord median'])} | "
                          f"{_fmt(v['update ns/coord median'])} |")
+    if "user" in r:
+        L += ["", "## A user's optimizer (bench/user_adam.py: Adam's arithmetic, outside the built-in table) beside the "
+                  "built-in Adam, full rounds (median ns per round, measured alternately)", "",
+              "| d | built-in Adam | user optimizer | user / built-in |", "| --- | --- | --- | --- |"]
+        for v in r["user"].values():
+            L.append(f"| {v['d']} | {_fmt(v['builtin ns/round median'])} | {_fmt(v['user ns/round median'])} | "
+                     f"{_fmt(v['user / builtin'])} |")
     if "torch" in r:
         L += ["", "## torch.optim, float64, update-only (median ns per step; per coordinate in brackets)", "",
               "| optimizer | d | threads | default | foreach | fused |", "| --- | --- | --- | --- | --- | --- |"]
@@ -571,7 +610,7 @@ def main(argv=None) -> int:
          "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
          "load_before": [round(x, 2) for x in os.getloadavg()], "machine": machine(), "errors": {}}
     funcs = {"stream": lambda: stream(r["machine"], args.quick), "engine": lambda: engine_section(args.quick),
-             "torch": lambda: torch_section(args.quick), "numpy": lambda: numpy_section(args.quick),
+             "user": lambda: user_section(args.quick), "torch": lambda: torch_section(args.quick), "numpy": lambda: numpy_section(args.quick),
              "optax": lambda: optax_section(args.quick), "batch": lambda: batch_section(args.quick),
              "comparator": lambda: comparator_section(args.quick), "cli": lambda: cli_section(args.quick)}
     for name in SECTIONS:
