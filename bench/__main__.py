@@ -26,7 +26,7 @@ from . import kernels, peers
 
 OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
 DIMS = (1, 10, 1000, 10**6)
-ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (DESIGN.md "Performance model")
+ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (docs/architecture.md, "Performance model")
 SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "comparator", "cli")
 
 
@@ -356,7 +356,7 @@ def _generic_cvxpy(inst, T):
 
 
 def comparator_section(quick) -> dict:
-    """Best fixed comparator at one checkpoint T on a box, the dimensions of DESIGN.md's table
+    """Best fixed comparator at one checkpoint T on a box, the dimensions of the comparator-strategy measurements (docs/architecture.md)
     (linear d = 100, least squares d = 10): the fast route (closed form / sufficient statistics),
     the package's cvxpy route (one DPP problem over those statistics) and generic cvxpy on Σ_t f_t
     written row by row, for T = 10^3…10^6 (the row-by-row problem at T = 10^6: ~30 s and 8.5 GB of

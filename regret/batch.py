@@ -10,7 +10,7 @@
 equal — array for array, bit for bit — to ``regret.run(optimizer, problem, T, ...)`` with the same
 arguments. The loss sequences are generated once per seed and shared by all optimizers, the
 comparator is computed once per seed. Below d = 2^16 all runs go through
-:func:`regret.loop.run_batch`, which runs them in parallel over runs (numba ``prange``; DESIGN.md
+:func:`regret.loop.run_batch`, which runs them in parallel over runs (numba ``prange``; docs/architecture.md
 "Pitfalls": at small d, parallelize over runs, not coordinates), each :func:`regret.loop.run_one` on
 its own state (:func:`regret.loop_1d.run_1d` at d = 1). From d = 2^16 on
 (:func:`regret.loop_wide.is_wide`) :func:`regret.loop_wide.run_wide_many` runs them one after the

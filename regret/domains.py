@@ -335,7 +335,7 @@ class Domain:
         return 0.0
 
     def default_start(self) -> np.ndarray:
-        """x_1 = Π_X(0) (DESIGN.md protocol, step 1)."""
+        """x_1 = Π_X(0) (the protocol of docs/architecture.md, step 1)."""
         return self.project(np.zeros(self.d))
 
     def cvxpy_constraints(self, x):

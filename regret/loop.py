@@ -1,7 +1,7 @@
 """The compiled online loop: play x_t, suffer f_t(x_t), differentiate, step, project.
 
 One kernel serves every (optimizer × loss family × domain): it dispatches on small integer codes
-inside the loop (DESIGN.md, "Performance model"), so a fresh machine compiles it once, and the
+inside the loop (docs/architecture.md, "Performance model"), so a fresh machine compiles it once, and the
 disk cache (numba ``cache=True``) makes later processes start warm.
 
 What is recorded at each checkpoint T' (the theorems' statistics):
@@ -172,7 +172,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
 def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
               x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
               xmin, xmax, x_final):
-    """Many runs in one call, in parallel over runs (numba ``prange``; DESIGN.md: at small d,
+    """Many runs in one call, in parallel over runs (numba ``prange``; docs/architecture.md, "Performance model": at small d,
     parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
     alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
     every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);

@@ -1,6 +1,6 @@
 """The online loop of :mod:`regret.loop` for wide problems (d ≥ :data:`WIDE_D`), parallel over coordinates.
 
-At large d one run has enough work per round to share among threads (DESIGN.md: parallelize over
+At large d one run has enough work per round to share among threads (docs/architecture.md, "Performance model": parallelize over
 runs at small d, over coordinates at large d). The coordinates are cut into fixed chunks of
 :data:`CHUNK`; each round makes two parallel passes over the chunks:
 

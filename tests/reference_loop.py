@@ -7,7 +7,7 @@ KKT conditions (closed form, or bisection on the one-dimensional multiplier). On
 problem (its arrays, family parameters and domain parameters) and the optimizer's hyperparameters
 are read from the regret objects.
 
-Protocol (DESIGN.md): the learner plays x_t (x_1 = the start), suffers f_t(x_t), receives
+Protocol (docs/architecture.md): the learner plays x_t (x_1 = the start), suffers f_t(x_t), receives
 g_t = ∇f_t(x_t), and the optimizer maps (state, g_t, t) to x̂_{t+1}, which is projected:
 x_{t+1} = Π_X(x̂_{t+1}) for the non-adaptive methods, and x_{t+1} = Π_{X,diag(w_t)}(x̂_{t+1}) for the
 adaptive ones, where w_t is the per-coordinate denominator the step divided its numerator by

@@ -1,5 +1,5 @@
 """Bad input through the Python API raises regret.InvalidInput (a ValueError) whose message names the
-offending field and the value it had (DESIGN.md, "Errors")."""
+offending field and the value it had (docs/architecture.md, "Conventions")."""
 from __future__ import annotations
 
 import numpy as np

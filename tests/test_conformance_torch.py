@@ -1,6 +1,6 @@
 """Differential conformance of the compiled optimizer steps against torch.optim (CPU, float64).
 
-Design (/work/shared/reference/conventions.md §6): both implementations receive the SAME fixed
+Design: both implementations receive the SAME fixed
 gradient sequence. On our side the losses are unconstrained linear, f_t(x) = ⟨a_t, x⟩ on R^d
 (``regret.from_arrays("linear", regret.unbounded(d), A, x0=x0)``), so g_t = a_t whatever x_t is and
 no projection happens; on torch's side ``p.grad = a_t`` then ``opt.step()``. Full iterate
@@ -36,7 +36,7 @@ X0 = np.array([1.5, -2.5, 3.5, -4.5])
 
 
 # ------------------------------------------------------------------------------------------------
-# gradient sequences (conventions.md §6), one row a_t per round, t = 1..T
+# gradient sequences, one row a_t per round, t = 1..T
 # ------------------------------------------------------------------------------------------------
 def _sequences() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(20260101)
@@ -79,7 +79,7 @@ def _adam_vhat(beta2):
 
 
 def _amsgrad_vhat(st, t):
-    # torch Adam(amsgrad=True) keeps max_s v_s of the RAW v (conventions.md §2); our amsgrad
+    # torch Adam(amsgrad=True) keeps max_s v_s of the RAW v; our amsgrad
     # records the same running max (bias correction applied afterwards, with the current t)
     return st["max_exp_avg_sq"].numpy()
 

@@ -3,7 +3,7 @@ Phuong & Phong (IEEE Access 2019, arXiv:1904.03590) Example 3.2, reproduced by t
 
 Every expected number below is derived independently of the engine: by hand (written out in the
 comments), from a closed-form steady state, or by a plain-Python loop of the published update.
-Indices follow DESIGN.md: ``res.iterates[0, t−1]`` is x_t (x_1 = the start), round t has loss f_t.
+Indices follow the protocol of docs/architecture.md: ``res.iterates[0, t−1]`` is x_t (x_1 = the start), round t has loss f_t.
 """
 from __future__ import annotations
 

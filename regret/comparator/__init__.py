@@ -2,7 +2,7 @@
 each with an optimality certificate (an upper bound on F(x̂) − F*, F(x) = Σ_{t≤T'} f_t(x)).
 
 Σ_{t≤T'} f_t(x) = Σ_r c_r f(x; a_r, b_r) with the row multiplicities c of :func:`checkpoint_counts`
-(round t uses data row idx[t−1]). Routes (DESIGN.md, "Comparator strategy"), chosen by
+(round t uses data row idx[t−1]). Routes (docs/architecture.md, "Comparator strategy"), chosen by
 :func:`best_fixed` with ``method="auto"``:
 
 | family | route | certificate |

@@ -2,7 +2,7 @@
 
 One parametrized problem (DPP; cvxpy's "disciplined parametrized programming", Agrawal et al.,
 "Differentiable convex optimization layers", NeurIPS 2019) is built per instance and re-solved at
-every checkpoint, normalized by n = T' (ECOS needs statistics of order one; DESIGN.md "Pitfalls"):
+every checkpoint, normalized by n = T' (ECOS needs statistics of order one; docs/architecture.md "Pitfalls"):
 
 | family | parameters | objective / n |
 | --- | --- | --- |
@@ -13,7 +13,7 @@ every checkpoint, normalized by n = T' (ECOS needs statistics of order one; DESI
 
 plus (l2/2)‖x‖². The hinge and absolute losses always use explicit slack variables, never
 ``cp.pos``/``cp.abs`` (HiGHS returned "optimal" values 3–16× the optimum on ``cp.sum(cp.pos(...))``,
-DESIGN.md "Pitfalls"). When the rows used by the whole curve are many (a stream of length T), the
+docs/architecture.md "Pitfalls"). When the rows used by the whole curve are many (a stream of length T), the
 problem is rebuilt per checkpoint on that checkpoint's rows instead, so that early checkpoints do
 not carry the later rows.
 

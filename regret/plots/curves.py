@@ -9,7 +9,7 @@
 What is drawn:
 
 * **mean over seeds** of R(T') at every checkpoint T' (R(T') has its own comparator x*_{T'}, see
-  DESIGN.md), with a **band**: ``band="se"`` — mean ± one standard error, s/√S with the sample
+  docs/architecture.md, "The protocol"), with a **band**: ``band="se"`` — mean ± one standard error, s/√S with the sample
   standard deviation s (ddof = 1); ``band="bootstrap"`` — the 95 % percentile bootstrap interval of
   the mean (seeds resampled with replacement, ``n_boot`` resamples drawn from
   ``numpy.random.default_rng(boot_seed)``, so it is repeatable); ``band=None`` — none. The legend title

@@ -8,7 +8,7 @@ into the CSV is written with Python's shortest round-trip ``repr`` (reading it b
 float64).
 
 Atomic: every file is rendered into memory, written to a temporary name in the target directory and
-renamed into place, so a reader never sees half a file (DESIGN.md, "Nothing is written half").
+renamed into place, so a reader never sees half a file (docs/architecture.md, "The protocol": nothing is written half).
 
 The CSV is a long ("tidy") table, one row per plotted point::
 
