@@ -16,6 +16,10 @@
 | digits | multiclass logistic regression on scikit-learn's digits (Kingma & Ba §6.1 analogue) |
 | least_squares, absolute, huber | online regression |
 | npz | a user file (format in :mod:`regret.problems.data`) |
+
+Your own: :func:`from_arrays` (one fixed sequence), :func:`from_generator` (a distribution: a
+function of (rng, T), a different sequence per seed), and ``problem("file.py:NAME")`` /
+``--problem file.py:NAME`` for a :class:`ProblemSpec` a file or module defines.
 """
 from __future__ import annotations
 
@@ -24,10 +28,11 @@ import inspect
 
 import numpy as np
 
-from ..errors import require
+from ..errors import InvalidInput, require
 from . import data, reddi, synthetic
 from .base import Instance, ProblemSpec, seed_sequence
 from .data import from_arrays
+from .generated import from_generator
 
 _GENERATORS = {
     "reddi": (reddi.reddi, {}, True),
@@ -61,7 +66,14 @@ def problem(name: str, **params) -> ProblemSpec:
     """A problem spec by name, e.g. ``problem("reddi", C=3)`` or ``problem("logistic", d=20)``."""
     if isinstance(name, ProblemSpec):
         return name
-    require(name in _GENERATORS, "problem", name, f"one of {sorted(_GENERATORS)}")
+    if isinstance(name, str) and ":" in name:  # a spec of one's own: FILE.py:NAME or module:NAME
+        from ..optimizers.registry import import_attribute
+
+        spec = import_attribute(name, "problem")
+        require(isinstance(spec, ProblemSpec), "problem", name, "a ProblemSpec (regret.problems.from_generator)")
+        return _with_params(spec, params)
+    require(name in _GENERATORS, "problem", name,
+            f"one of {sorted(_GENERATORS)}, or FILE.py:NAME / module:NAME of your own")
     fn, fixed, deterministic = _GENERATORS[name]
     allowed = parameters(name)
     for k, v in params.items():
@@ -69,6 +81,23 @@ def problem(name: str, **params) -> ProblemSpec:
                 f"one of {sorted(set(allowed) - set(fixed))}")
         _check_type(k, v, allowed[k])
     return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
+
+
+def _with_params(spec: ProblemSpec, params: dict) -> ProblemSpec:
+    """``spec`` with some of its parameters changed (those its generator accepts)."""
+    if not params:
+        return spec
+    import dataclasses
+
+    merged = {**spec.params, **params}
+    generator = getattr(spec.make, "generator", None)  # from_generator's function: its signature decides
+    if generator is not None:
+        try:
+            inspect.signature(generator).bind(None, 1, **merged)
+        except TypeError as e:
+            raise InvalidInput(f"{spec.name} parameters", sorted(params), f"parameters {generator.__name__} "
+                                                                          f"accepts ({e})") from None
+    return dataclasses.replace(spec, params=merged)
 
 
 def _check_type(key: str, value, default) -> None:
@@ -86,4 +115,5 @@ def _check_type(key: str, value, default) -> None:
         require(isinstance(value, str), key, value, "a string")
 
 
-__all__ = ["Instance", "ProblemSpec", "problem", "parameters", "from_arrays", "seed_sequence", "PROBLEMS"]
+__all__ = ["Instance", "ProblemSpec", "problem", "parameters", "from_arrays", "from_generator", "seed_sequence",
+           "PROBLEMS"]
