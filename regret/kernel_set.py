@@ -18,7 +18,9 @@ from vectorizing. Rebuilding the loops per table keeps both the inlining and the
 from __future__ import annotations
 
 import hashlib
+import itertools
 import inspect
+import sys
 import types
 import warnings
 from dataclasses import dataclass
@@ -62,6 +64,7 @@ class Kernels:
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
                   loop_wide.run_wide_many, steps)
 _BY_CLASS: dict = {}
+_UNCACHED = itertools.count()  # names for the modules of loops that are not cached on disk
 
 
 def kernels_for(opt) -> tuple[Kernels, int]:
@@ -97,11 +100,14 @@ def _source_key(table: Table, dispatch_source: str) -> str | None:
 
 
 def _rebind(disp: Dispatcher, namespace: dict, key: str | None) -> Dispatcher:
-    """The compiled function ``disp`` again, its globals looked up in ``namespace``, and (if ``key``)
-    cached on disk under that key (regret.kernel_cache) instead of beside the built-in's cache."""
+    """The compiled function ``disp`` again, its globals looked up in ``namespace`` (the dict of a
+    module of its own, whose name it takes: numba's symbol names contain the module's name, and a
+    copy that kept the template's could resolve to the built-in's machine code — or the built-in to
+    its — when one of them comes from the disk cache), and (if ``key``) cached on disk under that key
+    (regret.kernel_cache) instead of beside the built-in's cache."""
     f = disp.py_func
     g = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, f.__closure__)
-    g.__qualname__, g.__module__, g.__doc__ = f.__qualname__, f.__module__, f.__doc__
+    g.__qualname__, g.__module__, g.__doc__ = f.__qualname__, namespace["__name__"], f.__doc__
     g.__kwdefaults__ = f.__kwdefaults__
     g.__regret_table_key__ = key
     options = dict(disp.targetoptions)
@@ -115,28 +121,33 @@ def _rebind(disp: Dispatcher, namespace: dict, key: str | None) -> Dispatcher:
 
 
 def _module(name: str, attributes: dict) -> types.ModuleType:
-    """A module object (numba resolves ``S.apply`` on a global module, not on other objects)."""
-    mod = types.ModuleType(name)
+    """A module object registered in ``sys.modules`` (numba resolves ``S.apply`` on a global module,
+    not on other objects, and imports the module of a cached function when it loads it)."""
+    mod = sys.modules.get(name) or types.ModuleType(name)
     vars(mod).update(attributes)
+    sys.modules[name] = mod
     return mod
 
 
 def _module_again(mod, overrides: dict, key: str | None) -> types.ModuleType:
-    """Every compiled function defined in ``mod``, rebuilt with ``overrides`` in its globals."""
-    namespace = dict(vars(mod))
-    namespace.update(overrides)
+    """Every compiled function defined in ``mod``, rebuilt with ``overrides`` in its globals, as the
+    functions of a new module ``<mod>_table_<key>`` (a fresh name per process when uncached)."""
     own = {name: obj for name, obj in vars(mod).items()
            if isinstance(obj, Dispatcher) and obj.py_func.__module__ == mod.__name__}
+    suffix = key[:20] if key is not None else f"uncached{next(_UNCACHED)}"
+    copy = _module(f"{mod.__name__}_table_{suffix}", {k: v for k, v in vars(mod).items() if k != "__name__"})
+    namespace = vars(copy)
+    namespace.update(overrides)
     for name, disp in own.items():
         namespace[name] = _rebind(disp, namespace, key)
-    return _module(f"{mod.__name__}[{key or 'uncached'}]", {name: namespace[name] for name in own})
+    return copy
 
 
 def _instantiate(table: Table) -> Kernels:
     dispatch = compile_table(table)
     key = _source_key(table, dispatch.source)
     # the dispatch namespace: the steps module's helpers, with this table's dispatchers
-    S = _module(f"{steps.__name__}[{key or 'uncached'}]",
+    S = _module(f"{steps.__name__}_dispatch_{key[:20] if key else next(_UNCACHED)}",
                 {k: v for k, v in vars(steps).items() if not k.startswith("__")})
     for name in ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
                  "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state"):
