@@ -27,6 +27,7 @@ import numpy as np
 from . import engine
 from .errors import require
 from .kernel_set import kernels_for
+from .problems.adversary import Adversary
 from .optimizers import Optimizer, optimizer as make_optimizer
 
 
@@ -97,6 +98,10 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     optimizers (names or specs) in place of one.
     """
     opts = _optimizers(optimizers)
+    if isinstance(problem, Adversary):  # the sequence depends on the learner: runs share no data
+        return [engine.run(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
+                           record_iterates=record_iterates, record_losses=record_losses, record_state=record_state,
+                           comparator=comparator) for opt in opts]
     groups = {}
     for j, opt in enumerate(opts):
         groups.setdefault(kernels_for(opt)[0], []).append(j)

@@ -13,6 +13,7 @@ checkpoint T' is Σ_{t≤T'} f_t(x_t) − min_{x∈X} Σ_{t≤T'} f_t(x).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from .errors import InvalidInput, require
 from .kernel_set import kernels_for
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .problems import Instance, ProblemSpec, problem as make_problem
+from .problems.adversary import Adversary
 
 
 def default_checkpoints(T: int, count: int = 40) -> np.ndarray:
@@ -165,7 +167,8 @@ def instances(problem, T: int, seeds: list) -> list[Instance]:
         require(T <= problem.T, "T", T, f"at most the {problem.T} rounds of the instance")
         return [problem]
     spec = make_problem(problem) if isinstance(problem, str) else problem
-    require(isinstance(spec, ProblemSpec), "problem", problem, "a problem name, ProblemSpec or Instance")
+    require(isinstance(spec, (ProblemSpec, Adversary)), "problem", problem,
+            "a problem name, ProblemSpec, Adversary or Instance")
     return [spec.instance(T, s) for s in seeds]
 
 
@@ -178,7 +181,8 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer name or spec")
     # the loops that run it (the built-ins' or its own) and its code in their table; refused here,
     # before any work, if it does not follow the protocol
-    kernels, opt_code = kernels_for(opt)
+    adversary = problem if isinstance(problem, Adversary) else None
+    kernels, opt_code = kernels_for(opt, adversary)
     require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
     T = int(T)
     seed_list = _seeds(seed, seeds)
@@ -204,6 +208,10 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     vhist = np.zeros((S, T, d)) if record_state else None
     fam, dom = first.family, first.domain
     kernel = kernels.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
+    if adversary is not None:  # the array loop with the adversary's hook, whatever d is
+        adv_params = adversary.param_vector()
+        kernel = functools.partial(_adversarial, kernels.run_one_adversarial, adv_params,
+                                   [adversary.state(s) for s in seed_list])
     for j, inst in enumerate(insts):
         kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T],
                      dom.code, dom.P, float(dom.r), starts[j], cps, losses[j],
@@ -225,6 +233,14 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     return res
 
 
+def _adversarial(kernel, adv_params, adv_states, opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r,
+                 x0, cps, *outputs):
+    """A kernel call of :func:`run` against an adversary: its parameters and the state of the seed
+    whose instance this is (the instances are taken in seed order)."""
+    state = adv_states.pop(0)
+    kernel(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, adv_params, state, *outputs)
+
+
 def _as_point(x0) -> np.ndarray:
     """The user's start point as a flat float array (InvalidInput for text, objects, ragged lists)."""
     try:
@@ -236,6 +252,6 @@ def _as_point(x0) -> np.ndarray:
 def _label(problem) -> str:
     if isinstance(problem, Instance):
         return problem.name
-    if isinstance(problem, ProblemSpec):
+    if isinstance(problem, (ProblemSpec, Adversary)):
         return problem.label()
     return str(problem)

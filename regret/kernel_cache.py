@@ -21,7 +21,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # each algorithm's update)
 KERNEL_SOURCES = tuple(os.path.join(_HERE, f) for f in
                        ("domains.py", "losses.py", "accounting.py", "borrow.py", "loop_1d.py", "loop_wide.py",
-                        "loop.py")) + tuple(sorted(glob.glob(os.path.join(_HERE, "optimizers", "*.py"))
+                        "loop.py", os.path.join("problems", "no_adversary.py"))) + tuple(sorted(glob.glob(os.path.join(_HERE, "optimizers", "*.py"))
                                                    + glob.glob(os.path.join(_HERE, "optimizers", "algorithms", "*.py"))))
 
 

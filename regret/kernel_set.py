@@ -17,6 +17,7 @@ from vectorizing. Rebuilding the loops per table keeps both the inlining and the
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import inspect
@@ -47,6 +48,7 @@ class Kernels:
     run_batch: object
     run_wide_many: object
     steps: object  # the dispatch namespace the loops call (S)
+    run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
 
     def kernel_for(self, d: int, loss_code: int):
         """The loop for one run of dimension d (as :func:`regret.loop.kernel_for` chooses)."""
@@ -64,31 +66,54 @@ class Kernels:
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
                   loop_wide.run_wide_many, steps)
 _BY_CLASS: dict = {}
+_WITH_ADVERSARY: dict = {}
 _UNCACHED = itertools.count()  # names for the modules of loops that are not cached on disk
 
 
-def kernels_for(opt) -> tuple[Kernels, int]:
+def kernels_for(opt, adversary=None) -> tuple[Kernels, int]:
     """(the loops that run ``opt``, its code in their table). A built-in runs in the built-in table;
     any other :class:`regret.Optimizer` subclass is checked against the protocol and gets the loops
-    of its own table, built once per class and process."""
+    of its own table, built once per class and process. With an ``adversary``
+    (:class:`regret.problems.adversary.Adversary`) the array loop is built again with the
+    adversary's ``choose`` inlined (``run_one_adversarial``), once per (table, choose function)."""
     require(isinstance(opt, Optimizer), "optimizer", opt, "an optimizer name or spec")
     cls = type(opt)
     if cls in BUILTIN_TABLE:
-        return BUILTIN, BUILTIN_TABLE.code_of(cls)
-    if cls not in _BY_CLASS:
-        check_protocol(cls)
-        _BY_CLASS[cls] = _instantiate(Table((cls,)))
-    return _BY_CLASS[cls], 0
+        base, code = BUILTIN, BUILTIN_TABLE.code_of(cls)
+    else:
+        if cls not in _BY_CLASS:
+            check_protocol(cls)
+            _BY_CLASS[cls] = _instantiate(Table((cls,)))
+        base, code = _BY_CLASS[cls], 0
+    if adversary is None:
+        return base, code
+    key = (base.table, adversary.choose)
+    if key not in _WITH_ADVERSARY:
+        _WITH_ADVERSARY[key] = _with_adversary(base, adversary)
+    return _WITH_ADVERSARY[key], code
 
 
-def _source_key(table: Table, dispatch_source: str) -> str | None:
+def _with_adversary(base: Kernels, adversary) -> Kernels:
+    """``base``'s array loop rebuilt with ``ADV`` bound to the adversary's ``choose`` (inlined)."""
+    choose = adversary.choose
+    if not isinstance(choose, Dispatcher):
+        choose = njit(inline="always", error_model="numpy")(choose)
+    key = _source_key(base.table, base.steps.BUILTIN.source, extra=(adversary.choose,))
+    adv = _module(f"regret.problems.adversary_{key[:20] if key else next(_UNCACHED)}", {"choose": choose})
+    overrides = {"ADV": adv, "S": base.steps, "STATE_ROWS": base.steps.N_ROWS}
+    array = _module_again(loop, overrides, key)  # only its adversarial entry is used (and compiled)
+    return dataclasses.replace(base, run_one_adversarial=array.run_one_adversarial)
+
+
+def _source_key(table: Table, dispatch_source: str, extra: tuple = ()) -> str | None:
     """A key for the disk cache of this table's loops: the generated dispatch and the full source
-    files of every algorithm (its class and functions, and so the helpers its module defines). None
-    when a source file cannot be read (a class typed at a prompt): the loops are then not cached."""
+    files of every algorithm (its class and functions, and so the helpers its module defines), and
+    of the ``extra`` functions inlined with them (an adversary's). None when a source file cannot be
+    read (a class typed at a prompt): the loops are then not cached."""
     h = hashlib.sha256(dispatch_source.encode())
-    for cls in table.algorithms:
+    for cls in table.algorithms + tuple(extra):
         objs = [cls] + [getattr(cls, role) for role in ("update", "weight", "second_moment")
-                        if getattr(cls, role) is not None]
+                        if getattr(cls, role, None) is not None]
         for obj in objs:
             try:
                 path = inspect.getsourcefile(getattr(obj, "py_func", obj))
@@ -158,4 +183,5 @@ def _instantiate(table: Table) -> Kernels:
     wide = _module_again(loop_wide, {"S": S}, key)
     array = _module_again(loop, {"S": S, "loop_1d": one_d, "loop_wide": wide, "STATE_ROWS": dispatch.n_state},
                           key)
-    return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S)
+    return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
+                   array.run_one_adversarial)

@@ -40,6 +40,7 @@ from .domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .losses import value_grad
 from .kernel_cache import register_dependent_cache
 from .optimizers import steps as S
+from .problems import no_adversary as ADV  # an adaptive adversary's loops rebind it (regret.kernel_set)
 
 # rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
 STATE_ROWS = S.N_ROWS
@@ -76,12 +77,28 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x
 
 
 @njit(cache=True, error_model="numpy")
+def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+                        adv_params, adv_state, losses, iterates, vhat_hist,
+                        cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+    """:func:`run_one` against an adaptive adversary (:mod:`regret.problems.adversary`): at the start
+    of round t, ``ADV.choose`` writes row idx[t−1] of (A, b) from x_t, its parameters and its state."""
+    d = x0.shape[0]
+    S.check_code(opt_code)
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
+            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+            x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
+            x0.copy(), adv_params, adv_state)
+
+
+@njit(cache=True, error_model="numpy")
 def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
-            x, g, w, St, sc, sq, lo, hi):
+            x, g, w, St, sc, sq, lo, hi, adv_params=None, adv_state=None):
     """The rounds of :func:`run_one`, on its work arrays: x = x_1, g = 0, w = 1, St = 0 (the
     optimizer's state rows), sc = 0 (its scalars), sq = 0, lo = hi = x_1. The arrays the per-round
-    kernels receive are borrowed (:func:`_borrowed`): the caller keeps them alive."""
+    kernels receive are borrowed (:func:`_borrowed`): the caller keeps them alive. With an adversary
+    (``adv_params``, ``adv_state``), ``ADV.choose`` writes each round's data row before it is read;
+    without one, ``ADV`` is :mod:`regret.problems.no_adversary` and the call compiles to nothing."""
     T = idx.shape[0]
     d = x.shape[0]
     hp = _borrowed(hp)
@@ -116,6 +133,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     k = 0
     for t in range(1, T + 1):
         row = idx[t - 1]
+        ADV.choose(t, x, adv_params, adv_state, A, b, row)  # an adaptive adversary picks f_t from x_t
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
         f = value_grad(loss_code, lp, A, row, b, x, g)
         if want_losses:

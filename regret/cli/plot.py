@@ -24,7 +24,7 @@ import sys
 from .. import engine
 from ..errors import InvalidInput
 from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import PROBLEMS, problem as make_problem
+from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
 from .util import parse_T, parse_positive_int, parse_spec, parse_value
 
 KINDS = ("regret", "traces", "step", "gamma")
@@ -72,7 +72,7 @@ def build(args) -> dict:
     for text in args.optimizer:
         name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
         opts.append(make_optimizer(name, **params))
-    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS)
+    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
     spec = make_problem(pname, **pparams)
     T = parse_T(args.T)
     if args.kind not in KINDS:

@@ -19,7 +19,7 @@ import numpy as np
 from .. import engine
 from ..errors import InvalidInput
 from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import PROBLEMS, problem as make_problem
+from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
 from .util import atomic_write, parse_T, parse_positive_int, parse_spec
 
 SCHEMA = "regret.run/1"
@@ -48,7 +48,7 @@ def build(args):
     for text in args.optimizer:
         name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
         opts.append(make_optimizer(name, **params))
-    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS)
+    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
     spec = make_problem(pname, **pparams)
     T = parse_T(args.T)
     seeds = parse_positive_int(args.seeds, "--seeds")

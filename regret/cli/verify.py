@@ -29,7 +29,7 @@ import numpy as np
 from .. import engine  # theory, analysis and sympy are imported where used: ~1 s every `regret` start-up paid
 from ..errors import InvalidInput
 from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import PROBLEMS, problem as make_problem
+from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
 from .util import parse_T, parse_positive_int, parse_spec
 
 SCHEMA = "regret.verify/1"
@@ -95,7 +95,7 @@ def build(args):
     else:
         opt = thm.default.optimizer_spec()
     if args.problem:
-        name, params = parse_spec(args.problem, "--problem", known=PROBLEMS)
+        name, params = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
         spec = make_problem(name, **params)
     else:
         spec = thm.default.problem_spec()

@@ -16,6 +16,7 @@
 | digits | multiclass logistic regression on scikit-learn's digits (Kingma & Ba §6.1 analogue) |
 | least_squares, absolute, huber | online regression |
 | npz | a user file (format in :mod:`regret.problems.data`) |
+| orthogonal | the orthogonal adversary (adaptive; d ≥ 3): R_T = r G √T for every deterministic learner |
 
 Your own: :func:`from_arrays` (one fixed sequence), :func:`from_generator` (a distribution: a
 function of (rng, T), a different sequence per seed), and ``problem("file.py:NAME")`` /
@@ -32,7 +33,9 @@ from ..errors import InvalidInput, require
 from . import data, reddi, synthetic
 from .base import Instance, ProblemSpec, seed_sequence
 from .data import from_arrays
+from .adversary import Adversary
 from .generated import from_generator
+from .orthogonal import orthogonal
 
 _GENERATORS = {
     "reddi": (reddi.reddi, {}, True),
@@ -49,12 +52,17 @@ _GENERATORS = {
     "huber": (synthetic.regression, {"loss": "huber"}, False),
     "npz": (data.npz, {}, True),
 }
-PROBLEMS = tuple(_GENERATORS)
+# adaptive adversaries (the loss of round t chosen from x_t): name -> constructor
+_ADVERSARIES = {"orthogonal": orthogonal}
+PROBLEMS = tuple(_GENERATORS)  # fixed in advance (seeded); ADVERSARIES: chosen during the run
+ADVERSARIES = tuple(_ADVERSARIES)
 
 
 def parameters(name: str) -> dict:
     """The parameters a named problem accepts, with their defaults."""
-    require(name in _GENERATORS, "problem", name, f"one of {sorted(_GENERATORS)}")
+    if name in _ADVERSARIES:
+        return {k: p.default for k, p in inspect.signature(_ADVERSARIES[name]).parameters.items()}
+    require(name in _GENERATORS, "problem", name, f"one of {sorted(PROBLEMS + ADVERSARIES)}")
     fn, fixed, _ = _GENERATORS[name]
     sig = inspect.signature(fn)
     out = {k: p.default for k, p in list(sig.parameters.items())[2:]}
@@ -62,18 +70,28 @@ def parameters(name: str) -> dict:
     return out
 
 
-def problem(name: str, **params) -> ProblemSpec:
+def problem(name: str, **params):
     """A problem spec by name, e.g. ``problem("reddi", C=3)`` or ``problem("logistic", d=20)``."""
-    if isinstance(name, ProblemSpec):
+    if isinstance(name, (ProblemSpec, Adversary)):
         return name
     if isinstance(name, str) and ":" in name:  # a spec of one's own: FILE.py:NAME or module:NAME
         from ..optimizers.registry import import_attribute
 
         spec = import_attribute(name, "problem")
-        require(isinstance(spec, ProblemSpec), "problem", name, "a ProblemSpec (regret.problems.from_generator)")
+        if isinstance(spec, Adversary):
+            require(not params, "problem", name, "no parameters for an Adversary object (build it with them)")
+            return spec
+        require(isinstance(spec, ProblemSpec), "problem", name,
+                "a ProblemSpec (regret.problems.from_generator) or an Adversary")
         return _with_params(spec, params)
+    if name in _ADVERSARIES:
+        allowed = parameters(name)
+        for k, v in params.items():
+            require(k in allowed, f"{name} parameter", k, f"one of {sorted(allowed)}")
+            _check_type(k, v, allowed[k])
+        return _ADVERSARIES[name](**params)
     require(name in _GENERATORS, "problem", name,
-            f"one of {sorted(_GENERATORS)}, or FILE.py:NAME / module:NAME of your own")
+            f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own")
     fn, fixed, deterministic = _GENERATORS[name]
     allowed = parameters(name)
     for k, v in params.items():
@@ -115,5 +133,5 @@ def _check_type(key: str, value, default) -> None:
         require(isinstance(value, str), key, value, "a string")
 
 
-__all__ = ["Instance", "ProblemSpec", "problem", "parameters", "from_arrays", "from_generator", "seed_sequence",
-           "PROBLEMS"]
+__all__ = ["Instance", "ProblemSpec", "Adversary", "problem", "parameters", "from_arrays", "from_generator",
+           "orthogonal", "seed_sequence", "PROBLEMS", "ADVERSARIES"]
