@@ -37,3 +37,13 @@ def test_every_python_example_of_the_page_runs(page, capsys, monkeypatch):
             exec(compile(code, f"{page} (python block {k + 1})", "exec"), namespace)
         except Exception as e:  # name the page and the block
             raise AssertionError(f"{page}, python block {k + 1} failed: {type(e).__name__}: {e}") from e
+
+
+def test_the_problem_catalogue_of_docs_cli_is_the_generated_one():
+    from regret.problems import catalogue
+
+    with open(os.path.join(ROOT, "docs", "cli.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("<!-- problem catalogue: generated -->\n") + len("<!-- problem catalogue: generated -->\n")
+    end = text.index("<!-- end of problem catalogue -->")
+    assert text[start:end] == catalogue(), "docs/cli.md's catalogue is stale: paste regret.problems.catalogue()"

@@ -99,3 +99,18 @@ def test_a_user_class_that_breaks_the_protocol_is_refused_before_any_work():
 
     with pytest.raises(InvalidInput, match="gamma"):
         regret.run(Broken(), regret.problem("reddi", C=3), 10)
+
+
+def test_an_optimizer_registered_as_an_entry_point_runs_by_name(monkeypatch):
+    """A package registers its algorithm in the entry-point group regret.optimizers; it then runs by
+    name, from Python and from the command line, like a built-in."""
+    from importlib.metadata import EntryPoint
+
+    from regret.optimizers import registry
+
+    ep = EntryPoint(name="sign_sgd", value="user_optimizers:SignSGD", group=registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry, "_entry_points", lambda: {ep.name: ep})
+    opt = regret.optimizer("sign_sgd", alpha=0.05)
+    assert isinstance(opt, SignSGD) and opt.alpha == 0.05
+    with pytest.raises(InvalidInput, match="sign_sgd"):  # the error lists it beside the built-ins
+        regret.optimizer("sign_sgdd")

@@ -101,6 +101,19 @@ def problem(name: str, **params):
     return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
 
 
+def catalogue() -> str:
+    """The Markdown table of every named problem and adversary with its parameters and defaults,
+    from the generators' own signatures (docs/cli.md holds it; a test keeps the two equal)."""
+    rows = ["| name | what | parameters (defaults) |", "| --- | --- | --- |"]
+    for name in PROBLEMS + ADVERSARIES:
+        fn = _ADVERSARIES[name] if name in _ADVERSARIES else _GENERATORS[name][0]
+        what = (inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
+        fixed = {} if name in _ADVERSARIES else _GENERATORS[name][1]
+        params = ", ".join(f"`{k}={v!r}`" for k, v in parameters(name).items() if k not in fixed) or "—"
+        rows.append(f"| `{name}` | {what} | {params} |")
+    return "\n".join(rows) + "\n"
+
+
 def _with_params(spec: ProblemSpec, params: dict) -> ProblemSpec:
     """``spec`` with some of its parameters changed (those its generator accepts)."""
     if not params:
@@ -133,5 +146,5 @@ def _check_type(key: str, value, default) -> None:
         require(isinstance(value, str), key, value, "a string")
 
 
-__all__ = ["Instance", "ProblemSpec", "Adversary", "problem", "parameters", "from_arrays", "from_generator",
+__all__ = ["Instance", "ProblemSpec", "Adversary", "problem", "parameters", "catalogue", "from_arrays", "from_generator",
            "orthogonal", "seed_sequence", "PROBLEMS", "ADVERSARIES"]

@@ -20,6 +20,10 @@ from .base import Instance
 
 
 def reddi(T: int, rng, C: float = 3.0, period: int = 3, s: float = 1.0, x0: float = 1.0) -> Instance:
+    """Reddi et al. Theorem 1 (k = 3, s = 1, C > 2) and its period-k form (Figure 1, online: C = 1010,
+    s = 10, k = 101): on [−1, 1], f_t(x) = C·x if t mod k = 1, else −s·x; x_1 = x0.
+
+    Deterministic: every seed gives the same sequence."""
     require(C > 0, "C", C, "a number > 0 (Theorem 1 needs C > 2)")
     require(isinstance(period, (int, np.integer)) and period >= 2, "period", period, "an integer ≥ 2")
     require(s > 0, "s", s, "a number > 0")
@@ -34,6 +38,8 @@ def reddi(T: int, rng, C: float = 3.0, period: int = 3, s: float = 1.0, x0: floa
 
 def reddi_stochastic(T: int, rng, C: float = 1010.0, s: float = 10.0, p: float = 0.01,
                      delta: float | None = None) -> Instance:
+    """Reddi et al. Theorem 3 and Figure 1 (stochastic): i.i.d. f_t(x) = C·x with probability p,
+    else −s·x, on [−1, 1] from x_1 = 0; ``delta`` sets Theorem 3's p = (1 + δ)/(C + 1)."""
     require(C > 0, "C", C, "a number > 0")
     require(s > 0, "s", s, "a number > 0")
     if delta is not None:
