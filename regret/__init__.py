@@ -11,9 +11,9 @@ from .errors import InvalidInput, SolverFailure, UnboundedComparator
 from .losses import Family, family
 from .optimizers import OPTIMIZERS, Optimizer, optimizer
 from .problems import from_arrays, problem
-from .trajectory import from_trajectory
+from .trajectory import from_losses, from_trajectory
 
 __version__ = "0.1.0"
 __all__ = ["run", "RunResult", "optimizer", "problem", "from_arrays", "family", "Family", "box", "ball",
            "simplex", "unbounded", "default_checkpoints", "InvalidInput", "UnboundedComparator",
-           "SolverFailure", "OPTIMIZERS", "Optimizer", "run_many", "from_trajectory"]
+           "SolverFailure", "OPTIMIZERS", "Optimizer", "run_many", "from_trajectory", "from_losses"]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .engine import RunResult, _check_checkpoints, default_checkpoints
-from .errors import require
+from .errors import InvalidInput, require
 from .losses import value_grad
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .optimizers import steps
@@ -80,46 +80,78 @@ def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
     return deltas, vhat, w
 
 
+def _spec(instance, optimizer):
+    require(isinstance(instance, Instance), "instance", instance, "a regret Instance (regret.from_arrays, "
+                                                                  "regret.problem(...).instance(T, seed))")
+    opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer spec or name")
+    return opt
+
+
+def _array(name, value, shape_text):
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput(name, type(value).__name__, shape_text) from None
+
+
 def from_trajectory(instance: Instance, iterates, optimizer, second_moments=None, checkpoints=None,
                     comparator: bool = True) -> RunResult:
     """A :class:`regret.RunResult` for the points x_1..x_{T+1} (``iterates``, shape (T+1, d)) that
     ``optimizer`` (a spec, or a name) played on ``instance``; ``second_moments`` (T, d), the v̂_t
     after each round, if the run recorded them (else they are replayed from the gradients)."""
-    require(isinstance(instance, Instance), "instance", instance, "a regret Instance (regret.from_arrays, "
-                                                                  "regret.problem(...).instance(T, seed))")
-    opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
-    require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer spec or name")
-    try:
-        X = np.asarray(iterates, dtype=np.float64)
-    except (TypeError, ValueError):
-        X = None
+    opt = _spec(instance, optimizer)
     d = instance.d
-    require(X is not None and X.ndim == 2 and X.shape[1] == d and X.shape[0] >= 2, "iterates",
-            f"array of shape {getattr(X, 'shape', None)}", f"the points x_1..x_(T+1): shape (T+1, {d}) with T ≥ 1")
+    shape_text = f"the points x_1..x_(T+1): shape (T+1, {d}) with T ≥ 1"
+    X = _array("iterates", iterates, shape_text)
+    require(X.ndim == 2 and X.shape[1] == d and X.shape[0] >= 2, "iterates", f"array of shape {X.shape}", shape_text)
     T = X.shape[0] - 1
     require(T <= instance.T, "iterates", f"{T + 1} points", f"at most T+1 = {instance.T + 1} for this instance")
     require(bool(np.all(np.isfinite(X))), "iterates", "non-finite values", "finite points")
-    cps = default_checkpoints(T) if checkpoints is None else _check_checkpoints(checkpoints, T)
-    alphas = opt.alphas(T)
-
-    fam, dom = instance.family, instance.domain
+    fam = instance.family
     losses = np.zeros(T)
     G = np.zeros((T, d))
     for t in range(T):
         losses[t] = value_grad(fam.code, fam.params, instance.A, instance.idx[t], instance.b, X[t], G[t])
+    return _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator, "regret.from_trajectory")
+
+
+def from_losses(instance: Instance, losses, gradients, optimizer, second_moments=None, checkpoints=None,
+                comparator: bool = True) -> RunResult:
+    """A :class:`regret.RunResult` from what a learner suffered and received, without the points it
+    played: ``losses`` f_t(x_t) (T,) and ``gradients`` g_t (T, d) on ``instance`` (whose losses the
+    comparator minimises). The regret, the gradient statistics, v̂ and the effective step are
+    computed as :func:`from_trajectory` does; what needs the points (the observed extent, the
+    iterates, the replay check) is NaN or absent, so D and D∞ come from the domain."""
+    opt = _spec(instance, optimizer)
+    d = instance.d
+    f = _array("losses", losses, "f_t(x_t) for t = 1..T: shape (T,)")
+    require(f.ndim == 1 and 1 <= f.size <= instance.T and bool(np.all(np.isfinite(f))), "losses",
+            f"array of shape {f.shape}", f"finite f_t(x_t) for t = 1..T, T ≤ {instance.T}: shape (T,)")
+    T = f.size
+    G = _array("gradients", gradients, f"g_t for t = 1..T: shape ({T}, {d})")
+    require(G.shape == (T, d) and bool(np.all(np.isfinite(G))), "gradients", f"array of shape {G.shape}",
+            f"finite g_t for t = 1..T: shape ({T}, {d})")
+    return _result(instance, opt, f, G, None, second_moments, checkpoints, comparator, "regret.from_losses")
+
+
+def _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator, source) -> RunResult:
+    T, d = G.shape
+    cps = default_checkpoints(T) if checkpoints is None else _check_checkpoints(checkpoints, T)
+    alphas = opt.alphas(T)
+    fam, dom = instance.family, instance.domain
     deltas, vhat, w = replay(opt, G, alphas)
     if second_moments is not None:
         V = np.asarray(second_moments, dtype=np.float64)
         require(V.shape == (T, d) and bool(np.all(np.isfinite(V))), "second_moments",
                 f"array of shape {V.shape}", f"finite v̂_t for t = 1..T: shape ({T}, {d})")
         vhat = V
-
-    # how far the points are from what this optimizer plays after these gradients
-    dev = 0.0
-    for t in range(T):
-        expected = dom.project(X[t] + deltas[t], w[t] if opt.adaptive else None)
-        dev = max(dev, float(np.max(np.abs(expected - X[t + 1]))))
-
+    dev = None
+    if X is not None:  # how far the points are from what this optimizer plays after these gradients
+        dev = 0.0
+        for t in range(T):
+            expected = dom.project(X[t] + deltas[t], w[t] if opt.adaptive else None)
+            dev = max(dev, float(np.max(np.abs(expected - X[t + 1]))))
     k = cps - 1
     cum = np.zeros(T)
     s = c = 0.0
@@ -131,16 +163,20 @@ def from_trajectory(instance: Instance, iterates, optimizer, second_moments=None
         cum[t] = s + c
     gnorm = np.sqrt(np.einsum("td,td->t", G, G))
     ratio = np.max(np.abs(deltas), axis=1) / alphas
+    unknown = np.full((1, cps.size, d), np.nan)
     res = RunResult(
         optimizer=opt, problem=instance.name, family=fam.name, domain=dom.describe(), T=T, d=d, seeds=[0],
         checkpoints=cps, learner_loss=cum[k][None], grad_sq=np.cumsum(G * G, axis=0)[k][None],
         vhat=vhat[k][None], G=np.maximum.accumulate(gnorm)[k][None],
         G_inf=np.maximum.accumulate(np.max(np.abs(G), axis=1))[k][None],
         step_ratio=np.maximum.accumulate(ratio)[k][None],
-        x_min=np.minimum.accumulate(X[:T], axis=0)[k][None], x_max=np.maximum.accumulate(X[:T], axis=0)[k][None],
-        x_final=X[T][None].copy(), x_start=X[0][None].copy(), losses=losses[None], iterates=X[None].copy(),
+        x_min=np.minimum.accumulate(X[:T], axis=0)[k][None] if X is not None else unknown,
+        x_max=np.maximum.accumulate(X[:T], axis=0)[k][None] if X is not None else unknown.copy(),
+        x_final=X[T][None].copy() if X is not None else np.full((1, d), np.nan),
+        x_start=X[0][None].copy() if X is not None else np.full((1, d), np.nan),
+        losses=np.asarray(losses, dtype=np.float64)[None], iterates=X[None].copy() if X is not None else None,
         vhat_history=vhat[None], domain_obj=dom, instances=[instance],
-        notes={"source": "regret.from_trajectory", "replay_deviation": dev})
+        notes={"source": source, "replay_deviation": dev})
     if comparator:
         from .comparator import best_fixed_cached
 
@@ -148,4 +184,4 @@ def from_trajectory(instance: Instance, iterates, optimizer, second_moments=None
     return res
 
 
-__all__ = ["from_trajectory", "replay"]
+__all__ = ["from_trajectory", "from_losses", "replay"]

@@ -14,9 +14,10 @@ from regret.errors import InvalidInput
 torch = pytest.importorskip("torch")
 
 
-def torch_points(inst, T, make_torch_opt, alpha, lo, hi):
+def torch_points(inst, T, make_torch_opt, alpha, lo, hi, record=None):
     """x_1..x_{T+1} of a torch.optim optimizer (float64, α_t = α/√t set before each step) on
-    ``inst``, clipped to [lo, hi] after every step; the gradients come from torch's autograd."""
+    ``inst``, clipped to [lo, hi] after every step; the gradients come from torch's autograd. With
+    ``record`` (a dict), torch's losses f_t(x_t) and gradients g_t are kept in it as well."""
     A = torch.tensor(inst.A, dtype=torch.float64)
     b = torch.tensor(inst.b, dtype=torch.float64)
     x = torch.tensor(inst.start(), dtype=torch.float64, requires_grad=True)
@@ -28,6 +29,9 @@ def torch_points(inst, T, make_torch_opt, alpha, lo, hi):
         z = A[row] @ x
         loss = z if inst.family.name == "linear" else 0.5 * (z - b[row]) ** 2
         loss.backward()
+        if record is not None:
+            record.setdefault("losses", []).append(float(loss.detach()))
+            record.setdefault("gradients", []).append(x.grad.detach().clone().numpy())
         for group in opt.param_groups:
             group["lr"] = alpha / t ** 0.5
         opt.step()
@@ -119,3 +123,26 @@ def test_bad_trajectories_are_refused():
         assert e.value.field == field
     with pytest.raises(InvalidInput):
         regret.from_trajectory(inst, np.zeros((4, 1)), adam, second_moments=np.zeros((2, 1)))
+
+
+def test_losses_and_gradients_alone_give_the_regret_of_the_native_run():
+    """regret.from_losses: torch's own f_t(x_t) and g_t, no points — R(T), the gradient statistics
+    and v̂ as the native run; the observed extent is unknown (NaN) and D comes from the domain."""
+    make, T, lo, hi, hp = CASES["least-squares-box"]
+    inst = make()
+    spec = regret.optimizer("adam", schedule="sqrt", **hp)
+    rec = {}
+    torch_points(inst, T, lambda p: torch.optim.Adam(p, lr=hp["alpha"], betas=(hp["beta1"], hp["beta2"]),
+                                                     eps=hp["eps"], foreach=False), hp["alpha"], lo, hi, record=rec)
+    got = regret.from_losses(inst, rec["losses"], np.array(rec["gradients"]), spec)
+    ref = regret.run(spec, inst, T, record_state=True)
+    scale = max(1.0, float(np.max(np.abs(ref.learner_loss))))
+    assert np.max(np.abs(got.regret - ref.regret)) <= 1e-12 * scale
+    for f in ("grad_sq", "vhat", "G", "G_inf", "step_ratio"):
+        np.testing.assert_allclose(getattr(got, f), getattr(ref, f), rtol=1e-12, atol=1e-300, err_msg=f)
+    assert np.all(np.isnan(got.x_min)) and got.iterates is None and got.notes["replay_deviation"] is None
+    loose = theory.bound("2*G*D*T")
+    assert loose.check(got).status == loose.check(ref).status == theory.HOLDS
+    with pytest.raises(InvalidInput) as e:
+        regret.from_losses(inst, rec["losses"], np.zeros((T, 2)), spec)
+    assert e.value.field == "gradients"
