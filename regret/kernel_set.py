@@ -33,7 +33,7 @@ from numba.core.dispatcher import Dispatcher
 from . import loop, loop_1d, loop_wide
 from .errors import require
 from .optimizers import Optimizer, steps
-from .optimizers.codegen import compile_table
+from .optimizers.codegen import DISPATCH_NAMES, compile_table, inlined
 from .optimizers.registry import BUILTIN_TABLE, Table, check_protocol
 
 
@@ -51,7 +51,10 @@ class Kernels:
     run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
 
     def kernel_for(self, d: int, loss_code: int):
-        """The loop for one run of dimension d (as :func:`regret.loop.kernel_for` chooses)."""
+        """The compiled loop for one run of dimension d (all have :func:`regret.loop.run_one`'s
+        arguments and outputs): ``run_1d`` at d = 1 (state in registers), ``run_wide`` from
+        d = 2^16 (parallel over coordinates), else ``run_one``; multiclass losses always take
+        ``run_one``. Chosen in Python, so a process compiles only the loops it uses."""
         if loop_1d.is_1d(d, loss_code):
             return self.run_1d
         if loop_wide.is_wide(d, loss_code):
@@ -95,9 +98,7 @@ def kernels_for(opt, adversary=None) -> tuple[Kernels, int]:
 
 def _with_adversary(base: Kernels, adversary) -> Kernels:
     """``base``'s array loop rebuilt with ``ADV`` bound to the adversary's ``choose`` (inlined)."""
-    choose = adversary.choose
-    if not isinstance(choose, Dispatcher):
-        choose = njit(inline="always", error_model="numpy")(choose)
+    choose = inlined(adversary.choose)
     key = _source_key(base.table, base.steps.BUILTIN.source, extra=(adversary.choose,))
     adv = _module(f"regret.problems.adversary_{key[:20] if key else next(_UNCACHED)}", {"choose": choose})
     overrides = {"ADV": adv, "S": base.steps, "STATE_ROWS": base.steps.N_ROWS}
@@ -174,14 +175,12 @@ def _instantiate(table: Table) -> Kernels:
     # the dispatch namespace: the steps module's helpers, with this table's dispatchers
     S = _module(f"{steps.__name__}_dispatch_{key[:20] if key else next(_UNCACHED)}",
                 {k: v for k, v in vars(steps).items() if not k.startswith("__")})
-    for name in ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
-                 "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state"):
+    for name in DISPATCH_NAMES:
         setattr(S, name, getattr(dispatch, name))
     S.N_HP, S.N_ROWS, S.BUILTIN = dispatch.n_hp, dispatch.n_state, dispatch
     S.step = _module_again(steps, {"apply": dispatch.apply}, key).step
     one_d = _module_again(loop_1d, {"S": S}, key)
     wide = _module_again(loop_wide, {"S": S}, key)
-    array = _module_again(loop, {"S": S, "loop_1d": one_d, "loop_wide": wide, "STATE_ROWS": dispatch.n_state},
-                          key)
+    array = _module_again(loop, {"S": S, "loop_1d": one_d, "STATE_ROWS": dispatch.n_state}, key)
     return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
                    array.run_one_adversarial)

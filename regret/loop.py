@@ -33,7 +33,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from . import loop_1d, loop_wide
+from . import loop_1d
 from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed as _borrowed
 from .domains import BOX, UNBOUNDED, _project_box, project_inplace
@@ -47,19 +47,6 @@ STATE_ROWS = S.N_ROWS
 
 # the engine's kernels are keyed on every source they embed (regret/kernel_cache.py)
 register_dependent_cache(__file__)
-
-
-def kernel_for(d: int, loss_code: int):
-    """The compiled loop the engine runs a problem of dimension d with (all have :func:`run_one`'s
-    arguments and outputs): :func:`regret.loop_1d.run_1d` at d = 1 (state in registers),
-    :func:`regret.loop_wide.run_wide` from d = 2^16 (parallel over coordinates), else
-    :func:`run_one`. Multiclass losses always take :func:`run_one`. Chosen in Python, so a process
-    compiles only the loops it uses."""
-    if loop_1d.is_1d(d, loss_code):
-        return loop_1d.run_1d
-    if loop_wide.is_wide(d, loss_code):
-        return loop_wide.run_wide
-    return run_one
 
 
 @njit(cache=True, error_model="numpy")
@@ -204,7 +191,7 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
     d = x0s.shape[1]
     no_loss = np.zeros(0)
     no_rows = np.zeros((0, d))
-    one_d = loop_1d.is_1d(d, loss_code)  # as kernel_for chooses for a single run
+    one_d = loop_1d.is_1d(d, loss_code)  # as Kernels.kernel_for chooses for a single run
     for j in prange(R):
         s = data_of_run[j]
         lj = losses[j] if losses.shape[0] > 0 else no_loss

@@ -32,7 +32,7 @@ register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and pro
 @njit(cache=True, error_model="numpy", inline="always")
 def is_1d(d, loss_code):
     """Whether the engine runs this problem with :func:`run_1d` (multiclass: the array loop); used
-    by :func:`regret.loop.kernel_for` and inside :func:`regret.loop.run_batch`."""
+    by :meth:`regret.kernel_set.Kernels.kernel_for` and inside :func:`regret.loop.run_batch`."""
     return d == 1 and loss_code != MULTICLASS
 
 

@@ -84,11 +84,12 @@ def test_rounds_1d_equals_the_array_loop_bit_for_bit(dom):
 def test_run_uses_the_1d_loop_and_agrees_with_the_array_loop_on_reddis_problem():
     """regret.run on Reddi et al.'s problem (d = 1) goes through run_1d (kernel_for says so); the
     array loop run by hand on the same instance gives the same regret curve, bit for bit."""
+    from regret.kernel_set import BUILTIN
     from regret.losses import MULTICLASS, NAMES
 
-    assert loop.kernel_for(1, NAMES.index("linear")) is loop_1d.run_1d
-    assert loop.kernel_for(2, NAMES.index("linear")) is loop.run_one
-    assert loop.kernel_for(1, MULTICLASS) is loop.run_one
+    assert BUILTIN.kernel_for(1, NAMES.index("linear")) is loop_1d.run_1d
+    assert BUILTIN.kernel_for(2, NAMES.index("linear")) is loop.run_one
+    assert BUILTIN.kernel_for(1, MULTICLASS) is loop.run_one
     T = 3000
     inst = regret.problem("reddi", C=3).instance(T, 0)
     for name in ("adam", "amsgrad"):

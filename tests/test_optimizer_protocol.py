@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret import loop
+from regret import kernel_set
 from regret.errors import InvalidInput
 from regret.optimizers import Optimizer, algorithms, steps as S
 from regret.optimizers.registry import BUILTIN_TABLE, Table, check_protocol
@@ -61,7 +61,7 @@ def test_a_code_outside_the_table_is_an_error_in_the_compiled_loop(d):
             np.array([2]), np.zeros(0), np.zeros((0, d)), np.zeros((0, d)), np.zeros(K), np.zeros((K, d)),
             np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(d))
     with pytest.raises(ValueError, match="outside the table"):
-        loop.kernel_for(d, inst.family.code)(*args)
+        kernel_set.BUILTIN.kernel_for(d, inst.family.code)(*args)
 
 
 def _spec(**attrs):

@@ -33,8 +33,14 @@ from .registry import Table, _parameters
 _ROUND_ARGS = "hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2"
 
 
-def _compiled(fn):
-    """The user's function as a numba function inlined where it is called."""
+# the functions a table's dispatch module provides to the engine's loops (its ``S``)
+DISPATCH_NAMES = ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
+                  "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state")
+
+
+def inlined(fn):
+    """A user's function (an update, a weight, an adversary's choose) as a numba function inlined
+    where it is called; an ``@njit`` function is used as it is."""
     if isinstance(fn, Dispatcher):
         return fn
     return njit(inline="always", error_model="numpy")(fn)
@@ -171,17 +177,15 @@ def compile_table(table: Table) -> types.SimpleNamespace:
     ns = vars(mod)
     ns.update({"njit": njit, "math": math, "max_abs": max_abs, "bits_float": bits_float})
     for k, cls in enumerate(table.algorithms):
-        ns[f"U{k}"] = _compiled(cls.update)
+        ns[f"U{k}"] = inlined(cls.update)
         if cls.weight is not None:
-            ns[f"W{k}"] = _compiled(cls.weight)
+            ns[f"W{k}"] = inlined(cls.weight)
         if cls.second_moment is not None:
-            ns[f"V{k}"] = _compiled(cls.second_moment)
+            ns[f"V{k}"] = inlined(cls.second_moment)
     exec(compile(src, filename, "exec"), ns)
     sys.modules[mod_name] = mod
-    names = ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights", "coordinate_second_moment",
-             "second_moments", "hp_tuple", "zero_state")
     mod.table = table
     mod.dispatch = types.SimpleNamespace(table=table, source=src, n_hp=table.n_hp, n_state=table.n_state,
-                                         module=mod, **{name: ns[name] for name in names})
+                                         module=mod, **{name: ns[name] for name in DISPATCH_NAMES})
     return mod.dispatch
 

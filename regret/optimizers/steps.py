@@ -25,7 +25,7 @@ import math
 from numba import njit
 
 from .bits import bits_float, float_bits, max_abs  # noqa: F401  (the loops use them through here)
-from .codegen import compile_table
+from .codegen import DISPATCH_NAMES, compile_table
 from .layout import (HP_ALPHA, HP_BETA1, HP_BETA2, HP_BIAS, HP_LAM, HP_SCHEDULE, HP_WEIGHTED,  # noqa: F401
                      N_SC, SC_BC1, SC_BC2, SC_BETA1_PREV, SC_BETA1_T, SC_LAM_POW, SCHED_ARRAY,
                      SCHED_CONSTANT, SCHED_SQRT)
@@ -34,16 +34,10 @@ from .registry import BUILTIN_TABLE
 BUILTIN = compile_table(BUILTIN_TABLE)
 N_HP = BUILTIN.n_hp
 N_ROWS = BUILTIN.n_state
-check_code = BUILTIN.check_code
-apply = BUILTIN.apply
-apply_chunk = BUILTIN.apply_chunk
-coordinate = BUILTIN.coordinate
-coordinate_weight = BUILTIN.coordinate_weight
-weights = BUILTIN.weights
-coordinate_second_moment = BUILTIN.coordinate_second_moment
-second_moments = BUILTIN.second_moments
-hp_tuple = BUILTIN.hp_tuple
-zero_state = BUILTIN.zero_state
+# the built-in table's dispatch, by the names the loops call (codegen.DISPATCH_NAMES: check_code,
+# apply, apply_chunk, coordinate, coordinate_weight, weights, coordinate_second_moment,
+# second_moments, hp_tuple, zero_state); a user's table replaces exactly these (regret.kernel_set)
+globals().update({name: getattr(BUILTIN, name) for name in DISPATCH_NAMES})
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -95,4 +89,4 @@ def step(code, hp, t, alpha_t, x, g, St, sc):
     sc[SC_LAM_POW] = lam_pow
     sc[SC_BC1] = bc1
     sc[SC_BC2] = bc2
-    return apply(code, hp, t, alpha_t, b1t, b1p, bc1, bc2, x, g, St)
+    return apply(code, hp, t, alpha_t, b1t, b1p, bc1, bc2, x, g, St)  # noqa: F821 (set from DISPATCH_NAMES)
