@@ -44,7 +44,6 @@ def _optimizers(optimizers) -> list[Optimizer]:
     for o in items:
         opt = make_optimizer(o) if isinstance(o, str) else o
         require(isinstance(opt, Optimizer), "optimizer", o, "an optimizer name or spec")
-        kernels_for(opt)  # refused here, before any work, if it does not follow the protocol
         out.append(opt)
     return out
 
@@ -98,13 +97,16 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     optimizers (names or specs) in place of one.
     """
     opts = _optimizers(optimizers)
+    # the loops of each optimizer and its code there (refused here, before any work, if it does not
+    # follow the protocol)
+    placed = [kernels_for(opt) for opt in opts]
     if isinstance(problem, Adversary):  # the sequence depends on the learner: runs share no data
         return [engine.run(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
                            record_iterates=record_iterates, record_losses=record_losses, record_state=record_state,
                            comparator=comparator) for opt in opts]
     groups = {}
-    for j, opt in enumerate(opts):
-        groups.setdefault(kernels_for(opt)[0], []).append(j)
+    for j, (kernels, _) in enumerate(placed):
+        groups.setdefault(kernels, []).append(j)
     if len(groups) > 1:
         # optimizers of different tables (built-ins and a user's) run in one call per table; a
         # result does not depend on what else is in the batch, so this changes no number
@@ -143,7 +145,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     iterates = np.zeros((R, T + 1, d)) if record_iterates else np.zeros((0, 0, d))
     vhist = np.zeros((R, T, d)) if record_state else np.zeros((0, 0, d))
 
-    opt_codes = np.repeat(np.array([kernels_for(opt)[1] for opt in opts], dtype=np.int64), n_seed)
+    opt_codes = np.repeat(np.array([code for _, code in placed], dtype=np.int64), n_seed)
     hps = np.repeat(np.stack(hp_list), n_seed, axis=0)
     width = max(a.shape[0] for a in alpha_list)
     alpha_arrs = np.zeros((R, width))

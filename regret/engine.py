@@ -13,7 +13,6 @@ checkpoint T' is Σ_{t≤T'} f_t(x_t) − min_{x∈X} Σ_{t≤T'} f_t(x).
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,12 +208,13 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     fam, dom = first.family, first.domain
     kernel = kernels.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
     if adversary is not None:  # the array loop with the adversary's hook, whatever d is
+        kernel = kernels.run_one_adversarial
         adv_params = adversary.param_vector()
-        kernel = functools.partial(_adversarial, kernels.run_one_adversarial, adv_params,
-                                   [adversary.state(s) for s in seed_list])
     for j, inst in enumerate(insts):
+        # an adversary's parameters and this seed's state enter between the inputs and the outputs
+        hook = (adv_params, adversary.state(seed_list[j])) if adversary is not None else ()
         kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T],
-                     dom.code, dom.P, float(dom.r), starts[j], cps, losses[j],
+                     dom.code, dom.P, float(dom.r), starts[j], cps, *hook, losses[j],
                      iterates[j] if record_iterates else np.zeros((0, d)),
                      vhist[j] if record_state else np.zeros((0, d)),
                      out["cum_loss"][j], out["gsq"][j], out["vhat_cp"][j], out["gmax2"][j],
@@ -231,14 +231,6 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
 
         res.comparator = [best_fixed_cached(inst, cps) for inst in insts]
     return res
-
-
-def _adversarial(kernel, adv_params, adv_states, opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r,
-                 x0, cps, *outputs):
-    """A kernel call of :func:`run` against an adversary: its parameters and the state of the seed
-    whose instance this is (the instances are taken in seed order)."""
-    state = adv_states.pop(0)
-    kernel(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, adv_params, state, *outputs)
 
 
 def _as_point(x0) -> np.ndarray:
