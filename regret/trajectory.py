@@ -32,6 +32,7 @@ from .errors import InvalidInput, require
 from .losses import value_grad
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .optimizers import steps
+from .optimizers.layout import HP_FIRST_OWN
 from .optimizers.registry import _parameters
 from .problems import Instance
 
@@ -43,21 +44,19 @@ def _python(fn):
 def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
     """The optimizer's protocol functions on the given gradients, in plain Python: returns
     (Δ (T, d) the updates before projection, v̂ (T, d) the second moments, w (T, d) the projection
-    weights after each round's update)."""
+    weights after each round's update). Each function receives its arguments by name, as the
+    compiled dispatch passes them (:mod:`regret.optimizers.codegen`)."""
     cls = type(opt)
     T, d = gradients.shape
-    own = len(cls.own_fields())
-    hp = opt.hp_vector(size=max(steps.N_HP, 7 + own))
-    slots = cls.hp_slots()
+    hp = opt.hp_vector(size=HP_FIRST_OWN + len(cls.own_fields()))
     names = cls.state
-    update, weight, second = _python(cls.update), cls.weight, cls.second_moment
-    p_update = _parameters(cls.update)
-    p_weight = _parameters(weight) if weight is not None else ()
-    p_second = _parameters(second) if second is not None else ()
-    weight, second = (_python(weight) if weight is not None else None), (_python(second) if second is not None else None)
-    hyper = {p: float(hp[slots[p]]) for p in set(p_update) | set(p_weight) | set(p_second) if p in slots}
+    update, p_update = _python(cls.update), _parameters(cls.update)
+    deltas, w, vhat = np.zeros((T, d)), np.ones((T, d)), np.zeros((T, d))  # w = 1, v̂ = 0 without them
+    # the derived quantities the algorithm has: (function, its parameter names, where its values go)
+    derived = [(_python(fn), _parameters(fn), out) for fn, out in ((cls.weight, w), (cls.second_moment, vhat))
+               if fn is not None]
+    hyper = {p: float(hp[slot]) for p, slot in cls.hp_slots().items()}
     state = np.zeros((d, len(names)))
-    deltas, vhat, w = np.zeros((T, d)), np.zeros((T, d)), np.ones((T, d))
     beta1_t, lam_pow, bc1, bc2 = _python(steps.initial_scalars)(hp)
     for t in range(1, T + 1):
         beta1_prev, beta1_t, lam_pow, bc1, bc2 = _python(steps.schedules)(hp, t, beta1_t, lam_pow, bc1, bc2)
@@ -67,16 +66,13 @@ def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
             here.update(zip(names, state[i].tolist()))
             here["g"] = float(gradients[t - 1, i])
             out = update(*[here[p] for p in p_update])
-            if names:
+            if names:  # (new state ..., Δ)
                 state[i] = out[:-1]
-                deltas[t - 1, i] = out[-1]
                 here.update(zip(names, out[:-1]))
-            else:
-                deltas[t - 1, i] = out
-            if weight is not None:
-                w[t - 1, i] = weight(*[here[p] for p in p_weight])
-            if second is not None:
-                vhat[t - 1, i] = second(*[here[p] for p in p_second])
+                out = out[-1]
+            deltas[t - 1, i] = out
+            for fn, params, values in derived:
+                values[t - 1, i] = fn(*[here[p] for p in params])
     return deltas, vhat, w
 
 

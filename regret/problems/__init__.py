@@ -75,7 +75,7 @@ def problem(name: str, **params):
     if isinstance(name, (ProblemSpec, Adversary)):
         return name
     if isinstance(name, str) and ":" in name:  # a spec of one's own: FILE.py:NAME or module:NAME
-        from ..optimizers.registry import import_attribute
+        from ..user_code import import_attribute
 
         spec = import_attribute(name, "problem")
         if isinstance(spec, Adversary):
@@ -85,20 +85,22 @@ def problem(name: str, **params):
                 "a ProblemSpec (regret.problems.from_generator) or an Adversary")
         return _with_params(spec, params)
     if name in _ADVERSARIES:
-        allowed = parameters(name)
-        for k, v in params.items():
-            require(k in allowed, f"{name} parameter", k, f"one of {sorted(allowed)}")
-            _check_type(k, v, allowed[k])
+        _check_params(name, params, fixed={})
         return _ADVERSARIES[name](**params)
     require(name in _GENERATORS, "problem", name,
             f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own")
     fn, fixed, deterministic = _GENERATORS[name]
+    _check_params(name, params, fixed)
+    return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
+
+
+def _check_params(name: str, params: dict, fixed: dict) -> None:
+    """Every parameter is one the named problem takes (and does not fix), of its default's kind."""
     allowed = parameters(name)
     for k, v in params.items():
         require(k in allowed and k not in fixed, f"{name} parameter", k,
                 f"one of {sorted(set(allowed) - set(fixed))}")
         _check_type(k, v, allowed[k])
-    return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
 
 
 def catalogue() -> str:
