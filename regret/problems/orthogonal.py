@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from ..domains import ball
@@ -26,38 +27,38 @@ from .adversary import Adversary
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _normalized(u, tiny):
+    """u ← u/‖u‖ in place; u ← 0 when ‖u‖ ≤ tiny (a zero vector adds nothing to a basis)."""
+    n = 0.0
+    for i in range(u.shape[0]):
+        n += u[i] * u[i]
+    n = math.sqrt(n)
+    for i in range(u.shape[0]):
+        u[i] = u[i] / n if n > tiny else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def choose(t, x, params, state, A, b, row):
+    """state = (S_{t−1}, q1, q2): the sum of the past loss vectors, and two work vectors."""
     G = params[0]
     d = x.shape[0]
-    S = state
-    # an orthonormal basis (q1, q2) of span{x_t, S_{t−1}} (Gram–Schmidt; a zero vector adds nothing)
-    nx = 0.0
+    S, q1, q2 = state[:d], state[d:2 * d], state[2 * d:]
+    # an orthonormal basis (q1, q2) of span{x_t, S_{t−1}} by Gram–Schmidt
     for i in range(d):
-        nx += x[i] * x[i]
-    nx = math.sqrt(nx)
-    has1 = nx > 1e-300
+        q1[i] = x[i]
+    _normalized(q1, 1e-300)
     c = 0.0
-    if has1:
-        for i in range(d):
-            c += S[i] * x[i] / nx
-    n2 = 0.0
     for i in range(d):
-        u = S[i] - (c * x[i] / nx if has1 else 0.0)
-        n2 += u * u
-    n2 = math.sqrt(n2)
-    has2 = n2 > 1e-300 * (1.0 + c * c)
+        c += S[i] * q1[i]
+    for i in range(d):
+        q2[i] = S[i] - c * q1[i]
+    _normalized(q2, 1e-300 * (1.0 + c * c))
+    # a_t ∝ e_k − ⟨e_k, q1⟩q1 − ⟨e_k, q2⟩q2 for the first k (from t mod d) that leaves a direction
     for j in range(d):
         k = (t + j) % d
-        # v = e_k − ⟨e_k, q1⟩q1 − ⟨e_k, q2⟩q2, written into A[row]
-        p1 = x[k] / nx if has1 else 0.0
-        p2 = ((S[k] - (c * x[k] / nx if has1 else 0.0)) / n2) if has2 else 0.0
         nv = 0.0
         for i in range(d):
-            v = (1.0 if i == k else 0.0)
-            if has1:
-                v -= p1 * x[i] / nx
-            if has2:
-                v -= p2 * (S[i] - (c * x[i] / nx if has1 else 0.0)) / n2
+            v = (1.0 if i == k else 0.0) - q1[k] * q1[i] - q2[k] * q2[i]
             A[row, i] = v
             nv += v * v
         nv = math.sqrt(nv)
@@ -75,7 +76,8 @@ def orthogonal(d: int = 3, G: float = 1.0, radius: float = 1.0) -> Adversary:
     require(isinstance(d, int) and d >= 3, "orthogonal.d", d, "an integer ≥ 3 (two directions are taken by x_t, S)")
     require(G > 0 and math.isfinite(G), "orthogonal.G", G, "a finite number > 0")
     require(radius > 0 and math.isfinite(radius), "orthogonal.radius", radius, "a finite number > 0")
-    return Adversary("orthogonal", "linear", ball(d, float(radius)), choose, params={"G": float(G)})
+    return Adversary("orthogonal", "linear", ball(d, float(radius)), choose, params={"G": float(G)},
+                     initial_state=lambda d, rng: np.zeros(3 * d))
 
 
 __all__ = ["orthogonal"]
