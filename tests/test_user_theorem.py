@@ -87,3 +87,13 @@ def test_verify_bad_input_is_one_line(args, field, capsys):
     assert main(["verify"] + args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and field in err[0], err
+
+
+def test_two_files_of_the_same_name_stay_two_modules(tmp_path):
+    """FILE.py:NAME imports each file as a module of its own (named after its path): a second file
+    called like the first must not be served the first one's objects."""
+    for sub, key in (("a", "first"), ("b", "second")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.py").write_text(f"from regret import theory\nTHM = theory.bound('G*D*T', key='{key}')\n")
+    assert theory.get(f"{tmp_path / 'a' / 'same.py'}:THM").key == "first"
+    assert theory.get(f"{tmp_path / 'b' / 'same.py'}:THM").key == "second"

@@ -15,6 +15,7 @@ import pkgutil
 from functools import cached_property
 
 from ..errors import InvalidInput, require
+from ..user_code import import_attribute
 from . import layout as L
 from .base import Optimizer
 
@@ -123,40 +124,6 @@ def _entry_points() -> dict:
     from importlib.metadata import entry_points
 
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-
-
-def import_attribute(target: str, field: str = "optimizer"):
-    """``module:NAME`` or ``path/to/file.py:NAME`` → that attribute of the module (imported; a file
-    is imported once per process). Failures are InvalidInput naming ``field``."""
-    import importlib.util
-    import os
-    import sys
-
-    module_name, _, attr = target.rpartition(":")
-    if module_name.endswith(".py"):
-        path = os.path.abspath(module_name)
-        require(os.path.isfile(path), field, target, "FILE.py:NAME with an existing FILE.py")
-        mod_name = f"regret_user_{os.path.splitext(os.path.basename(path))[0]}"
-        if mod_name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(mod_name, path)
-            mod = importlib.util.module_from_spec(spec)
-            sys.modules[mod_name] = mod  # dataclasses look their module up while the class is built
-            try:
-                spec.loader.exec_module(mod)
-            except Exception as e:  # the user's file: say what failed, in one line
-                del sys.modules[mod_name]
-                raise InvalidInput(field, target, f"a file that imports ({type(e).__name__}: {e})") from None
-        mod = sys.modules[mod_name]
-    else:
-        if os.getcwd() not in sys.path and "" not in sys.path:  # as `python -m` would find it
-            sys.path.append(os.getcwd())
-        try:
-            mod = importlib.import_module(module_name)
-        except Exception as e:  # the user's module: say what failed, in one line
-            raise InvalidInput(field, target, f"module:NAME with a module that imports "
-                                              f"({type(e).__name__}: {e})") from None
-    require(bool(attr) and hasattr(mod, attr), field, target, f"a name that {module_name} defines")
-    return getattr(mod, attr)
 
 
 def resolve(name) -> type:

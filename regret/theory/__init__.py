@@ -39,7 +39,7 @@ def get(key) -> Theorem:
     if isinstance(key, Theorem):
         return key
     if isinstance(key, str) and ":" in key and key not in REGISTRY:
-        from ..optimizers.registry import import_attribute
+        from ..user_code import import_attribute
 
         thm = import_attribute(key, "theorem")
         if not isinstance(thm, Theorem):
