@@ -218,11 +218,6 @@ class Theorem:
         return dataclasses.replace(self, bound_expr=self.bound_expr.xreplace(mapping),
                                    key=key or self.key + "~mutated")
 
-    def mutated(self, expr, key: str | None = None) -> "Theorem":
-        """The same statement with its bound expression replaced, keeping its parameter adjustments
-        (mutation tests); :meth:`with_bound` states a new bound instead."""
-        return dataclasses.replace(self, bound_expr=sp.sympify(expr), key=key or self.key + "~mutated")
-
     # -- order in T --------------------------------------------------------------------------------
     def worst_case(self) -> sp.Expr:
         """The bound with each statistic replaced by its worst case under the hypotheses."""
