@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 import regret
-from regret import engine, loop, loop_wide
-from regret.kernel_set import kernels_for
+from regret import engine
+from regret.engine import loop, loop_wide
+from regret.engine.kernel_set import kernels_for
 
 from . import kernels, peers
 
@@ -150,7 +151,7 @@ ENGINE_T = {1: (2_000_000, 5_000_000), 10: (1_000_000, 2_000_000), 1000: (20_000
 
 
 def engine_section(quick) -> dict:
-    """ns per round and per coordinate-step: full rounds (regret.loop.run_one: loss, gradient,
+    """ns per round and per coordinate-step: full rounds (regret.engine.loop.run_one: loss, gradient,
     statistics, step, projection, Neumaier sum) and update-only (bench.kernels.update_only)."""
     res = {}
     reps = 5 if not quick else 2
@@ -178,7 +179,7 @@ def engine_section(quick) -> dict:
 
 
 def _wide_section(quick) -> dict:
-    """Adam at d = 10^6 through the parallel-over-coordinates kernels (regret.loop_wide.run_wide, the
+    """Adam at d = 10^6 through the parallel-over-coordinates kernels (regret.engine.loop_wide.run_wide, the
     engine's path at d ≥ WIDE_D; bench.kernels.update_only_wide), 1 and 2 threads."""
     import numba
 
@@ -213,7 +214,7 @@ def _wide_section(quick) -> dict:
 def user_section(quick) -> dict:
     """A user's optimizer through the open door beside the built-in it copies: bench/user_adam.py
     is Adam's arithmetic as a plain Python function, outside the built-in table, so it runs in its
-    own copy of the loops (regret.kernel_set). Full rounds, the same problem and T, measured
+    own copy of the loops (regret.engine.kernel_set). Full rounds, the same problem and T, measured
     alternately (built-in, user, built-in, …) so that drift of the machine hits both alike."""
     from .user_adam import UserAdam
 
@@ -311,7 +312,7 @@ def optax_section(quick) -> dict:
 
 
 def batch_section(quick) -> dict:
-    """Rounds per second of regret.loop.run_batch: 10^4 Adam configurations (α, β2 on a grid) × T
+    """Rounds per second of regret.engine.loop.run_batch: 10^4 Adam configurations (α, β2 on a grid) × T
     rounds of Reddi et al.'s problem (d = 1), on 1 and 2 threads."""
     import numba
 
@@ -518,7 +519,7 @@ def markdown(r) -> str:
                      f"{_fmt(v['update ns/coord median'])} |")
         wide = [v for v in r["engine"].values() if "threads" in v]
         if wide:
-            L += ["", "Adam at d = 10^6 parallel over coordinates (`regret.loop_wide`, the engine's path at "
+            L += ["", "Adam at d = 10^6 parallel over coordinates (`regret.engine.loop_wide`, the engine's path at "
                   "d ≥ 2^16; chunks of 4096 coordinates):", "",
                   "| threads | full ns/coord | update-only ns/coord |", "| --- | --- | --- |"]
             for v in wide:
@@ -565,7 +566,7 @@ def markdown(r) -> str:
                   f"BLAS there: {r['numpy'].get('threadpools')}."]
     if "batch" in r:
         b = r["batch"]
-        L += ["", f"## Batched runs (regret.loop.run_batch): {b['configurations']} Adam configurations × "
+        L += ["", f"## Batched runs (regret.engine.loop.run_batch): {b['configurations']} Adam configurations × "
               f"T = {b['T']}, d = 1", "", "| threads | rounds/s (median) | ns per round per thread |", "| --- | --- | --- |"]
         for th in (1, 2):
             v = b.get(f"threads={th}")

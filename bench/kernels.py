@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from regret.borrow import borrowed as _borrowed
-from regret.kernel_cache import register_dependent_cache
-from regret.loop import STATE_ROWS
-from regret.loop_wide import chunk
+from regret.engine.borrow import borrowed as _borrowed
+from regret.engine.kernel_cache import register_dependent_cache
+from regret.engine.loop import STATE_ROWS
+from regret.engine.loop_wide import chunk
 from regret.optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed steps.step: key their cache on its source
@@ -25,8 +25,8 @@ register_dependent_cache(__file__)  # its kernels embed steps.step: key their ca
 
 @njit(cache=True, error_model="numpy")
 def update_only(opt_code, hp, alpha_arr, g, x, T):
-    """x ← step(x, g) T times (t = 1..T), as :func:`regret.loop.run_one` initialises and calls it
-    (with borrowed arrays, as :func:`regret.loop._rounds` passes them); returns the last step ratio
+    """x ← step(x, g) T times (t = 1..T), as :func:`regret.engine.loop.run_one` initialises and calls it
+    (with borrowed arrays, as :func:`regret.engine.loop._rounds` passes them); returns the last step ratio
     (so the work cannot be optimised away)."""
     d = x.shape[0]
     S.check_code(opt_code)
@@ -58,7 +58,7 @@ def _updates(opt_code, hp, alpha_arr, g, x, T, w, St, sc):
 
 @njit(cache=True, error_model="numpy")
 def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
-    """The d = 1 updates with the state in scalars (regret/loop_1d.py's step part)."""
+    """The d = 1 updates with the state in scalars (regret/engine/loop_1d.py's step part)."""
     hp = _borrowed(hp)
     alpha_arr = _borrowed(alpha_arr)
     st = S.zero_state()
@@ -80,7 +80,7 @@ def _updates_1d(opt_code, hp, alpha_arr, g, x, T):
 
 @njit(cache=True, error_model="numpy", parallel=True)
 def update_only_wide(opt_code, hp, alpha_arr, g, x, T, St, part_big):
-    """T updates at large d, parallel over the chunks of coordinates regret.loop_wide uses: the same
+    """T updates at large d, parallel over the chunks of coordinates regret.engine.loop_wide uses: the same
     steps.apply_chunk on each chunk (x, the state rows St and the per-chunk max |Δ| bits ``part_big``, one
     slot per chunk, are preallocated by the caller). Returns the last step ratio."""
     d = x.shape[0]

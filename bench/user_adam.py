@@ -1,6 +1,6 @@
 """Adam's arithmetic written as a user writes an optimizer: a plain Python function of one
 coordinate, outside the table of built-ins, compiled by regret into its own copy of the loops
-(regret/kernel_set.py). `python -m bench --only user` times it beside the built-in Adam."""
+(regret/engine/kernel_set.py). `python -m bench --only user` times it beside the built-in Adam."""
 from __future__ import annotations
 
 import math

@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.proofs_runner import Proof, closed_sum
 
 
 def check(ctx, deltas=(1e-2, 1e-4, 1e-6), T=300, alpha=0.1):

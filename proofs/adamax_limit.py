@@ -24,7 +24,7 @@ import sympy as sp
 from scipy.special import logsumexp
 
 import regret
-from regret.proofs_runner import Proof
+from regret.theory.proofs_runner import Proof
 
 
 def closed_form_u(g: np.ndarray, beta2: float) -> np.ndarray:

@@ -24,8 +24,8 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.audit import moments
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.audit import moments
+from regret.theory.proofs_runner import Proof, closed_sum
 
 CASES = (("reddi", {"C": 3}, 0.0, 0.1, 1.0), ("reddi", {"C": 3}, 0.9, 0.99, 1.0), ("reddi-fig1", {}, 0.9, 0.99, 1.0),
          ("logistic", {"d": 5}, 0.9, 0.999, 1.0), ("least_squares", {"d": 5}, 0.9, 0.999, 1.0),

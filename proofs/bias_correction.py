@@ -37,8 +37,8 @@ import sympy as sp
 from sympy.series.limitseq import difference_delta
 
 import regret
-from regret.audit import moments
-from regret.proofs_runner import Proof
+from regret.theory.audit import moments
+from regret.theory.proofs_runner import Proof
 
 
 def _default_closed_form(beta, t):

@@ -39,8 +39,8 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.audit import adam_step_sup, effective_steps, paper_step_bound
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.audit import adam_step_sup, effective_steps, paper_step_bound
+from regret.theory.proofs_runner import Proof, closed_sum
 
 WORST_CASES = ((0.9, 0.999, 6000), (0.9, 0.99, 2000), (0.5, 0.9, 300), (0.9, 0.85, 300), (0.9, 0.5, 40),
                (0.0, 0.9, 200), (0.8, 0.8, 200))
@@ -151,7 +151,7 @@ def check(ctx, paper_bound=paper_step_bound, sup=adam_step_sup, T_typical=2000, 
     if exceed:
         ctx.finding("the stated bound P fails on ordinary trajectories: " + "; ".join(exceed))
     ctx.not_proved("a bound for ε > 0 other than the ε = 0 supremum (ε only shrinks the step), or for a "
-                   "decaying β1,t (regret.audit.adam_step_sup computes that supremum too, unverified here)")
+                   "decaying β1,t (regret.theory.audit.adam_step_sup computes that supremum too, unverified here)")
 
 
 PROOF = Proof(

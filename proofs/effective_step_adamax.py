@@ -26,8 +26,8 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.audit import adamax_step_sup, effective_steps
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.audit import adamax_step_sup, effective_steps
+from regret.theory.proofs_runner import Proof, closed_sum
 
 WORST_CASES = ((0.9, 0.999, 5000), (0.9, 0.95, 400), (0.5, 0.9, 200), (0.9, 0.9, 100), (0.0, 0.9, 50))
 TYPICAL = ((0.9, 0.999), (0.9, 0.95))

@@ -17,7 +17,7 @@ Proved (per coordinate, α_t = α/√t unless said otherwise):
    With Kingma & Ba's bias correction (v̂_t = v_t/(1−β2^t)): Γ_2 < 0 ⟺ C⁴ − 2C² − 2 > 0, also
    true for every C > 2. At C = 3, β2 = 0.1, α = 0.5: Γ_2 = 2√2·√1.71 − 2√8.1 (by hand).
 
-The audit (regret.audit.gamma, on RunResult.vhat_history; which √V each optimizer uses is in its
+The audit (regret.theory.audit.gamma, on RunResult.vhat_history; which √V each optimizer uses is in its
 module table) is checked on the engine: Adam (β1 = 0, β2 = 0.1, α_t = 0.5/√t, reddi C = 3, with and
 without bias correction) fails first at t = 2 with the value of step 3 and then at every round
 t ≢ 1 (mod 3) (v decays after the C-gradient: v = 8.1, 1.71, 1.071, 8.2071, …, by hand); AMSGrad,
@@ -29,8 +29,8 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.audit import gamma
-from regret.proofs_runner import Proof
+from regret.theory.audit import gamma
+from regret.theory.proofs_runner import Proof
 
 
 def check(ctx, T=3000, C_num=3, alpha=0.5):

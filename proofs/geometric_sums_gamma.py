@@ -23,7 +23,7 @@ makes the symbolic and the numeric step fail.
 import numpy as np
 import sympy as sp
 
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.proofs_runner import Proof, closed_sum
 
 
 def _default_bound(g):

@@ -29,7 +29,7 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.proofs_runner import Proof
+from regret.theory.proofs_runner import Proof
 
 PROBLEMS = (("logistic", {"d": 5}), ("least_squares", {"d": 5}), ("linear", {"d": 5, "drift": 1.0}),
             ("sparse-logistic", {"d": 20}), ("reddi", {"C": 3}))

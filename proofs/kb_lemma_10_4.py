@@ -35,8 +35,8 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.audit import moments
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.audit import moments
+from regret.theory.proofs_runner import Proof, closed_sum
 
 PROBLEMS = (("logistic", {"d": 5}), ("least_squares", {"d": 5}), ("sparse-logistic", {"d": 20}), ("reddi", {"C": 3}))
 CONFIGS = ((0.9, 0.999), (0.5, 0.9), (0.0, 0.1))

@@ -34,7 +34,7 @@ import numpy as np
 import sympy as sp
 
 import regret
-from regret.proofs_runner import Proof
+from regret.theory.proofs_runner import Proof
 
 
 def _F0(C, b2):

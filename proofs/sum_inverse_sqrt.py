@@ -24,7 +24,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from regret.proofs_runner import Proof
+from regret.theory.proofs_runner import Proof
 
 
 def _first_violation(c_up, c_low, n=1_000_000):

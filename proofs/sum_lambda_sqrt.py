@@ -19,7 +19,7 @@ check fail.
 import numpy as np
 import sympy as sp
 
-from regret.proofs_runner import Proof, closed_sum
+from regret.theory.proofs_runner import Proof, closed_sum
 
 
 def _default_bound(lam):

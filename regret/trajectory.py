@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import RunResult, _check_checkpoints, default_checkpoints
+from .engine import RunResult
+from .engine.prepare import check_checkpoints, default_checkpoints
 from .errors import InvalidInput, require
 from .losses import value_grad
 from .optimizers import Optimizer, optimizer as make_optimizer
 from .optimizers import steps
+from .optimizers.arrays import ArrayOptimizer
 from .optimizers.layout import HP_FIRST_OWN
 from .optimizers.registry import _parameters
 from .problems import Instance
+from .runs import attach_comparator
 
 
 def _python(fn):
@@ -45,7 +48,10 @@ def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
     """The optimizer's protocol functions on the given gradients, in plain Python: returns
     (Δ (T, d) the updates before projection, v̂ (T, d) the second moments, w (T, d) the projection
     weights after each round's update). Each function receives its arguments by name, as the
-    compiled dispatch passes them (:mod:`regret.optimizers.codegen`)."""
+    compiled dispatch passes them (:mod:`regret.optimizers.codegen`); an algorithm on arrays
+    (:class:`regret.ArrayOptimizer`) through its init/update."""
+    if isinstance(opt, ArrayOptimizer):
+        return _replay_arrays(opt, gradients, alphas)
     cls = type(opt)
     T, d = gradients.shape
     hp = opt.hp_vector(size=HP_FIRST_OWN + len(cls.own_fields()))
@@ -73,6 +79,18 @@ def replay(opt: Optimizer, gradients: np.ndarray, alphas: np.ndarray):
             deltas[t - 1, i] = out
             for fn, params, values in derived:
                 values[t - 1, i] = fn(*[here[p] for p in params])
+    return deltas, vhat, w
+
+
+def _replay_arrays(opt: ArrayOptimizer, gradients: np.ndarray, alphas: np.ndarray):
+    T, d = gradients.shape
+    deltas, w, vhat = np.zeros((T, d)), np.ones((T, d)), np.zeros((T, d))
+    state = opt.init(d)
+    for t in range(1, T + 1):
+        deltas[t - 1], state = opt.update(state, gradients[t - 1], t, float(alphas[t - 1]))
+        vhat[t - 1] = opt.moment(state, t, d)
+        if opt.adaptive:
+            w[t - 1] = opt.weight(state, t)
     return deltas, vhat, w
 
 
@@ -133,7 +151,7 @@ def from_losses(instance: Instance, losses, gradients, optimizer, second_moments
 
 def _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator, source) -> RunResult:
     T, d = G.shape
-    cps = default_checkpoints(T) if checkpoints is None else _check_checkpoints(checkpoints, T)
+    cps = default_checkpoints(T) if checkpoints is None else check_checkpoints(checkpoints, T)
     alphas = opt.alphas(T)
     fam, dom = instance.family, instance.domain
     deltas, vhat, w = replay(opt, G, alphas)
@@ -173,11 +191,7 @@ def _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator
         losses=np.asarray(losses, dtype=np.float64)[None], iterates=X[None].copy() if X is not None else None,
         vhat_history=vhat[None], domain_obj=dom, instances=[instance],
         notes={"source": source, "replay_deviation": dev})
-    if comparator:
-        from .comparator import best_fixed_cached
-
-        res.comparator = [best_fixed_cached(instance, cps)]
-    return res
+    return attach_comparator(res) if comparator else res
 
 
 __all__ = ["from_trajectory", "from_losses", "replay"]

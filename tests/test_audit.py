@@ -1,4 +1,4 @@
-"""regret.audit: the Γ_t audit, the effective-step audit and its suprema, trajectories with
+"""regret.theory.audit: the Γ_t audit, the effective-step audit and its suprema, trajectories with
 recomputed gradients and the moment replay. Expected numbers are derived by hand or by an
 independent pure-Python recursion (stated at each test)."""
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret import audit
+from regret.theory import audit
 from regret.errors import InvalidInput
 
 REDDI = regret.problem("reddi", C=3)

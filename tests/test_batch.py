@@ -1,9 +1,9 @@
-"""Batched runs (regret.run_many → regret.loop.run_batch) and the compiled loop's bit-identity.
+"""Batched runs (regret.run_many → regret.engine.loop.run_batch) and the compiled loop's bit-identity.
 
 * run_many returns, for every optimizer, exactly (np.array_equal, bit for bit) what regret.run
   returns for it: every statistic, every record, the regret;
 * the results do not depend on numba's thread count (1 vs 2) nor on what else is in the batch;
-* regret.loop.run_one (after its performance changes) equals, bit for bit, a plain-Python
+* regret.engine.loop.run_one (after its performance changes) equals, bit for bit, a plain-Python
   transcription of the loop as it was before them (``_loop_before`` below: the same round, the same
   compiled value_grad / steps.step / project_inplace, the statistics accumulated in the same order),
   so the changes altered no recorded number.
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret import batch, loop
+from regret.engine import batch, loop
 from regret.domains import project_inplace
 from regret.losses import value_grad
 from regret.optimizers import steps as S
@@ -156,7 +156,7 @@ def _second_moment(opt_code, St, bc2):
 
 
 def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps, want_records):
-    """Plain-Python transcription of regret.loop.run_one as committed in 1007e9d (before this
+    """Plain-Python transcription of regret.engine.loop.run_one as committed in 1007e9d (before this
     change), calling the same compiled value_grad, steps.step and project_inplace. Adapted to the
     later step API (steps return max|Δ| and no longer write the projection weights nor Adam's v̂):
     the weights come from steps.weights, and Adam's v̂ = v/(1 − β2^t) is formed here."""
@@ -277,7 +277,7 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
 
     from regret import domains, losses
 
-    from regret import accounting, borrow, kernel_cache, loop_1d, loop_wide
+    from regret.engine import accounting, borrow, kernel_cache, loop_1d, loop_wide
 
     for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.run_1d, loop_1d.rounds_1d, loop_wide.run_wide,
                loop_wide.run_wide_many, loop_wide._rounds_wide):

@@ -10,7 +10,7 @@ FAST = "sum-inverse-sqrt"  # a fast proof of the real proofs/ directory
 def _proof_dir(tmp_path, body_true=True, body_error=False):
     good = """
         import sympy as sp
-        from regret.proofs_runner import Proof
+        from regret.theory.proofs_runner import Proof
 
         def check(ctx):
             x = sp.Symbol("x")
@@ -20,7 +20,7 @@ def _proof_dir(tmp_path, body_true=True, body_error=False):
     """
     bad = """
         import sympy as sp
-        from regret.proofs_runner import Proof
+        from regret.theory.proofs_runner import Proof
 
         def check(ctx):
             x = sp.Symbol("x")
@@ -29,7 +29,7 @@ def _proof_dir(tmp_path, body_true=True, body_error=False):
         PROOF = Proof("toy-bad", "(x+1)² = x² + 1", "nowhere", check)
     """
     err = """
-        from regret.proofs_runner import Proof
+        from regret.theory.proofs_runner import Proof
 
         def check(ctx):
             raise RuntimeError("cannot evaluate step 1")

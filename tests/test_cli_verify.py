@@ -24,7 +24,7 @@ def test_kingma_ba_default_is_violated_and_exit_status_follows_expect(capsys):
     code, out, _ = run_cli(capsys, "verify", "kingma-ba-4.1", "--T", "3e4")
     assert code == 1
     for text in ("hypothesis", "holds", "← first violation", "growth: R(T) ~ T^0.9", "R/sqrt(T)", "verdict: VIOLATED",
-                 "Γ_t ⪰ 0 FAILS",  # the step of the proof Reddi et al. showed false (regret.audit)
+                 "Γ_t ⪰ 0 FAILS",  # the step of the proof Reddi et al. showed false (regret.theory.audit)
                  "order in T (sympy, worst-case statistics): sqrt(T)"):
         assert text in out, text
     assert run_cli(capsys, "verify", "kingma-ba-4.1", "--T", "3e4", "--expect", "VIOLATED")[0] == 0

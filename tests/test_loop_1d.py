@@ -1,11 +1,11 @@
-"""The one-dimensional loop (regret/loop_1d.py, state in registers) against the array loop
-(regret.loop._rounds) it replaces at d = 1: bit for bit, on every optimizer × single-index family ×
+"""The one-dimensional loop (regret/engine/loop_1d.py, state in registers) against the array loop
+(regret.engine.loop._rounds) it replaces at d = 1: bit for bit, on every optimizer × single-index family ×
 domain, every schedule kind, with all records."""
 import numpy as np
 import pytest
 
 import regret
-from regret import loop, loop_1d
+from regret.engine import loop, loop_1d
 from regret.engine import default_checkpoints
 from regret.optimizers import steps as S
 
@@ -84,7 +84,7 @@ def test_rounds_1d_equals_the_array_loop_bit_for_bit(dom):
 def test_run_uses_the_1d_loop_and_agrees_with_the_array_loop_on_reddis_problem():
     """regret.run on Reddi et al.'s problem (d = 1) goes through run_1d (kernel_for says so); the
     array loop run by hand on the same instance gives the same regret curve, bit for bit."""
-    from regret.kernel_set import BUILTIN
+    from regret.engine.kernel_set import BUILTIN
     from regret.losses import MULTICLASS, NAMES
 
     assert BUILTIN.kernel_for(1, NAMES.index("linear")) is loop_1d.run_1d

@@ -1,10 +1,10 @@
-"""The wide loop (regret/loop_wide.py, d ≥ WIDE_D, parallel over chunks of coordinates): against the
+"""The wide loop (regret/engine/loop_wide.py, d ≥ WIDE_D, parallel over chunks of coordinates): against the
 numpy reference loop, bit-identical for 1 and 2 threads, and run_many equal to run."""
 import numpy as np
 import pytest
 
 import regret
-from regret import loop, loop_wide
+from regret.engine import loop, loop_wide
 from regret.losses import NAMES
 
 from test_engine_reference import OPT_CONFIGS, compare, make_opt

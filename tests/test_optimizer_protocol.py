@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret import kernel_set
+from regret.engine import kernel_set
 from regret.errors import InvalidInput
 from regret.optimizers import Optimizer, algorithms, steps as S
 from regret.optimizers.registry import BUILTIN_TABLE, Table, check_protocol
@@ -102,7 +102,7 @@ def test_hyperparameter_vector_follows_the_declared_fields():
 
 
 def test_kernel_cache_is_keyed_on_every_optimizer_file():
-    from regret.kernel_cache import KERNEL_SOURCES
+    from regret.engine.kernel_cache import KERNEL_SOURCES
 
     for cls in BUILTIN_TABLE.algorithms:
         path = os.path.abspath(__import__(cls.__module__, fromlist=["_"]).__file__)

@@ -281,8 +281,8 @@ def test_projected_step_agrees_with_engine_when_nothing_is_projected():
 
 
 def test_gamma_audit_of_a_regret_audit():
-    """The panel of a regret.audit.GammaAudit marks exactly the audit's failing rounds."""
-    from regret import audit
+    """The panel of a regret.theory.audit.GammaAudit marks exactly the audit's failing rounds."""
+    from regret.theory import audit
 
     opt = regret.optimizer("adam", alpha=0.5, beta1=0.0, beta2=0.1, schedule="sqrt", bias_correction=False)
     run = regret.run(opt, regret.problem("reddi", C=3), T=300, seeds=2, record_state=True, comparator=False)

@@ -1,4 +1,4 @@
-"""The proof framework (regret.proofs_runner) and mutation tests of the proofs in proofs/: changing a
+"""The proof framework (regret.theory.proofs_runner) and mutation tests of the proofs in proofs/: changing a
 constant of an identity or a bound must make the proof report FAILS, naming the step and its numbers."""
 import textwrap
 
@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from regret.errors import InvalidInput
-from regret.proofs_runner import ERROR, FAILS, HOLDS, Context, Proof, closed_sum, default_directory, discover, select
+from regret.theory.proofs_runner import ERROR, FAILS, HOLDS, Context, Proof, closed_sum, default_directory, discover, select
 
 REQUIRED = {"bias-correction", "adagrad-limit", "effective-step-adam", "effective-step-adamax", "adamax-limit",
             "sum-inverse-sqrt", "geometric-sums-gamma", "sum-lambda-sqrt", "kingma-ba-lemma-10.3",
@@ -73,7 +73,7 @@ def test_mutation_sum_lambda_sqrt_bound(proofs):
 
 
 def test_mutation_effective_step_sup(proofs):
-    from regret.audit import adam_step_sup
+    from regret.theory.audit import adam_step_sup
 
     def wrong_sup(b1, b2, T):  # the Cauchy–Schwarz factor √(Σγ'^k) dropped: the single-spike value
         t = np.arange(1, T + 1)
@@ -84,7 +84,7 @@ def test_mutation_effective_step_sup(proofs):
 
 
 def test_mutation_effective_step_adamax_sup(proofs):
-    from regret.audit import adamax_step_sup
+    from regret.theory.audit import adamax_step_sup
     res = proofs["effective-step-adamax"].run(sup=lambda b1, b2, T: np.minimum(adamax_step_sup(b1, b2, T), 1.0))
     assert any("reaches A_t" in n for n in _failed(res))
 
@@ -189,7 +189,7 @@ def test_discovery_errors(tmp_path):
         discover(tmp_path)
     (tmp_path / "a.py").unlink()
     body = """
-        from regret.proofs_runner import Proof
+        from regret.theory.proofs_runner import Proof
         PROOF = Proof("same", "s", "c", lambda ctx: ctx.symbolic("x", True))
     """
     _write(tmp_path, "a.py", body)

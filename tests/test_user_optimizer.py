@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret import kernel_set, loop
+from regret.engine import kernel_set, loop
 from regret.errors import InvalidInput
 
 from user_optimizers import SignSGD, UserAdam
@@ -78,7 +78,7 @@ def test_user_loops_are_cached_apart_from_the_builtins():
     kernels, code = kernel_set.kernels_for(UserAdam())
     assert code == 0 and kernels is not kernel_set.BUILTIN
     assert kernel_set.kernels_for(UserAdam(alpha=0.5))[0] is kernels  # one set per class
-    for mine, builtin in ((kernels.run_one, loop.run_one), (kernels.run_1d, regret.loop_1d.run_1d)):
+    for mine, builtin in ((kernels.run_one, loop.run_one), (kernels.run_1d, regret.engine.loop_1d.run_1d)):
         mine_path = mine._cache._cache_path
         if builtin._cache._cache_path is None:
             continue

@@ -2,7 +2,8 @@
 
 ``UserAdam`` is Kingma & Ba's Algorithm 1 transcribed again from the paper (constant β1, bias
 corrections computed from t in every round, ε outside the root), in plain Python; ``SignSGD`` is a
-throw-away algorithm (x ← Π_X(x − α_t sign(g))) with a compiled update.
+throw-away algorithm (x ← Π_X(x − α_t sign(g))) with a compiled update; ``ArrayAdam`` is Algorithm 1 on
+numpy arrays (the exact, slow path, regret.ArrayOptimizer), and two classes break that protocol.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 
 from numba import njit
 
-from regret import Optimizer
+import numpy as np
+
+from regret import ArrayOptimizer, Optimizer
 
 
 def adam_update(m, v, g, alpha_t, t, beta1, beta2, eps):
@@ -59,3 +62,57 @@ class SignSGD(Optimizer):
     update = sign_update
     alpha: float = 0.1
     schedule: object = "sqrt"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ArrayAdam(ArrayOptimizer):
+    """Kingma & Ba's Algorithm 1 on numpy arrays, as a first prototype is written (no compiling)."""
+
+    name = "array_adam"
+    alpha: float = 0.001
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    schedule: object = "constant"
+
+    def init(self, d):
+        return {"m": np.zeros(d), "v": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        m = self.beta1 * state["m"] + (1.0 - self.beta1) * g
+        v = self.beta2 * state["v"] + (1.0 - self.beta2) * g * g
+        new = {"m": m, "v": v}
+        return -alpha_t * (m / (1.0 - self.beta1 ** t)) / self.weight(new, t), new
+
+    def weight(self, state, t):
+        return np.sqrt(state["v"] / (1.0 - self.beta2 ** t)) + self.eps
+
+    def second_moment(self, state, t):
+        return state["v"] / (1.0 - self.beta2 ** t)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ArrayNoUpdate(ArrayOptimizer):
+    """Breaks the array protocol: no update."""
+
+    name = "array_no_update"
+    alpha: float = 0.1
+    schedule: object = "constant"
+
+    def init(self, d):
+        return {}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ArrayWrongShape(ArrayOptimizer):
+    """Returns a step of the wrong shape."""
+
+    name = "array_wrong_shape"
+    alpha: float = 0.1
+    schedule: object = "constant"
+
+    def init(self, d):
+        return {}
+
+    def update(self, state, g, t, alpha_t):
+        return np.zeros(g.shape[0] + 1), state

@@ -9,9 +9,9 @@ Kinds: ``regret`` (default) — R(T) on log-log axes with the fitted exponents, 
 and cT, and the companion panels R(T)/T and R(T)/√T; ``traces`` — per optimizer, the iterates x_t and
 the effective step |Δ_t|/α_t (runs the first seed only, recording every iterate); ``step`` — the
 running maximum of the effective step of every optimizer in one panel; ``gamma`` — per optimizer, the
-Γ_t audit of Reddi et al. (ICLR 2018) eq. (2) (:func:`regret.audit.gamma`), failing rounds marked.
+Γ_t audit of Reddi et al. (ICLR 2018) eq. (2) (:func:`regret.theory.audit.gamma`), failing rounds marked.
 The traces and step panels draw the effective-step bound Kingma & Ba state (§2.1 for Adam, §7.1 for
-AdaMax; :func:`regret.audit.paper_bound_for`) unless ``--step-bound`` gives another.
+AdaMax; :func:`regret.theory.audit.paper_bound_for`) unless ``--step-bound`` gives another.
 
 Writes ``<stem>.pdf`` and ``<stem>.png`` (``--formats`` to choose, ``--pgf`` adds PGF, which needs a TeX
 installation) and ``<stem>.csv``; each file under a temporary name, then renamed. Same command, same
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import engine
+from .. import engine, runs
 from ..errors import InvalidInput
 from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
 from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
@@ -129,7 +129,7 @@ def main(args) -> int:
     results = []
     for j, opt in enumerate(opts):
         progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
-        results.append(engine.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False,
+        results.append(runs.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False,
                                   record_iterates=traces, record_state=state,
                                   comparator=args.kind in ("regret", "traces")))
     if args.kind == "regret":
@@ -157,7 +157,8 @@ def main(args) -> int:
 def _step_bounds(results, override) -> dict | None:
     """The horizontal limits of the effective-step panels: ``--step-bound``, else the bound the paper
     states for each optimizer that has one (Kingma & Ba §2.1 Adam, §7.1 AdaMax)."""
-    from .. import audit, plots
+    from .. import plots
+    from ..theory import audit
 
     if override is not None:
         return {f"$\\|\\Delta_t\\|_\\infty/\\alpha_t={override:g}$": override}
@@ -171,7 +172,8 @@ def _step_bounds(results, override) -> dict | None:
 
 def _gamma_figure(results, width):
     """One Γ_t audit panel per optimizer, side by side."""
-    from .. import audit, plots
+    from .. import plots
+    from ..theory import audit
 
     names = plots.base.result_labels(results)
     shown = plots.base.result_labels(results, pretty=True)

@@ -15,7 +15,7 @@ import json
 import sys
 import textwrap
 
-from .. import proofs_runner
+from ..theory import proofs_runner
 
 SCHEMA = "regret.prove/1"
 

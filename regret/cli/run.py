@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from .. import engine
+from .. import engine, runs
 from ..errors import InvalidInput
 from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
 from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
@@ -70,7 +70,7 @@ def main(args) -> int:
     results = []
     for j, opt in enumerate(opts):
         progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
-        results.append(engine.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False))
+        results.append(runs.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False))
     if args.save:
         save_npz(args.save, results, spec)
     if args.plot:

@@ -129,9 +129,9 @@ def verify(thm, opt, spec, T, seeds, n_cp=60, tail=0.1, diameters="auto") -> dic
 
 
 def _gamma(run):
-    """The Γ_t ⪰ 0 step of the proof along this run (regret.audit), or None if the module is absent."""
+    """The Γ_t ⪰ 0 step of the proof along this run (regret.theory.audit), or None if the module is absent."""
     try:
-        from .. import audit
+        from ..theory import audit
     except ImportError:
         return None
     return audit.gamma(run)

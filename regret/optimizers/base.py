@@ -193,7 +193,22 @@ class Optimizer:
             return self.alphas(T)
         return np.zeros(1)
 
-    # -- what the trajectory audits read (regret.audit) ----------------------------------------------
+    def on_arrays(self) -> "Optimizer":
+        """The same algorithm with the same hyperparameters as init/update on numpy arrays
+        (:class:`regret.ArrayOptimizer`), run without compiling by :func:`regret.reference.run`: the
+        subclass of this class that its own file defines (every built-in has one)."""
+        import sys
+
+        from .arrays import ArrayOptimizer
+
+        cls = type(self)
+        found = [c for c in vars(sys.modules.get(cls.__module__, object)).values() if isinstance(c, type)
+                 and issubclass(c, cls) and issubclass(c, ArrayOptimizer) and c is not cls]
+        require(len(found) == 1, "optimizer", cls.__name__,
+                "an algorithm whose file defines its array version (a subclass of it and of regret.ArrayOptimizer)")
+        return found[0](**{f.name: getattr(self, f.name) for f in fields(self)})
+
+    # -- what the trajectory audits read (regret.theory.audit) ----------------------------------------------
     def V_meaning(self) -> str:
         """What √V_t — the per-coordinate denominator of the step, without ε — is for this algorithm
         (Reddi et al.'s Γ_t = √V_t/α_t − √V_{t−1}/α_{t−1})."""

@@ -17,6 +17,7 @@ from functools import cached_property
 from ..errors import InvalidInput, require
 from ..user_code import import_attribute
 from . import layout as L
+from .arrays import ArrayOptimizer, check_array_protocol
 from .base import Optimizer
 
 
@@ -103,8 +104,9 @@ def _discover_builtins() -> tuple:
     found = []
     for info in sorted(pkgutil.iter_modules(algorithms.__path__), key=lambda m: m.name):
         mod = importlib.import_module(f"{algorithms.__name__}.{info.name}")
-        own = [obj for obj in vars(mod).values()
-               if isinstance(obj, type) and issubclass(obj, Optimizer) and obj.__module__ == mod.__name__]
+        # the compiled algorithm of the file (its array version, regret.ArrayOptimizer, is not in the table)
+        own = [obj for obj in vars(mod).values() if isinstance(obj, type) and issubclass(obj, Optimizer)
+               and not issubclass(obj, ArrayOptimizer) and obj.__module__ == mod.__name__]
         require(len(own) == 1, f"regret.optimizers.algorithms.{info.name}", [c.__name__ for c in own],
                 "exactly one algorithm per file")
         found.append(own[0])
@@ -145,5 +147,8 @@ def resolve(name) -> type:
             require(name in eps, "optimizer", name,
                     f"one of {sorted(builtin) + sorted(eps)}, or module:Class / FILE.py:Class for your own")
             cls = eps[name].load()
-    check_protocol(cls)
+    if isinstance(cls, type) and issubclass(cls, ArrayOptimizer):
+        check_array_protocol(cls)  # the slow path: init/update on arrays (regret.reference)
+    else:
+        check_protocol(cls)
     return cls

@@ -13,7 +13,7 @@
   which Kingma & Ba's proof of Theorem 4.1 takes to be positive semi-definite. For diagonal V the
   matrix is ⪰ 0 iff min_i Γ_{t,i} ≥ 0; the panel draws min_i Γ_{t,i} on a symmetric-log axis and
   marks the rounds where the audit fails. It takes arrays, so any audit can feed it;
-  :func:`gamma_audit_of` draws a :class:`regret.audit.GammaAudit` directly.
+  :func:`gamma_audit_of` draws a :class:`regret.theory.audit.GammaAudit` directly.
 
 Long traces are decimated for drawing by keeping the minimum and the maximum of each bucket (on a
 log-t grid for log axes, :func:`regret.plots.base.envelope_indices`); the CSV holds the points drawn.
@@ -255,12 +255,12 @@ def gamma_audit(t, gamma, fails=None, ax=None, tol: float = 0.0, label: str | No
 
 
 def gamma_audit_of(audit, ax=None, label: str | None = None, index: int = 0, **kwargs) -> base.Plot:
-    """:func:`gamma_audit` of a :class:`regret.audit.GammaAudit` (``regret.audit.gamma(run)``):
+    """:func:`gamma_audit` of a :class:`regret.theory.audit.GammaAudit` (``regret.theory.audit.gamma(run)``):
     rounds t = 2..T, the smallest Γ_{t,i} over seeds and coordinates, and the audit's own failures
     (its tolerance) in any seed or coordinate."""
     g, failed = getattr(audit, "gamma", None), getattr(audit, "failed", None)
     require(isinstance(g, np.ndarray) and isinstance(failed, np.ndarray) and g.ndim == 3 and failed.shape == g.shape,
-            "audit", type(audit).__name__, "a regret.audit.GammaAudit (gamma and failed of shape (S, T−1, d))")
+            "audit", type(audit).__name__, "a regret.theory.audit.GammaAudit (gamma and failed of shape (S, T−1, d))")
     t = np.arange(2, g.shape[1] + 2, dtype=np.int64)
     return gamma_audit(t, g.min(axis=0), fails=failed.any(axis=(0, 2)), ax=ax,
                        label=label if label is not None else getattr(audit, "optimizer", None), index=index,

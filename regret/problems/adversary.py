@@ -12,7 +12,7 @@ the past loss vectors; initialised per seed by ``initial_state(d, rng)``); ``A[r
 the data row of round t it writes (the loss is then f_t(x) = family(x; A[row], b[row])). The rows
 it wrote stay in the instance, so the comparator, the theorem checks and the plots see the sequence
 that was played. ``choose`` may be plain Python (regret compiles it) or an ``@njit`` function; it is
-inlined into a copy of the engine's loop as a user's optimizer is (:mod:`regret.kernel_set`).
+inlined into a copy of the engine's loop as a user's optimizer is (:mod:`regret.engine.kernel_set`).
 
 Adversarial runs go through the array loop whatever d is (not the one-dimensional or the wide loop),
 one (optimizer, seed) after the other: the sequence depends on the learner, so runs share no data.

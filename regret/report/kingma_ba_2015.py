@@ -9,7 +9,7 @@ Parts (issue 4, "Reports", item 2):
 (b) §6.1 / Figure 1 right: sparse bag-of-words features with 50 % dropout, with the same protocol.
 (c) §6.4 / Figure 4: bias correction. Adam, Adam without bias correction and RMSProp with momentum,
     for β2 ∈ {0.99, 0.999, 0.9999} over an α grid, at a short and a long horizon.
-(d) §2.1: the effective step |Δ_t|/α_t measured (``RunResult.step_ratio``, :mod:`regret.audit`),
+(d) §2.1: the effective step |Δ_t|/α_t measured (``RunResult.step_ratio``, :mod:`regret.theory.audit`),
     against the stated bound and against the exact supremum of proofs/effective_step_adam.py.
 (e) §4 Theorem 4.1: the bound against measured regret where its hypotheses hold
     (:func:`regret.theory.get` ``("kingma-ba-4.1")``), and a pointer to Reddi et al.'s sequence.
@@ -239,7 +239,7 @@ claim carries over to the convex analogue; it does not reproduce the paper's fig
 def _tune(report, s: Setting, prob, label: str):
     """Final average loss (1/T)Σf_t(x_t) of every (method, α) on the tuning seed. On one seed every
     method sees the same losses and the same comparator, so ranking by average loss is ranking by regret."""
-    from ..batch import run_many
+    from ..runs import run_many
 
     specs = [_spec(name, a) for name, _, _ in METHODS for a in s.alphas]
     report.say(f"{label}: tuning {len(specs)} (method, α) pairs on seed {s.tuning_seed}, T = {s.T}")
@@ -253,7 +253,7 @@ def _tune(report, s: Setting, prob, label: str):
 
 def _part_ab(report, s: Setting, cps, prob, label: str, part: str) -> dict:
     from .. import analysis
-    from ..batch import run_many
+    from ..runs import run_many
     from ..plots import Curve, regret_figure
 
     avg, chosen = _tune(report, s, prob, label)
@@ -433,7 +433,7 @@ def _grid_plot(s: Setting, avg: dict, chosen: dict, label: str):
 
 # -- (c) --------------------------------------------------------------------------------------------
 def _part_c(report, s: Setting, cps, prob) -> dict:
-    from ..batch import run_many
+    from ..runs import run_many
 
     keys = [(m, b2, a) for b2 in s.bc_beta2 for m, _ in BC_METHODS for a in s.bc_alphas]
     specs = [_bc_spec(m, b2, a) for m, b2, a in keys]
@@ -605,7 +605,7 @@ def _bc_plot(s: Setting, runs: dict, horizons):
 
 # -- (d) --------------------------------------------------------------------------------------------
 def _part_d(report, s: Setting, found: dict) -> dict:
-    from .. import audit
+    from ..theory import audit
 
     report.say("(d) effective step audit")
     report.section("(d) The effective step |Δ_t| (§2.1)", """
@@ -625,7 +625,7 @@ There the supremum is A_t = (1−β1)/(1−β1^t)·Σ_{k<t}(β1/β2)^k, which te
 β1 = 0.9 and β2 = 0.999. So §7.1's |Δ_t| ≤ α fails for some sequence too, by less than 1%.
 
 **Measured here.** The largest |Δ_{t,i}|/α_t over rounds, coordinates and seeds, before the projection
-(`RunResult.step_ratio`; `regret.audit.effective_steps`), in every Adam-family run of (a)–(c). These
+(`RunResult.step_ratio`; `regret.theory.audit.effective_steps`), in every Adam-family run of (a)–(c). These
 runs have ε = 1e-8, but m̂_t and v̂_t depend on the gradients alone. On the same gradients,
 |m̂_t|/√v̂_t (the ε = 0 step) is at least the measured |m̂_t|/(√v̂_t + ε). The §2.1 inequality is a
 statement about m̂_t/√v̂_t for whatever gradients arrive, so a measured ratio above P is a
@@ -679,7 +679,7 @@ counterexample to it.
 
 
 def _step_plot(s: Setting, c: dict):
-    from .. import audit
+    from ..theory import audit
     from ..plots import base, style
     from ..plots.io import PlotTable
 

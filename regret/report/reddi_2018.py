@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis, audit, theory
-from ..engine import run
+from .. import analysis, theory
+from ..theory import audit
+from ..runs import run
 from ..optimizers import optimizer
 from ..plots import gamma_audit_of, iterate_traces, regret_figure
 from ..problems import problem
@@ -193,7 +194,7 @@ with the corrected proofs; its order in T, derived by sympy, is {r4.order()}."""
     rep.section("6. The step of Kingma & Ba's proof that Reddi et al. showed false: Γ_t ⪰ 0", """
 Kingma & Ba's telescoping needs Γ_(t+1) = √V_(t+1)/α_(t+1) − √V_t/α_t ⪰ 0 (Reddi et al. eq. (2)).
 We evaluate Γ_t on every round of Theorem 1's run (V = the optimizer's own v̂: Adam without bias
-correction uses v_t, AMSGrad the running max; regret.audit). proofs/gamma_psd.py proves Γ_2 < 0 for
+correction uses v_t, AMSGrad the running max; regret.theory.audit). proofs/gamma_psd.py proves Γ_2 < 0 for
 every C > 2 symbolically.""")
     rep.table(("optimizer", "rounds checked", "rounds with Γ_t < 0", "first failing t", "most negative Γ_t"),
               [[name, str(a.summary()["checked"]), str(a.summary()["failing_rounds"]), str(a.first_round or "—"),

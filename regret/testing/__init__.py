@@ -85,7 +85,8 @@ def assert_bound_violated(theorem, optimizer=None, problem=None, T: int | None =
 
 
 def _run(optimizer, problem, T, seeds, checkpoints):
-    from ..engine import default_checkpoints, run
+    from ..engine import default_checkpoints
+    from ..runs import run
 
     require(isinstance(T, (int, np.integer)) and T >= 10, "T", T, "an integer ≥ 10 (a rate needs a range of T)")
     cps = default_checkpoints(int(T), checkpoints)

@@ -166,7 +166,7 @@ class Theorem:
     adjust: Callable | None = None  # ctx -> {symbol: value} overriding the standard values
     notes: str = ""
     variant_of: str = ""
-    audit_gamma: bool = False  # the proof telescopes with Γ_t = √V_t/α_t − √V_{t−1}/α_{t−1} ⪰ 0 (regret.audit)
+    audit_gamma: bool = False  # the proof telescopes with Γ_t = √V_t/α_t − √V_{t−1}/α_{t−1} ⪰ 0 (regret.theory.audit)
 
     def __post_init__(self):
         require(self.kind in KINDS, "kind", self.kind, f"one of {KINDS}")
@@ -436,7 +436,7 @@ class Theorem:
         asks for v̂_t of every round even if the bound does not need it (the Γ_t audit does). An
         :class:`regret.problems.Instance` (the user's arrays) is one sequence: one seed, and T at most
         its rounds (all of them by default)."""
-        from ..engine import run as run_engine
+        from ..runs import run as run_engine
         from ..optimizers import optimizer as make_optimizer
         from ..problems import Instance
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, eps_denominator
 from ..base import Optimizer
 from ..common import EPS_MODES, accumulator_moment, accumulator_weight, denominator
 
@@ -41,3 +43,22 @@ class AdaGrad(Optimizer):
 
     def V_meaning(self) -> str:
         return "√(Σ_{s≤t} g_s²)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AdaGradArrays(ArrayOptimizer, AdaGrad):
+    """Diagonal AdaGrad on arrays (Duchi et al. Fig. 1, H_t = δI + diag(s_t)): G_t = Σ_{s≤t} g_s²,
+    x̂_{t+1} = x_t − η g_t/(√G_t + δ); the metric of the projection is √G_t + δ."""
+
+    def init(self, d):
+        return {"G": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        G = state["G"] + g * g
+        return -alpha_t * safe_div(g, eps_denominator(G, self.eps, self.eps_mode)), {"G": G}
+
+    def weight(self, state, t):
+        return eps_denominator(state["G"], self.eps, self.eps_mode)
+
+    def second_moment(self, state, t):
+        return state["G"]

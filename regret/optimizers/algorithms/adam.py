@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, eps_denominator, beta1_at
 from ..base import Optimizer
 from ..common import EPS_HAT, EPS_MODES, corrected, denominator
 
@@ -90,3 +92,38 @@ class Adam(Optimizer):
         if not self.bias_correction:
             return "√v_t, the EMA itself (Reddi et al.'s Adam, no bias correction)"
         return "√v̂_t, v̂_t = v_t/(1−β2^t) (Kingma & Ba)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AdamArrays(ArrayOptimizer, Adam):
+    """Algorithm 1 on arrays: m_t = β1,t m + (1 − β1,t) g; v_t = β2 v + (1 − β2) g²; m̂ = m/(1 − β1^t);
+    v̂ = v/(1 − β2^t); x̂_{t+1} = x_t − α_t m̂/(√v̂ + ε). 'inside': √(v̂ + ε); 'hat' (§2's efficient
+    order): α_t √(1 − β2^t)/(1 − β1^t) · m/(√v + ε̂), whose metric √v + ε̂ times (1 − β1^t)/√(1 − β2^t)
+    is the denominator of α_t(...); bias_correction=False: 1 − β^t replaced by 1."""
+
+    def _corrections(self, t):
+        if self.bias_correction:
+            return 1.0 - self.beta1 ** t, 1.0 - self.beta2 ** t
+        return 1.0, 1.0
+
+    def init(self, d):
+        return {"m": np.zeros(d), "v": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        b1 = beta1_at(self.beta1, self.lam, t)
+        m = b1 * state["m"] + (1.0 - b1) * g
+        v = self.beta2 * state["v"] + (1.0 - self.beta2) * g * g
+        c1, c2 = self._corrections(t)
+        new = {"m": m, "v": v}
+        if self.eps_mode == "hat":
+            return -(alpha_t * math.sqrt(c2) / c1) * safe_div(m, np.sqrt(v) + self.eps), new
+        return -alpha_t * safe_div(m / c1, self.weight(new, t)), new
+
+    def weight(self, state, t):
+        c1, c2 = self._corrections(t)
+        if self.eps_mode == "hat":
+            return (np.sqrt(state["v"]) + self.eps) * c1 / math.sqrt(c2)
+        return eps_denominator(state["v"] / c2, self.eps, self.eps_mode)
+
+    def second_moment(self, state, t):
+        return state["v"] / self._corrections(t)[1]

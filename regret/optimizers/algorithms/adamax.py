@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, beta1_at
 from ..base import Optimizer
 
 
@@ -61,3 +62,24 @@ class AdaMax(Optimizer):
 
     def sqrt_V(self, vhat_history: np.ndarray) -> np.ndarray:
         return vhat_history.copy()  # u_t is already the root
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AdaMaxArrays(ArrayOptimizer, AdaMax):
+    """Algorithm 2 on arrays: m_t = β1,t m + (1 − β1,t) g; u_t = max(β2 u, |g|);
+    x̂_{t+1} = x_t − (α_t/(1 − β1^t)) m_t/u_t. u_t is the metric and the second moment."""
+
+    def init(self, d):
+        return {"m": np.zeros(d), "u": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        b1 = beta1_at(self.beta1, self.lam, t)
+        m = b1 * state["m"] + (1.0 - b1) * g
+        u = np.maximum(self.beta2 * state["u"], np.abs(g))
+        return -(alpha_t / (1.0 - self.beta1 ** t)) * safe_div(m, u), {"m": m, "u": u}
+
+    def weight(self, state, t):
+        return state["u"]
+
+    def second_moment(self, state, t):
+        return state["u"]

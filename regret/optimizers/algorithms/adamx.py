@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, beta1_at
 from ..base import Optimizer
 
 
@@ -58,3 +60,30 @@ class AdamX(Optimizer):
 
     def V_meaning(self) -> str:
         return "√v̂_t (Phuong & Phong's rescaled max)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AdamXArrays(ArrayOptimizer, AdamX):
+    """Phuong & Phong's Algorithm 2 on arrays: AMSGrad with v̂_1 = v_1 and
+    v̂_t = max((1 − β1,t)²/(1 − β1,t−1)² v̂_{t−1}, v_t) for t ≥ 2; x̂_{t+1} = x_t − α_t m_t/(√v̂_t + ε)."""
+
+    def init(self, d):
+        return {"m": np.zeros(d), "v": np.zeros(d), "vhat": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        b1 = beta1_at(self.beta1, self.lam, t)
+        m = b1 * state["m"] + (1.0 - b1) * g
+        v = self.beta2 * state["v"] + (1.0 - self.beta2) * g * g
+        if t == 1:
+            vhat = v.copy()
+        else:
+            ratio = (1.0 - b1) / (1.0 - beta1_at(self.beta1, self.lam, t - 1))
+            vhat = np.maximum(ratio * ratio * state["vhat"], v)
+        new = {"m": m, "v": v, "vhat": vhat}
+        return -alpha_t * safe_div(m, self.weight(new, t)), new
+
+    def weight(self, state, t):
+        return np.sqrt(state["vhat"]) + self.eps
+
+    def second_moment(self, state, t):
+        return state["vhat"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, beta1_at
 from ..base import Optimizer
 
 
@@ -82,3 +83,29 @@ class AMSGrad(Optimizer):
             return np.sqrt(vhat_history)
         t = np.arange(1, vhat_history.shape[1] + 1, dtype=np.float64)
         return np.sqrt(vhat_history / (1.0 - self.beta2 ** t)[None, :, None])
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AMSGradArrays(ArrayOptimizer, AMSGrad):
+    """Reddi et al.'s Algorithm 2 on arrays: m_t, v_t as Adam's (β1,t in m), v̂_t = max(v̂_{t−1}, v_t),
+    x̂_{t+1} = x_t − α_t m_t/(√v̂_t + ε); bias_correction (torch's Adam(amsgrad=True)):
+    x̂_{t+1} = x_t − (α_t/(1 − β1^t)) m_t/(√v̂_t/√(1 − β2^t) + ε)."""
+
+    def init(self, d):
+        return {"m": np.zeros(d), "v": np.zeros(d), "vhat": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        b1 = beta1_at(self.beta1, self.lam, t)
+        m = b1 * state["m"] + (1.0 - b1) * g
+        v = self.beta2 * state["v"] + (1.0 - self.beta2) * g * g
+        new = {"m": m, "v": v, "vhat": np.maximum(state["vhat"], v)}
+        c1 = 1.0 - self.beta1 ** t if self.bias_correction else 1.0
+        return -(alpha_t / c1) * safe_div(m, self.weight(new, t)), new
+
+    def weight(self, state, t):
+        if self.bias_correction:
+            return np.sqrt(state["vhat"]) / math.sqrt(1.0 - self.beta2 ** t) + self.eps
+        return np.sqrt(state["vhat"]) + self.eps
+
+    def second_moment(self, state, t):
+        return state["vhat"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer
 from ..base import Optimizer
 
 
@@ -32,3 +34,15 @@ class Momentum(Optimizer):
     alpha: float = 0.01
     momentum: float = 0.9
     schedule: object = "constant"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MomentumArrays(ArrayOptimizer, Momentum):
+    """Heavy ball on arrays, torch's form: v_t = μ v_{t−1} + α_t g_t, x̂_{t+1} = x_t − v_t."""
+
+    def init(self, d):
+        return {"buf": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        buf = self.momentum * state["buf"] + alpha_t * g
+        return -buf, {"buf": buf}

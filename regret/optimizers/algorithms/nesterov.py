@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer
 from ..base import Optimizer
 
 
@@ -29,3 +31,15 @@ class Nesterov(Optimizer):
     alpha: float = 0.01
     momentum: float = 0.9
     schedule: object = "constant"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class NesterovArrays(ArrayOptimizer, Nesterov):
+    """torch.optim.SGD(nesterov=True) on arrays: b_t = μ b_{t−1} + g_t, x̂_{t+1} = x_t − α_t (g_t + μ b_t)."""
+
+    def init(self, d):
+        return {"buf": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        buf = self.momentum * state["buf"] + g
+        return -alpha_t * (g + self.momentum * buf), {"buf": buf}

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, eps_denominator
 from ..base import Optimizer
 from ..common import EPS_MODES, accumulator_moment, accumulator_weight, denominator
 
@@ -41,3 +43,22 @@ class RMSProp(Optimizer):
 
     def V_meaning(self) -> str:
         return "√(EMA of g²)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RMSPropArrays(ArrayOptimizer, RMSProp):
+    """RMSProp on arrays (Tieleman & Hinton, lecture 6.5): MeanSquare_t = ρ MeanSquare_{t−1} + (1 − ρ) g_t²,
+    x̂_{t+1} = x_t − α_t g_t/(√MeanSquare_t + ε)."""
+
+    def init(self, d):
+        return {"G": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        G = self.rho * state["G"] + (1.0 - self.rho) * g * g
+        return -alpha_t * safe_div(g, eps_denominator(G, self.eps, self.eps_mode)), {"G": G}
+
+    def weight(self, state, t):
+        return eps_denominator(state["G"], self.eps, self.eps_mode)
+
+    def second_moment(self, state, t):
+        return state["G"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer, safe_div, eps_denominator
 from ..base import Optimizer
 from ..common import EPS_MODES, accumulator_moment, accumulator_weight, denominator
 
@@ -44,3 +46,23 @@ class RMSPropMomentum(Optimizer):
 
     def V_meaning(self) -> str:
         return "√(EMA of g²)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RMSPropMomentumArrays(ArrayOptimizer, RMSPropMomentum):
+    """torch.optim.RMSprop(momentum=μ) on arrays: MeanSquare as RMSProp, b_t = μ b_{t−1} +
+    g_t/(√MeanSquare_t + ε), x̂_{t+1} = x_t − α_t b_t."""
+
+    def init(self, d):
+        return {"G": np.zeros(d), "buf": np.zeros(d)}
+
+    def update(self, state, g, t, alpha_t):
+        G = self.rho * state["G"] + (1.0 - self.rho) * g * g
+        buf = self.momentum * state["buf"] + safe_div(g, eps_denominator(G, self.eps, self.eps_mode))
+        return -alpha_t * buf, {"G": G, "buf": buf}
+
+    def weight(self, state, t):
+        return eps_denominator(state["G"], self.eps, self.eps_mode)
+
+    def second_moment(self, state, t):
+        return state["G"]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
+from ..arrays import ArrayOptimizer
 from ..base import Optimizer
 
 
@@ -28,3 +30,14 @@ class SGD(Optimizer):
     update = update
     alpha: float = 0.01
     schedule: object = "constant"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SGDArrays(ArrayOptimizer, SGD):
+    """Zinkevich's greedy projection on arrays: x̂_{t+1} = x_t − η_t g_t."""
+
+    def init(self, d):
+        return {}
+
+    def update(self, state, g, t, alpha_t):
+        return -alpha_t * g, state

@@ -3,7 +3,7 @@
 numba keys a cached function on its own source file only, but a cached kernel carries
 the machine code of every compiled function it calls: after an edit of an optimizer's file, losses.py or
 domains.py alone, ``run_one`` would keep running the old updates. The kernels of every file that
-calls :func:`register_dependent_cache` (regret/loop.py, regret/loop_1d.py, regret/loop_wide.py,
+calls :func:`register_dependent_cache` (regret/engine/loop.py, regret/engine/loop_1d.py, regret/engine/loop_wide.py,
 bench/kernels.py) are keyed on the contents of
 all the files whose compiled code they embed (:data:`KERNEL_SOURCES`).
 """
@@ -16,13 +16,16 @@ import os
 from numba.core import caching
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(_HERE)
 # the sources whose compiled functions the engine's kernels call (and so carry in their cache): the
-# engine's own modules, and every file of regret/optimizers (the protocol, the generated dispatch and
-# each algorithm's update)
-KERNEL_SOURCES = tuple(os.path.join(_HERE, f) for f in
-                       ("domains.py", "losses.py", "accounting.py", "borrow.py", "loop_1d.py", "loop_wide.py",
-                        "loop.py", os.path.join("problems", "no_adversary.py"))) + tuple(sorted(glob.glob(os.path.join(_HERE, "optimizers", "*.py"))
-                                                   + glob.glob(os.path.join(_HERE, "optimizers", "algorithms", "*.py"))))
+# engine's own loop modules, the losses, the domains, the no-adversary hook, and every file of
+# regret/optimizers (the protocol, the generated dispatch and each algorithm's update)
+KERNEL_SOURCES = (tuple(os.path.join(_PACKAGE, f) for f in ("domains.py", "losses.py",
+                                                             os.path.join("problems", "no_adversary.py")))
+                  + tuple(os.path.join(_HERE, f) for f in ("accounting.py", "borrow.py", "loop_1d.py",
+                                                           "loop_wide.py", "loop.py"))
+                  + tuple(sorted(glob.glob(os.path.join(_PACKAGE, "optimizers", "*.py"))
+                                 + glob.glob(os.path.join(_PACKAGE, "optimizers", "algorithms", "*.py")))))
 
 
 def source_stamp(py_file, sources=None) -> bytes:
@@ -38,7 +41,7 @@ class _KeyedOnKernelSources:
     """Cache locator mixin: the stamp that invalidates a cached function covers the kernel sources,
     for the files registered with :func:`register_dependent_cache` (others: numba's own locators).
 
-    The loops rebuilt for a user's algorithm (:mod:`regret.kernel_set`) are the same functions of
+    The loops rebuilt for a user's algorithm (:mod:`regret.engine.kernel_set`) are the same functions of
     the same files with another dispatch: their ``__regret_table_key__`` (a hash of the algorithm's
     sources) puts their cache in a directory of its own and enters their stamp, so a built-in loop
     and a user's never read each other's compiled code."""

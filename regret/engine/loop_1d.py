@@ -1,4 +1,4 @@
-"""The online loop of :mod:`regret.loop` for one-dimensional problems, with its state in registers.
+"""The online loop of :mod:`regret.engine.loop` for one-dimensional problems, with its state in registers.
 
 At d = 1 (Reddi et al.'s counterexamples, the Rademacher lower bound) a round of the array loop is
 mostly memory traffic, not arithmetic: x, the optimizer's state and the statistics live in arrays,
@@ -6,7 +6,7 @@ and every round stores and reloads each of them, so the chain x_t → x_{t+1} ru
 store-to-load forwarding of the CPU several times a round. Here the same round is written on
 scalars: the same per-coordinate formulas (:func:`regret.optimizers.steps.coordinate`, which the
 array steps apply to every coordinate, and :func:`regret.losses.score_loss`), the same operations in
-the same order, so every result is bit-identical to :func:`regret.loop._rounds` (tests/test_loop_1d.py
+the same order, so every result is bit-identical to :func:`regret.engine.loop._rounds` (tests/test_loop_1d.py
 runs both on every optimizer × family × domain).
 
 A projection onto an interval (box, unbounded) is the clip of the array loop; the ball and the
@@ -21,10 +21,10 @@ from numba import njit
 
 from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed
-from .domains import BOX, UNBOUNDED, project_inplace
+from ..domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
-from .losses import LINEAR, LP_L2, MULTICLASS, score_loss
-from .optimizers import steps as S
+from ..losses import LINEAR, LP_L2, MULTICLASS, score_loss
+from ..optimizers import steps as S
 
 register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and projections
 
@@ -32,7 +32,7 @@ register_dependent_cache(__file__)  # rounds_1d embeds the steps, losses and pro
 @njit(cache=True, error_model="numpy", inline="always")
 def is_1d(d, loss_code):
     """Whether the engine runs this problem with :func:`run_1d` (multiclass: the array loop); used
-    by :meth:`regret.kernel_set.Kernels.kernel_for` and inside :func:`regret.loop.run_batch`."""
+    by :meth:`regret.engine.kernel_set.Kernels.kernel_for` and inside :func:`regret.engine.loop.run_batch`."""
     return d == 1 and loss_code != MULTICLASS
 
 
@@ -40,7 +40,7 @@ def is_1d(d, loss_code):
 def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
            losses, iterates, vhat_hist,
            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
-    """:func:`regret.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
+    """:func:`regret.engine.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
     rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
               cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x0[0], np.zeros(1),
               np.ones(1))
@@ -49,10 +49,10 @@ def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0
 @njit(cache=True, error_model="numpy")
 def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
               cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w):
-    """:func:`regret.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
+    """:func:`regret.engine.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
     x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
     for the ball and simplex projections) and w = 1 (their weight). The inputs and work arrays are
-    borrowed (:mod:`regret.borrow`): the caller holds them until this returns.
+    borrowed (:mod:`regret.engine.borrow`): the caller holds them until this returns.
 
     The rounds are :func:`_rounds`, compiled three times: for linear losses on an interval without
     per-round records (every lower-bound construction here: Reddi et al.'s sequences, the Rademacher

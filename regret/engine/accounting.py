@@ -1,4 +1,4 @@
-"""The per-round bookkeeping every engine loop shares (regret/loop.py, loop_1d.py, loop_wide.py):
+"""The per-round bookkeeping every engine loop shares (regret/engine/loop.py, loop_1d.py, loop_wide.py):
 one formula each, compiled inline into the loops.
 
 * :func:`compensated_add`: Σ_t f_t(x_t) by Neumaier's compensated summation (the regret is an
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from .optimizers.layout import SCHED_CONSTANT
+from ..optimizers.layout import SCHED_CONSTANT
 
 
 @njit(cache=True, error_model="numpy", inline="always")

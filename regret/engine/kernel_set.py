@@ -1,6 +1,6 @@
 """The compiled loops for a table of algorithms: the built-ins', and one set per user algorithm.
 
-The engine's loops (:mod:`regret.loop`, :mod:`regret.loop_1d`, :mod:`regret.loop_wide`) reach an
+The engine's loops (:mod:`regret.engine.loop`, :mod:`regret.engine.loop_1d`, :mod:`regret.engine.loop_wide`) reach an
 algorithm only through the dispatch module they call ``S`` (:mod:`regret.optimizers.steps` for the
 built-in table). For an algorithm outside that table — a user's :class:`regret.Optimizer` subclass —
 :func:`kernels_for` builds the same loops again with ``S`` bound to the dispatch generated for a
@@ -8,7 +8,7 @@ table of that one algorithm (:func:`regret.optimizers.codegen.compile_table`): t
 the built-ins' code, line for line, and the user's update is inlined into it as a built-in's is.
 So a user algorithm gets every statistic, checkpoint, comparator and theorem check of the engine,
 at the cost of one compilation of the loops it uses (cached on disk, keyed on the algorithm's
-source: :mod:`regret.kernel_cache`).
+source: :mod:`regret.engine.kernel_cache`).
 
 Why not pass the update to the loop as an argument: numba specializes a function on the *identity*
 of a function argument, so such a loop is compiled again in every process (never a cache hit); and
@@ -31,15 +31,16 @@ from numba.core.caching import NullCache
 from numba.core.dispatcher import Dispatcher
 
 from . import loop, loop_1d, loop_wide
-from .errors import require
-from .optimizers import Optimizer, steps
-from .optimizers.codegen import DISPATCH_NAMES, compile_table, inlined
-from .optimizers.registry import BUILTIN_TABLE, Table, check_protocol
+from ..errors import require
+from ..optimizers import Optimizer, steps
+from ..optimizers.arrays import ArrayOptimizer
+from ..optimizers.codegen import DISPATCH_NAMES, compile_table, inlined
+from ..optimizers.registry import BUILTIN_TABLE, Table, check_protocol
 
 
 @dataclass(frozen=True)
 class Kernels:
-    """The compiled loops of one table (same arguments and outputs as :func:`regret.loop.run_one`)."""
+    """The compiled loops of one table (same arguments and outputs as :func:`regret.engine.loop.run_one`)."""
 
     table: Table
     run_one: object
@@ -51,7 +52,7 @@ class Kernels:
     run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
 
     def kernel_for(self, d: int, loss_code: int):
-        """The compiled loop for one run of dimension d (all have :func:`regret.loop.run_one`'s
+        """The compiled loop for one run of dimension d (all have :func:`regret.engine.loop.run_one`'s
         arguments and outputs): ``run_1d`` at d = 1 (state in registers), ``run_wide`` from
         d = 2^16 (parallel over coordinates), else ``run_one``; multiclass losses always take
         ``run_one``. Chosen in Python, so a process compiles only the loops it uses."""
@@ -62,7 +63,7 @@ class Kernels:
         return self.run_one
 
     def batch_for(self, d: int, loss_code: int):
-        """The loop for many runs (as :func:`regret.batch.run_many` chooses)."""
+        """The loop for many runs (as :func:`regret.engine.batch.run_many` chooses)."""
         return self.run_wide_many if loop_wide.is_wide(d, loss_code) else self.run_batch
 
 
@@ -80,6 +81,8 @@ def kernels_for(opt, adversary=None) -> tuple[Kernels, int]:
     (:class:`regret.problems.adversary.Adversary`) the array loop is built again with the
     adversary's ``choose`` inlined (``run_one_adversarial``), once per (table, choose function)."""
     require(isinstance(opt, Optimizer), "optimizer", opt, "an optimizer name or spec")
+    require(not isinstance(opt, ArrayOptimizer), "optimizer", type(opt).__name__,
+            "a compiled algorithm (an algorithm on numpy arrays runs through regret.run or regret.reference.run)")
     cls = type(opt)
     if cls in BUILTIN_TABLE:
         base, code = BUILTIN, BUILTIN_TABLE.code_of(cls)
@@ -130,7 +133,7 @@ def _rebind(disp: Dispatcher, namespace: dict, key: str | None) -> Dispatcher:
     module of its own, whose name it takes: numba's symbol names contain the module's name, and a
     copy that kept the template's could resolve to the built-in's machine code — or the built-in to
     its — when one of them comes from the disk cache), and (if ``key``) cached on disk under that key
-    (regret.kernel_cache) instead of beside the built-in's cache."""
+    (regret.engine.kernel_cache) instead of beside the built-in's cache."""
     f = disp.py_func
     g = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, f.__closure__)
     g.__qualname__, g.__module__, g.__doc__ = f.__qualname__, namespace["__name__"], f.__doc__

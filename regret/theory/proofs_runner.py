@@ -32,7 +32,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import InvalidInput
+from ..errors import InvalidInput
 
 HOLDS, FAILS, ERROR = "HOLDS", "FAILS", "ERROR"
 KINDS = ("symbolic", "exact", "numeric")
@@ -186,7 +186,7 @@ class Context:
     # -- trajectories --------------------------------------------------------------------------------
     def run(self, optimizer, problem, T: int, seeds=1, **kw):
         """``regret.run`` (cached per call signature); each seed counts as one trajectory."""
-        from .engine import run
+        from ..runs import run
 
         key = ("run", repr(optimizer), repr(problem), T, repr(seeds), repr(sorted(kw.items())))
         if key not in self._trajectories:
@@ -195,7 +195,7 @@ class Context:
         return self._trajectories[key][0]
 
     def trajectory(self, optimizer, problem, T: int, seed: int = 0, **kw):
-        """:func:`regret.audit.record` (iterates, v̂ and recomputed gradients), counted once."""
+        """:func:`regret.theory.audit.record` (iterates, v̂ and recomputed gradients), counted once."""
         from .audit import record
 
         key = ("traj", repr(optimizer), repr(problem), T, seed, repr(sorted(kw.items())))
@@ -272,7 +272,7 @@ def load_file(path: Path) -> Proof:
         raise
     proof = getattr(mod, "PROOF", None)
     if not isinstance(proof, Proof):
-        raise InvalidInput("proof file", str(path), "a module defining PROOF = regret.proofs_runner.Proof(...)")
+        raise InvalidInput("proof file", str(path), "a module defining PROOF = regret.theory.proofs_runner.Proof(...)")
     proof.module = str(path)
     return proof
 

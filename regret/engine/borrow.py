@@ -17,7 +17,7 @@ from numba.np.arrayobj import make_array
 def borrowed(typingctx, arr):
     """The same array (data, shape, strides) without its reference count: numba's incref/decref of
     it become a test of a null pointer instead of an atomic read-modify-write (see the module
-    docstring of :mod:`regret.borrow`). Only for arrays that something else keeps alive for as long
+    docstring of :mod:`regret.engine.borrow`). Only for arrays that something else keeps alive for as long
     as the alias is used: the loops borrow their arguments, which their caller holds until they
     return."""
     if not isinstance(arr, types.Array):

@@ -10,10 +10,10 @@
 equal — array for array, bit for bit — to ``regret.run(optimizer, problem, T, ...)`` with the same
 arguments. The loss sequences are generated once per seed and shared by all optimizers, the
 comparator is computed once per seed. Below d = 2^16 all runs go through
-:func:`regret.loop.run_batch`, which runs them in parallel over runs (numba ``prange``; docs/architecture.md
-"Pitfalls": at small d, parallelize over runs, not coordinates), each :func:`regret.loop.run_one` on
-its own state (:func:`regret.loop_1d.run_1d` at d = 1). From d = 2^16 on
-(:func:`regret.loop_wide.is_wide`) :func:`regret.loop_wide.run_wide_many` runs them one after the
+:func:`regret.engine.loop.run_batch`, which runs them in parallel over runs (numba ``prange``; docs/architecture.md
+"Pitfalls": at small d, parallelize over runs, not coordinates), each :func:`regret.engine.loop.run_one` on
+its own state (:func:`regret.engine.loop_1d.run_1d` at d = 1). From d = 2^16 on
+(:func:`regret.engine.loop_wide.is_wide`) :func:`regret.engine.loop_wide.run_wide_many` runs them one after the
 other in one compiled call, each parallel over fixed chunks of coordinates (as ``regret.run`` does).
 Either way a result does not depend on the thread count, on the order of the optimizers or on what
 else is in the batch.
@@ -24,28 +24,12 @@ import contextlib
 
 import numpy as np
 
-from . import engine
-from .errors import require
+from ..errors import require
+from ..problems.adversary import Adversary
 from .kernel_set import kernels_for
-from .problems.adversary import Adversary
-from .optimizers import Optimizer, optimizer as make_optimizer
-
-
-def _optimizers(optimizers) -> list[Optimizer]:
-    if isinstance(optimizers, (str, Optimizer)):
-        optimizers = [optimizers]
-    try:
-        items = list(optimizers)
-    except TypeError:
-        items = None
-    require(items is not None and len(items) > 0, "optimizers", optimizers,
-            "a non-empty list of optimizer names or specs")
-    out = []
-    for o in items:
-        opt = make_optimizer(o) if isinstance(o, str) else o
-        require(isinstance(opt, Optimizer), "optimizer", o, "an optimizer name or spec")
-        out.append(opt)
-    return out
+from .prepare import optimizers as optimizers_list, prepare
+from .record import Record
+from .run import run
 
 
 @contextlib.contextmanager
@@ -87,7 +71,7 @@ def _stack(insts, T):
 
 def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
              record_iterates: bool = False, record_losses: bool = True, record_state: bool = False,
-             comparator: bool = True, threads: int | None = None) -> list:
+             threads: int | None = None) -> list:
     """Run every optimizer of ``optimizers`` on ``problem`` for T rounds and every seed, in one
     parallel compiled call; return one RunResult per optimizer, in order, each equal to
     ``regret.run(optimizer, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints, ...)``.
@@ -96,14 +80,14 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     results do not depend on it. The arguments are those of :func:`regret.run`, with a list of
     optimizers (names or specs) in place of one.
     """
-    opts = _optimizers(optimizers)
+    opts = optimizers_list(optimizers)
     # the loops of each optimizer and its code there (refused here, before any work, if it does not
     # follow the protocol)
     placed = [kernels_for(opt) for opt in opts]
     if isinstance(problem, Adversary):  # the sequence depends on the learner: runs share no data
-        return [engine.run(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
-                           record_iterates=record_iterates, record_losses=record_losses, record_state=record_state,
-                           comparator=comparator) for opt in opts]
+        return [run(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
+                    record_iterates=record_iterates, record_losses=record_losses, record_state=record_state)
+                for opt in opts]
     groups = {}
     for j, (kernels, _) in enumerate(placed):
         groups.setdefault(kernels, []).append(j)
@@ -114,76 +98,36 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
         for members in groups.values():
             part = run_many([opts[j] for j in members], problem, T, seed=seed, seeds=seeds, x0=x0,
                             checkpoints=checkpoints, record_iterates=record_iterates, record_losses=record_losses,
-                            record_state=record_state, comparator=comparator, threads=threads)
+                            record_state=record_state, threads=threads)
             for j, res in zip(members, part):
                 results[j] = res
         return results
     kernels = next(iter(groups))
-    require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
-    T = int(T)
-    seed_list = engine._seeds(seed, seeds)
-    insts = engine.instances(problem, T, seed_list)
-    cps = engine.default_checkpoints(T) if checkpoints is None else engine._check_checkpoints(checkpoints, T)
-    first = insts[0]
-    d = first.d
-    starts = []
-    for inst in insts:
-        x1 = inst.start() if x0 is None else engine._as_point(x0)
-        require(x1.shape == (d,), "x0", f"array of shape {x1.shape}", f"shape ({d},)")
-        require(bool(np.all(np.isfinite(x1))), "x0", x1.tolist()[:5], "finite numbers")
-        require(inst.domain.contains(x1), "x0", x1.tolist()[:5], f"a point of the domain {inst.domain.describe()}")
-        starts.append(x1)
+    setup = prepare(problem, T, seed, seeds, x0, checkpoints)
+    T, d, fam, dom = setup.T, setup.d, setup.family, setup.domain
     alpha_list = [opt.schedule_array(T) for opt in opts]  # validates array schedules (length ≥ T)
     hp_list = [opt.hp_vector(kernels.table.n_hp) for opt in opts]
 
-    n_opt, n_seed, K = len(opts), len(insts), cps.size
+    n_opt, n_seed = len(opts), len(setup.instances)
     R = n_opt * n_seed  # run j = (optimizer j // n_seed, seed j % n_seed)
-    out = dict(cum_loss=np.zeros((R, K)), gsq=np.zeros((R, K, d)), vhat_cp=np.zeros((R, K, d)),
-               gmax2=np.zeros((R, K)), gmaxinf=np.zeros((R, K)), ratio_max=np.zeros((R, K)),
-               xmin=np.zeros((R, K, d)), xmax=np.zeros((R, K, d)), x_final=np.zeros((R, d)))
-    losses = np.zeros((R, T)) if record_losses else np.zeros((0, 0))
-    iterates = np.zeros((R, T + 1, d)) if record_iterates else np.zeros((0, 0, d))
-    vhist = np.zeros((R, T, d)) if record_state else np.zeros((0, 0, d))
-
+    rec = Record.allocate(R, T, setup.checkpoints.size, d, record_losses, record_iterates, record_state)
     opt_codes = np.repeat(np.array([code for _, code in placed], dtype=np.int64), n_seed)
     hps = np.repeat(np.stack(hp_list), n_seed, axis=0)
     width = max(a.shape[0] for a in alpha_list)
     alpha_arrs = np.zeros((R, width))
     for o, a in enumerate(alpha_list):
         alpha_arrs[o * n_seed:(o + 1) * n_seed, :a.shape[0]] = a
-    x0s = np.tile(np.stack(starts), (n_opt, 1))
+    x0s = np.tile(setup.starts, (n_opt, 1))
     seed_of_run = np.tile(np.arange(n_seed, dtype=np.int64), n_opt)
 
     # as regret.run does: the first instance's family and domain, every instance's own data
-    A3, b2, idx2 = _stack(insts, T)
-    fam, dom = first.family, first.domain
+    A3, b2, idx2 = _stack(setup.instances, T)
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
         kernel = kernels.batch_for(d, fam.code)
         kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
-               dom.P, float(dom.r), x0s, cps, losses, iterates, vhist, out["cum_loss"], out["gsq"],
-               out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"],
-               out["xmax"], out["x_final"])
-
-    comps = None
-    if comparator:
-        from .comparator import best_fixed_cached
-
-        comps = [best_fixed_cached(inst, cps) for inst in insts]
-    label = engine._label(problem)
-    results = []
-    for o, opt in enumerate(opts):
-        sl = slice(o * n_seed, (o + 1) * n_seed)
-        res = engine.RunResult(
-            optimizer=opt, problem=label, family=first.family.name, domain=dom.describe(), T=T, d=d,
-            seeds=list(seed_list), checkpoints=cps, learner_loss=out["cum_loss"][sl], grad_sq=out["gsq"][sl],
-            vhat=out["vhat_cp"][sl], G=out["gmax2"][sl], G_inf=out["gmaxinf"][sl], step_ratio=out["ratio_max"][sl],
-            x_min=out["xmin"][sl], x_max=out["xmax"][sl], x_final=out["x_final"][sl], x_start=np.stack(starts),
-            losses=losses[sl] if record_losses else None, iterates=iterates[sl] if record_iterates else None,
-            vhat_history=vhist[sl] if record_state else None, domain_obj=dom, instances=list(insts))
-        res.comparator = list(comps) if comps is not None else None
-        results.append(res)
-    return results
+               dom.P, float(dom.r), x0s, setup.checkpoints, *rec.outputs())
+    return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
 
 
 __all__ = ["run_many"]

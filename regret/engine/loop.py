@@ -21,10 +21,10 @@ atomics per round. :func:`_rounds` therefore hands them *borrowed* arrays (:func
 reference count, kept alive by :func:`run_one`), calls no projection on R^d and the box clip
 directly, and makes no array temporaries per round (records are copied element by element). The
 per-round kernels are inlined, and the steps' update loops vectorize (they write only the
-algorithm's state). At d = 1 the rounds go to :func:`regret.loop_1d.rounds_1d`, the same round on
+algorithm's state). At d = 1 the rounds go to :func:`regret.engine.loop_1d.rounds_1d`, the same round on
 scalars (bench/README.md).
 
-Disk cache: see :mod:`regret.kernel_cache`.
+Disk cache: see :mod:`regret.engine.kernel_cache`.
 """
 from __future__ import annotations
 
@@ -36,16 +36,16 @@ from numba import njit, prange
 from . import loop_1d
 from .accounting import compensated_add, step_ratio, track_step
 from .borrow import borrowed as _borrowed
-from .domains import BOX, UNBOUNDED, _project_box, project_inplace
-from .losses import value_grad
+from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
+from ..losses import value_grad
 from .kernel_cache import register_dependent_cache
-from .optimizers import steps as S
-from .problems import no_adversary as ADV  # an adaptive adversary's loops rebind it (regret.kernel_set)
+from ..optimizers import steps as S
+from ..problems import no_adversary as ADV  # an adaptive adversary's loops rebind it (regret.engine.kernel_set)
 
 # rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
 STATE_ROWS = S.N_ROWS
 
-# the engine's kernels are keyed on every source they embed (regret/kernel_cache.py)
+# the engine's kernels are keyed on every source they embed (regret/engine/kernel_cache.py)
 register_dependent_cache(__file__)
 
 

@@ -1,4 +1,4 @@
-"""The online loop of :mod:`regret.loop` for wide problems (d ≥ :data:`WIDE_D`), parallel over coordinates.
+"""The online loop of :mod:`regret.engine.loop` for wide problems (d ≥ :data:`WIDE_D`), parallel over coordinates.
 
 At large d one run has enough work per round to share among threads (docs/architecture.md, "Performance model": parallelize over
 runs at small d, over coordinates at large d). The coordinates are cut into fixed chunks of
@@ -25,10 +25,10 @@ import numpy as np
 from numba import njit, prange
 
 from .accounting import compensated_add, step_ratio, track_step
-from .domains import BOX, UNBOUNDED, _project_box, project_inplace
+from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .kernel_cache import register_dependent_cache
-from .losses import LP_L2, MULTICLASS, score_loss
-from .optimizers import steps as S
+from ..losses import LP_L2, MULTICLASS, score_loss
+from ..optimizers import steps as S
 
 register_dependent_cache(__file__)  # its kernels embed the steps, losses and projections
 
@@ -58,7 +58,7 @@ def is_wide(d: int, loss_code: int) -> bool:
 def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
              losses, iterates, vhat_hist,
              cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
-    """:func:`regret.loop.run_one` for a single-index family (not multiclass), parallel over chunks
+    """:func:`regret.engine.loop.run_one` for a single-index family (not multiclass), parallel over chunks
     of coordinates; same arguments and outputs."""
     d = x0.shape[0]
     nch = n_chunks(d)
@@ -73,7 +73,7 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, 
 def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
                   x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
                   xmin, xmax, x_final):
-    """:func:`regret.loop.run_batch` for wide problems, in one compiled call: the runs one after the
+    """:func:`regret.engine.loop.run_batch` for wide problems, in one compiled call: the runs one after the
     other, each :func:`run_wide` (parallel over coordinates). Same arguments and outputs."""
     d = x0s.shape[1]
     no_loss = np.zeros(0)

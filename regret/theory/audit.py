@@ -33,7 +33,8 @@ and proofs/effective_step_adamax.py).
 
 :func:`record` runs an optimizer with every record switched on and recomputes g_t = ∇f_t(x_t)
 from the instance and the played points; :func:`moments` replays m_t, v_t, v̂_t and Δ_t of the
-Adam family in numpy from those gradients and checks the replay against what the engine recorded
+Adam family from those gradients with each algorithm's array version (``spec.on_arrays()``, the
+numpy code of the exact, slow path :mod:`regret.reference`) and checks the replay against what the engine recorded
 (v̂ after every round, the running max of |Δ|/α): the lemmas about m̂_t²/√(t v̂_t) are evaluated on
 the replay only when it agrees.
 """
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InvalidInput, require
+from ..errors import InvalidInput, require
 
 # ------------------------------------------------------------------------------------------------
 # the √V of each optimizer
@@ -326,9 +327,10 @@ def record(optimizer, problem, T: int, seed: int = 0, x0=None) -> Trajectory:
     """Run with iterates and state recorded and a checkpoint after every round, then recompute
     g_t = ∇f_t(x_t) from the instance (the compiled loss of :mod:`regret.losses`) and check them
     against the engine's Σ_{s≤t} g_s² (raises if they disagree beyond 1e-9 relative)."""
-    from .engine import instances, run
-    from .losses import value_grad
-    from .optimizers import optimizer as make_optimizer
+    from ..engine import instances
+    from ..runs import run
+    from ..losses import value_grad
+    from ..optimizers import optimizer as make_optimizer
 
     opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     inst = instances(problem, T, [int(seed)])[0]
@@ -370,63 +372,26 @@ class Moments:
 
 
 def moments(traj: Trajectory) -> Moments:
-    """Replay Adam / AMSGrad / AdamX / AdaMax from the recorded gradients (the formulas of
-    :mod:`regret.optimizers.steps`, written again in numpy) and compare with the engine."""
+    """Replay Adam / AMSGrad / AdamX / AdaMax from the recorded gradients with the algorithm's own
+    array version (:meth:`regret.Optimizer.on_arrays`, written on numpy arrays independently of the
+    compiled update) and compare with the engine's records."""
     opt = traj.optimizer
     require(opt.name in ("adam", "amsgrad", "adamx", "adamax"), "optimizer", opt.name,
             "adam, amsgrad, adamx or adamax (optimizers with first and second moments)")
+    arrays = opt.on_arrays()
     T, d = traj.g.shape
-    b1 = _beta1_schedule(opt.beta1, opt.lam, T)
-    beta2 = opt.beta2
-    eps = getattr(opt, "eps", 0.0)
-    mode = getattr(opt, "eps_mode", "outside")
     bias = opt.name == "adamax" or bool(getattr(opt, "bias_correction", False))
     alphas = traj.alphas
-    m = np.zeros(d)
-    v = np.zeros(d)
-    vh = np.zeros(d)
+    state = arrays.init(d)
     out = {k: np.zeros((T, d)) for k in ("m", "v", "vhat", "mhat")}
     ratio = np.zeros(T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for t in range(1, T + 1):
-            g = traj.g[t - 1]
-            c = b1[t - 1]
-            m = c * m + (1.0 - c) * g
-            bc1 = 1.0 - opt.beta1 ** t if bias else 1.0
-            bc2 = 1.0 - beta2 ** t if bias else 1.0
-            if opt.name == "adamax":
-                vh = np.maximum(beta2 * vh, np.abs(g))
-                den = vh
-                step = m / bc1 / den
-            else:
-                v = beta2 * v + (1.0 - beta2) * g * g
-                if opt.name == "adam":
-                    vh = v / bc2
-                    if mode == "hat":
-                        den = np.sqrt(v) + eps
-                        step = (np.sqrt(bc2) / bc1) * m / den
-                    else:
-                        den = np.sqrt(vh + eps) if mode == "inside" else np.sqrt(vh) + eps
-                        step = (m / bc1) / den
-                elif opt.name == "amsgrad":
-                    vh = np.maximum(vh, v)
-                    if bias:
-                        den = np.sqrt(vh) / np.sqrt(bc2) + eps
-                        step = (m / bc1) / den
-                    else:
-                        den = np.sqrt(vh) + eps
-                        step = m / den
-                else:  # adamx
-                    if t == 1:
-                        vh = v.copy()
-                    else:
-                        vh = np.maximum(((1.0 - c) / (1.0 - b1[t - 2])) ** 2 * vh, v)
-                    den = np.sqrt(vh) + eps
-                    step = m / den
-            step = np.where(den > 0, step, 0.0)
-            out["m"][t - 1], out["v"][t - 1], out["vhat"][t - 1] = m, v, vh
-            out["mhat"][t - 1] = m / bc1
-            ratio[t - 1] = np.max(np.abs(alphas[t - 1] * step)) / alphas[t - 1] if d else 0.0
+    for t in range(1, T + 1):
+        delta, state = arrays.update(state, traj.g[t - 1], t, float(alphas[t - 1]))
+        out["m"][t - 1] = state["m"]
+        out["v"][t - 1] = state.get("v", 0.0)  # AdaMax keeps no v_t
+        out["vhat"][t - 1] = arrays.moment(state, t, d)
+        out["mhat"][t - 1] = state["m"] / (1.0 - opt.beta1 ** t) if bias else state["m"]
+        ratio[t - 1] = np.max(np.abs(delta)) / alphas[t - 1] if d else 0.0
     rec = traj.vhat
     vdev = float(np.max(np.abs(out["vhat"] - rec) / np.maximum(np.abs(rec), 1e-300))) if T else 0.0
     measured = traj.result.step_ratio[0]

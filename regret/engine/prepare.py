@@ -1,0 +1,154 @@
+"""The one validate / allocate / build path of :func:`regret.engine.run` and :func:`regret.engine.run_many`.
+
+:func:`optimizers` resolves names and specs; :func:`prepare` checks T, the seeds, the checkpoints
+and the start point against every seed's instance and returns a :class:`Setup`; after the kernels
+have filled a :class:`regret.engine.record.Record`, :meth:`Setup.result` builds the
+:class:`regret.RunResult` of one optimizer from its rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidInput, require
+from ..optimizers import Optimizer, optimizer as make_optimizer
+from ..problems import Instance, ProblemSpec, problem as make_problem
+from ..problems.adversary import Adversary
+from .result import RunResult
+
+
+def default_checkpoints(T: int, count: int = 40) -> np.ndarray:
+    """About ``count`` log-spaced rounds in [1, T], always including T."""
+    pts = np.unique(np.round(np.logspace(0, np.log10(T), count)).astype(np.int64))
+    pts = pts[(pts >= 1) & (pts <= T)]
+    if pts.size == 0 or pts[-1] != T:
+        pts = np.append(pts, T)
+    return pts
+
+
+def check_checkpoints(cps, T) -> np.ndarray:
+    """The user's checkpoints as sorted unique int64 rounds in 1..T (InvalidInput otherwise)."""
+    cps = np.asarray(cps)
+    require(cps.ndim == 1 and cps.size > 0 and np.issubdtype(cps.dtype, np.integer), "checkpoints",
+            cps.tolist() if cps.size < 10 else "array", "a non-empty 1-D list of integer rounds")
+    cps = np.unique(cps.astype(np.int64))
+    require(bool(cps[0] >= 1 and cps[-1] <= T), "checkpoints", cps.tolist()[:5], f"rounds in 1..T={T}")
+    return cps
+
+
+def as_optimizer(optimizer) -> Optimizer:
+    """A spec from a name or a spec (InvalidInput for anything else)."""
+    opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    require(isinstance(opt, Optimizer), "optimizer", optimizer, "an optimizer name or spec")
+    return opt
+
+
+def optimizers(items) -> list[Optimizer]:
+    """A non-empty list of specs from one name/spec or a list of them."""
+    if isinstance(items, (str, Optimizer)):
+        items = [items]
+    try:
+        items = list(items)
+    except TypeError:
+        items = None
+    require(items is not None and len(items) > 0, "optimizers", items,
+            "a non-empty list of optimizer names or specs")
+    return [as_optimizer(o) for o in items]
+
+
+def seed_list(seed, seeds) -> list:
+    """The seeds of a run: ``seed`` alone, ``seeds`` consecutive ones from ``seed``, or a list."""
+    if seeds is None:
+        require(isinstance(seed, (int, np.integer)) and seed >= 0, "seed", seed, "an integer ≥ 0")
+        return [int(seed)]
+    if isinstance(seeds, (int, np.integer)):
+        require(seeds >= 1, "seeds", seeds, "a count ≥ 1 or a list of seeds")
+        return list(range(int(seed), int(seed) + int(seeds)))
+    out = [int(s) for s in seeds]
+    require(len(out) > 0 and all(s >= 0 for s in out), "seeds", seeds, "a non-empty list of integers ≥ 0")
+    return out
+
+
+def instances(problem, T: int, seeds: list) -> list[Instance]:
+    """The problem's instance for each seed (a given Instance is used as it is, once)."""
+    if isinstance(problem, Instance):
+        require(len(seeds) == 1, "seeds", seeds, "a single seed when an Instance is given")
+        require(T <= problem.T, "T", T, f"at most the {problem.T} rounds of the instance")
+        return [problem]
+    spec = make_problem(problem) if isinstance(problem, str) else problem
+    require(isinstance(spec, (ProblemSpec, Adversary)), "problem", problem,
+            "a problem name, ProblemSpec, Adversary or Instance")
+    return [spec.instance(T, s) for s in seeds]
+
+
+def as_point(x0) -> np.ndarray:
+    """The user's start point as a flat float array (InvalidInput for text, objects, ragged lists)."""
+    try:
+        return np.asarray(x0, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise InvalidInput("x0", x0, "a point of the domain (numbers)") from None
+
+
+def label(problem) -> str:
+    """The problem's name as a result shows it."""
+    if isinstance(problem, Instance):
+        return problem.name
+    if isinstance(problem, (ProblemSpec, Adversary)):
+        return problem.label()
+    return str(problem)
+
+
+@dataclass
+class Setup:
+    """A validated run: T, the seeds and their instances, the checkpoints and the start points."""
+
+    problem: str  # its label
+    T: int
+    seeds: list
+    instances: list
+    checkpoints: np.ndarray
+    starts: np.ndarray  # (S, d) x_1 of each seed
+
+    @property
+    def d(self) -> int:
+        return self.starts.shape[1]
+
+    @property
+    def family(self):
+        """The family and domain of the first instance (every seed of a problem shares them)."""
+        return self.instances[0].family
+
+    @property
+    def domain(self):
+        return self.instances[0].domain
+
+    def result(self, opt: Optimizer, fields: dict) -> RunResult:
+        """The RunResult of ``opt`` from its rows of a Record (:meth:`Record.result_fields`)."""
+        return RunResult(optimizer=opt, problem=self.problem, family=self.family.name,
+                         domain=self.domain.describe(), T=self.T, d=self.d, seeds=list(self.seeds),
+                         checkpoints=self.checkpoints, x_start=self.starts.copy(), domain_obj=self.domain,
+                         instances=list(self.instances), **fields)
+
+
+def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None) -> Setup:
+    """Check T, the seeds, the checkpoints and x0 against every seed's instance (InvalidInput naming
+    the first thing wrong, before any work)."""
+    require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
+    T = int(T)
+    seeds = seed_list(seed, seeds)
+    insts = instances(problem, T, seeds)
+    cps = default_checkpoints(T) if checkpoints is None else check_checkpoints(checkpoints, T)
+    d = insts[0].d
+    starts = []
+    for inst in insts:
+        x1 = inst.start() if x0 is None else as_point(x0)
+        require(x1.shape == (d,), "x0", f"array of shape {x1.shape}", f"shape ({d},)")
+        require(bool(np.all(np.isfinite(x1))), "x0", x1.tolist()[:5], "finite numbers")
+        require(inst.domain.contains(x1), "x0", x1.tolist()[:5], f"a point of the domain {inst.domain.describe()}")
+        starts.append(x1)
+    return Setup(label(problem), T, seeds, insts, cps, np.stack(starts))
+
+
+__all__ = ["Setup", "prepare", "default_checkpoints", "check_checkpoints", "as_optimizer", "optimizers",
+           "seed_list", "instances", "as_point", "label"]

@@ -1,0 +1,126 @@
+"""What a run returns: :class:`RunResult`, one optimizer on one problem for several seeds.
+
+Its statistics are the compiled loops' outputs under the same names (:mod:`regret.engine.record`);
+the comparator (``comparator``: one :class:`regret.comparator.ComparatorCurve` per seed) is attached
+by the layer above the engine (:func:`regret.run`), so that this module and the engine import
+nothing of the comparator.
+
+Index convention: x_1 is the start point, x_{t+1} the point after the t-th update; the regret at
+checkpoint T' is Σ_{t≤T'} f_t(x_t) − min_{x∈X} Σ_{t≤T'} f_t(x).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import require
+from ..optimizers import Optimizer
+
+
+@dataclass
+class RunResult:
+    """One optimizer on one problem for several seeds. Arrays have a leading seed axis S and a
+    checkpoint axis K (``checkpoints``); d is the dimension."""
+
+    optimizer: Optimizer
+    problem: str
+    family: str
+    domain: str
+    T: int
+    d: int
+    seeds: list
+    checkpoints: np.ndarray
+    learner_loss: np.ndarray  # (S, K) Σ_{t≤T'} f_t(x_t)
+    grad_sq: np.ndarray  # (S, K, d) Σ_{t≤T'} g_{t,i}²
+    vhat: np.ndarray  # (S, K, d) the optimizer's v̂_{T',i}
+    G: np.ndarray  # (S, K) max_{t≤T'} ‖g_t‖₂
+    G_inf: np.ndarray  # (S, K) max_{t≤T'} ‖g_t‖∞
+    step_ratio: np.ndarray  # (S, K) max_{t≤T'} max_i |Δ_{t,i}|/α_t
+    x_min: np.ndarray  # (S, K, d) coordinate-wise min of x_1..x_{T'}
+    x_max: np.ndarray  # (S, K, d)
+    x_final: np.ndarray  # (S, d) x_{T+1}
+    x_start: np.ndarray  # (S, d) x_1
+    losses: np.ndarray | None = None  # (S, T) f_t(x_t)
+    iterates: np.ndarray | None = None  # (S, T+1, d) x_1..x_{T+1}
+    vhat_history: np.ndarray | None = None  # (S, T, d) v̂_t after each update
+    comparator: object = None  # regret.comparator.ComparatorCurve per seed (list)
+    domain_obj: object = field(default=None, repr=False)
+    instances: list | None = field(default=None, repr=False)  # the loss sequence of each seed
+    notes: dict | None = None  # provenance, e.g. {"source": "regret.from_trajectory", ...}
+
+    # -- regret ------------------------------------------------------------------------------------
+    @property
+    def comparator_loss(self) -> np.ndarray:
+        require(self.comparator is not None, "comparator", None, "a run made with comparator=True")
+        return np.stack([c.value for c in self.comparator])
+
+    @property
+    def certificate(self) -> np.ndarray:
+        """(S, K) upper bounds on F(x̂) − F*: the regret is exact to within this."""
+        return np.stack([c.certificate for c in self.comparator])
+
+    @property
+    def x_star(self) -> np.ndarray:
+        return np.stack([c.x for c in self.comparator])
+
+    @property
+    def regret(self) -> np.ndarray:
+        """(S, K) R(T') = Σ f_t(x_t) − min_x Σ f_t(x)."""
+        return self.learner_loss - self.comparator_loss
+
+    # -- the statistics the theorems use ---------------------------------------------------------------
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """(S, K, d) ‖g_{1:T',i}‖₂."""
+        return np.sqrt(self.grad_sq)
+
+    @property
+    def sum_grad_norms(self) -> np.ndarray:
+        """(S, K) Σ_i ‖g_{1:T',i}‖₂."""
+        return self.grad_norms.sum(axis=-1)
+
+    @property
+    def sum_sqrt_T_vhat(self) -> np.ndarray:
+        """(S, K) Σ_i √(T'·v̂_{T',i}) (Kingma & Ba Theorem 4.1's first term)."""
+        return np.sqrt(self.checkpoints[None, :, None] * self.vhat).sum(axis=-1)
+
+    @property
+    def D_observed(self) -> np.ndarray:
+        """(S, K) ‖max − min‖₂ of the played points: an upper bound on max_{m,n} ‖x_m − x_n‖₂."""
+        return np.linalg.norm(self.x_max - self.x_min, axis=-1)
+
+    @property
+    def D_inf_observed(self) -> np.ndarray:
+        """(S, K) max_{m,n ≤ T'} ‖x_m − x_n‖∞ (exact)."""
+        return (self.x_max - self.x_min).max(axis=-1)
+
+    def summary(self) -> dict:
+        """Per-optimizer numbers at T (mean and spread over seeds), as printed by ``regret run``."""
+        out = {"optimizer": self.optimizer.name, "hyperparameters": self.optimizer.hyperparameters(),
+               "problem": self.problem, "family": self.family, "domain": self.domain, "T": self.T,
+               "d": self.d, "seeds": list(self.seeds)}
+        if self.comparator is not None:
+            R = self.regret[:, -1]
+            out.update({
+                "regret": _stats(R), "regret_over_T": _stats(R / self.T),
+                "regret_over_sqrt_T": _stats(R / np.sqrt(self.T)),
+                "comparator_loss": _stats(self.comparator_loss[:, -1]),
+                "x_star": self.x_star[:, -1].tolist(),
+                "regret_per_seed": R.tolist(),
+                "certificate": self.certificate[:, -1].tolist(),
+                "certificate_max": float(self.certificate[:, -1].max()),
+                "comparator_method": self.comparator[0].method,
+            })
+        out["learner_loss"] = _stats(self.learner_loss[:, -1])
+        out["x_final"] = self.x_final.tolist()
+        return out
+
+
+def _stats(v) -> dict:
+    v = np.asarray(v, dtype=np.float64)
+    return {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
+            "std": float(v.std(ddof=1)) if v.size > 1 and v.min() != v.max() else 0.0}
+
+
+__all__ = ["RunResult"]

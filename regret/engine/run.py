@@ -1,0 +1,44 @@
+"""Run an optimizer on a problem: validation in Python (:mod:`regret.engine.prepare`), then one
+compiled call per seed for the whole trajectory (:mod:`regret.engine.loop`), into one
+:class:`regret.engine.record.Record`.
+
+This is the engine's run: the statistics of the learner's trajectory. :func:`regret.run` adds the
+best fixed comparator at every checkpoint (:mod:`regret.runs`), hence the regret.
+"""
+from __future__ import annotations
+
+from ..problems.adversary import Adversary
+from .kernel_set import kernels_for
+from .prepare import as_optimizer, prepare
+from .record import Record
+from .result import RunResult
+
+
+def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
+        record_iterates: bool = False, record_losses: bool = True, record_state: bool = False) -> RunResult:
+    """Run ``optimizer`` on ``problem`` for T rounds, for one seed or several (``seeds``: a count or a
+    list); the result carries no comparator (see :func:`regret.run`)."""
+    opt = as_optimizer(optimizer)
+    # the loops that run it (the built-ins' or its own) and its code in their table; refused here,
+    # before any work, if it does not follow the protocol
+    adversary = problem if isinstance(problem, Adversary) else None
+    kernels, opt_code = kernels_for(opt, adversary)
+    setup = prepare(problem, T, seed, seeds, x0, checkpoints)
+    T, d, fam, dom = setup.T, setup.d, setup.family, setup.domain
+    alpha_arr = opt.schedule_array(T)
+    hp = opt.hp_vector(kernels.table.n_hp)
+    rec = Record.allocate(len(setup.instances), T, setup.checkpoints.size, d, record_losses, record_iterates,
+                          record_state)
+    kernel = kernels.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
+    if adversary is not None:  # the array loop with the adversary's hook, whatever d is
+        kernel = kernels.run_one_adversarial
+        adv_params = adversary.param_vector()
+    for j, inst in enumerate(setup.instances):
+        # an adversary's parameters and this seed's state enter between the inputs and the outputs
+        hook = (adv_params, adversary.state(setup.seeds[j])) if adversary is not None else ()
+        kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T], dom.code, dom.P,
+               float(dom.r), setup.starts[j], setup.checkpoints, *hook, *rec.outputs(j))
+    return setup.result(opt, rec.result_fields(slice(None)))
+
+
+__all__ = ["run"]
