@@ -1,13 +1,20 @@
-"""The per-round bookkeeping every engine loop shares (regret/engine/loop.py, loop_1d.py, loop_wide.py):
-one formula each, compiled inline into the loops.
+"""The bookkeeping every engine loop shares (regret/engine/loop.py, loop_1d.py, loop_wide.py): the
+statistics of :class:`regret.RunResult`, one formula each, compiled inline into the loops (which
+differ only in how they walk the coordinates: a serial loop, one scalar, parallel chunks).
 
 * :func:`compensated_add`: Σ_t f_t(x_t) by Neumaier's compensated summation (the regret is an
   O(√T) difference of O(T) sums, so plain summation would lose the digits that matter);
-* :func:`track_step` / :func:`step_ratio`: the effective step max_{t≤T'} max_i |Δ_{t,i}|/α_t of
+* :func:`observe`: one coordinate's statistics after round t — Σ_{s≤t} g_{s,i}², the min and max of
+  x_{s,i} over the played points, max |g_{s,i}|;
+* :func:`track_step` / :func:`effective_step`: the effective step max_{t≤T'} max_i |Δ_{t,i}|/α_t of
   Kingma & Ba §2.1. With a constant α the division waits for the checkpoint: max_t fl(|Δ_t|/α) =
-  fl(max_t |Δ_t| / α), as rounding is monotone, so both ways give the same bits.
+  fl(max_t |Δ_t| / α), as rounding is monotone, so both ways give the same bits;
+* :func:`checkpoint` and :func:`checkpoint_coordinate`: what a checkpoint T' records (the names of
+  :mod:`regret.engine.record`).
 """
 from __future__ import annotations
+
+import math
 
 from numba import njit
 
@@ -38,6 +45,33 @@ def track_step(sched, big, alpha_t, dmax, rmax):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def step_ratio(sched, alpha, dmax, rmax):
+def observe(g_i, x_i, sq_i, lo_i, hi_i, g_inf):
+    """(Σ g_i², min x_i, max x_i, max |g|) after round t's g_{t,i} at x_{t,i}. lo ≤ hi always, so
+    x < lo and x > hi exclude each other: selects, not branches (the update loops vectorize)."""
+    a = abs(g_i)
+    return (sq_i + g_i * g_i, x_i if x_i < lo_i else lo_i, x_i if x_i > hi_i else hi_i,
+            a if a > g_inf else g_inf)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def checkpoint(k, run_sum, run_comp, g2max, g_inf, sched, alpha, dmax, rmax, learner_loss, G, G_inf,
+               step_ratio):
+    """Checkpoint k's scalars: Σ f_t(x_t), max ‖g_t‖₂ (from its square), max ‖g_t‖∞, the effective step."""
+    learner_loss[k] = run_sum + run_comp
+    G[k] = math.sqrt(g2max)
+    G_inf[k] = g_inf
+    step_ratio[k] = effective_step(sched, alpha, dmax, rmax)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def checkpoint_coordinate(k, i, sq_i, lo_i, hi_i, grad_sq, x_min, x_max):
+    """Checkpoint k's record of coordinate i: Σ g_i², min and max of x_i."""
+    grad_sq[k, i] = sq_i
+    x_min[k, i] = lo_i
+    x_max[k, i] = hi_i
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def effective_step(sched, alpha, dmax, rmax):
     """max_{t≤T'} max_i |Δ_{t,i}|/α_t from what :func:`track_step` kept."""
     return dmax / alpha if sched == SCHED_CONSTANT else rmax

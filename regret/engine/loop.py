@@ -28,13 +28,12 @@ Disk cache: see :mod:`regret.engine.kernel_cache`.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numba import njit, prange
 
 from . import loop_1d
-from .accounting import compensated_add, step_ratio, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from .borrow import borrowed as _borrowed
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from ..losses import value_grad
@@ -51,35 +50,35 @@ register_dependent_cache(__file__)
 
 @njit(cache=True, error_model="numpy")
 def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
-            losses, iterates, vhat_hist,
-            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+            losses, iterates, vhat_history,
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
-    optional records (losses, iterates, vhat_hist) are written when their first dimension is > 0."""
+    optional records (losses, iterates, vhat_history) are written when their first dimension is > 0."""
     d = x0.shape[0]
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
             x0.copy())
 
 
 @njit(cache=True, error_model="numpy")
 def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
-                        adv_params, adv_state, losses, iterates, vhat_hist,
-                        cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+                        adv_params, adv_state, losses, iterates, vhat_history,
+                        learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`run_one` against an adaptive adversary (:mod:`regret.problems.adversary`): at the start
     of round t, ``ADV.choose`` writes row idx[t−1] of (A, b) from x_t, its parameters and its state."""
     d = x0.shape[0]
     S.check_code(opt_code)
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
             x0.copy(), adv_params, adv_state)
 
 
 @njit(cache=True, error_model="numpy")
-def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x, g, w, St, sc, sq, lo, hi, adv_params=None, adv_state=None):
     """The rounds of :func:`run_one`, on its work arrays: x = x_1, g = 0, w = 1, St = 0 (the
     optimizer's state rows), sc = 0 (its scalars), sq = 0, lo = hi = x_1. The arrays the per-round
@@ -107,7 +106,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     opt = int(opt_code)
     want_losses = losses.shape[0] > 0
     want_iterates = iterates.shape[0] > 0
-    want_state = vhat_hist.shape[0] > 0
+    want_state = vhat_history.shape[0] > 0
     if want_iterates:
         for i in range(d):
             iterates[0, i] = x[i]
@@ -129,14 +128,8 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         n2 = 0.0
         for i in range(d):
             gi = g[i]
-            sq[i] += gi * gi
+            sq[i], lo[i], hi[i], ginf = observe(gi, x[i], sq[i], lo[i], hi[i], ginf)
             n2 += gi * gi
-            ai = abs(gi)
-            ginf = ai if ai > ginf else ginf
-            # lo ≤ hi always, so x < lo and x > hi exclude each other: selects, not branches
-            xi = x[i]
-            lo[i] = xi if xi < lo[i] else lo[i]
-            hi[i] = xi if xi > hi[i] else hi[i]
         if n2 > g2max:
             g2max = n2
         # the optimizer maps (state, g_t, t) to x_{t+1}
@@ -157,17 +150,13 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
             for i in range(d):
                 iterates[t, i] = x[i]
         if want_state:
-            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat_hist[t - 1], 0, d)
+            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat_history[t - 1], 0, d)
         if k < cps.shape[0] and t == cps[k]:
-            cum_loss[k] = run_sum + run_comp
+            checkpoint(k, run_sum, run_comp, g2max, ginf, sched, alpha, dmax, rmax, learner_loss, G, G_inf,
+                       step_ratio)
             for i in range(d):
-                gsq[k, i] = sq[i]
-                xmin[k, i] = lo[i]
-                xmax[k, i] = hi[i]
-            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat_cp[k], 0, d)
-            gmax2[k] = math.sqrt(g2max)
-            gmaxinf[k] = ginf
-            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
+                checkpoint_coordinate(k, i, sq[i], lo[i], hi[i], grad_sq, x_min, x_max)
+            S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat[k], 0, d)
             k += 1
     for i in range(d):
         x_final[i] = x[i]
@@ -175,13 +164,13 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
 
 @njit(cache=True, error_model="numpy", parallel=True)
 def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
-              x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
-              xmin, xmax, x_final):
+              x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
+              x_min, x_max, x_final):
     """Many runs in one call, in parallel over runs (numba ``prange``; docs/architecture.md, "Performance model": at small d,
     parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
     alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
     every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);
-    ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_hist``: (R, T, d) or (0, 0, d)).
+    ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_history``: (R, T, d) or (0, 0, d)).
 
     The inputs every run reads (lp, A, b, P) reach the per-round kernels borrowed (:func:`_rounds`),
     so the threads never write a shared reference count (with counted arrays, 2 threads ran slower
@@ -196,12 +185,12 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
         s = data_of_run[j]
         lj = losses[j] if losses.shape[0] > 0 else no_loss
         ij = iterates[j] if iterates.shape[0] > 0 else no_rows
-        vj = vhat_hist[j] if vhat_hist.shape[0] > 0 else no_rows
+        vj = vhat_history[j] if vhat_history.shape[0] > 0 else no_rows
         if one_d:
             loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
-                           x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j],
-                           ratio_max[j], xmin[j], xmax[j], x_final[j])
+                           x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
+                           step_ratio[j], x_min[j], x_max[j], x_final[j])
         else:
             run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
-                    x0s[j], cps, lj, ij, vj, cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j],
-                    xmin[j], xmax[j], x_final[j])
+                    x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j],
+                    x_min[j], x_max[j], x_final[j])

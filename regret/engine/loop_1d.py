@@ -14,12 +14,11 @@ simplex go through the same compiled projection as there, on a one-element array
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numba import njit
 
-from .accounting import compensated_add, step_ratio, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from .borrow import borrowed
 from ..domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
@@ -38,17 +37,17 @@ def is_1d(d, loss_code):
 
 @njit(cache=True, error_model="numpy")
 def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
-           losses, iterates, vhat_hist,
-           cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+           losses, iterates, vhat_history,
+           learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
-    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-              cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x0[0], np.zeros(1),
+    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+              learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x0[0], np.zeros(1),
               np.ones(1))
 
 
 @njit(cache=True, error_model="numpy")
-def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-              cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w):
+def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+              learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w):
     """:func:`regret.engine.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
     x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
     for the ball and simplex projections) and w = 1 (their weight). The inputs and work arrays are
@@ -60,25 +59,25 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps,
     compiler, so that their tests leave the loop (a quarter of a round, bench/README.md); and for
     everything else with them read at run time. The arithmetic is the same in all three."""
     S.check_code(opt)  # an algorithm outside the table is an error, never another algorithm
-    records = losses.shape[0] > 0 or iterates.shape[0] > 0 or vhat_hist.shape[0] > 0
+    records = losses.shape[0] > 0 or iterates.shape[0] > 0 or vhat_history.shape[0] > 0
     sched = int(hp[S.HP_SCHEDULE])
     # the hyperparameters as a tuple of scalars: array entries would be reloaded every round, as the
     # compiler cannot rule out that a store to an output array changes them
     hp = S.hp_tuple(hp)
     if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_hist, cum_loss,
-                gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
+                grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
     elif loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_SQRT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_hist, cum_loss,
-                gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, S.SCHED_SQRT, False)
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
+                grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_SQRT, False)
     else:
-        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-                cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, sched, True)
+        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+                learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, True)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-            cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final, x1, xa, w, sched, records):
+def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, records):
     """The rounds of :func:`rounds_1d`; ``sched`` is hp's schedule code and ``records`` False only
     when no per-round record is asked for."""
     T = idx.shape[0]
@@ -92,7 +91,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
     l2 = lp[LP_L2]
     want_losses = records and losses.shape[0] > 0
     want_iterates = records and iterates.shape[0] > 0
-    want_state = records and vhat_hist.shape[0] > 0
+    want_state = records and vhat_history.shape[0] > 0
     box_lo = P[0, 0]
     box_hi = P[1, 0]
     xa = borrowed(xa)
@@ -126,12 +125,8 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
         if want_losses:
             losses[t - 1] = f
         run_sum, run_comp = compensated_add(run_sum, run_comp, f)
-        sq += g * g
+        sq, lo, hi, ginf = observe(g, x, sq, lo, hi, ginf)
         n2 = g * g
-        ag = abs(g)
-        ginf = ag if ag > ginf else ginf
-        lo = x if x < lo else lo
-        hi = x if x > hi else hi
         if n2 > g2max:
             g2max = n2
         # the optimizer maps (state, g_t, t) to x_{t+1}
@@ -156,15 +151,11 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
         if want_iterates:
             iterates[t, 0] = x
         if want_state:
-            vhat_hist[t - 1, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
+            vhat_history[t - 1, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
         if k < cps.shape[0] and t == cps[k]:
-            cum_loss[k] = run_sum + run_comp
-            gsq[k, 0] = sq
-            xmin[k, 0] = lo
-            xmax[k, 0] = hi
-            vhat_cp[k, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
-            gmax2[k] = math.sqrt(g2max)
-            gmaxinf[k] = ginf
-            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
+            checkpoint(k, run_sum, run_comp, g2max, ginf, sched, alpha, dmax, rmax, learner_loss, G, G_inf,
+                       step_ratio)
+            checkpoint_coordinate(k, 0, sq, lo, hi, grad_sq, x_min, x_max)
+            vhat[k, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
             k += 1
     x_final[0] = x

@@ -19,12 +19,11 @@ serially after pass 2, as in the serial loop.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numba import njit, prange
 
-from .accounting import compensated_add, step_ratio, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .kernel_cache import register_dependent_cache
 from ..losses import LP_L2, MULTICLASS, score_loss
@@ -56,23 +55,23 @@ def is_wide(d: int, loss_code: int) -> bool:
 
 @njit(cache=True, error_model="numpy")
 def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
-             losses, iterates, vhat_hist,
-             cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final):
+             losses, iterates, vhat_history,
+             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_one` for a single-index family (not multiclass), parallel over chunks
     of coordinates; same arguments and outputs."""
     d = x0.shape[0]
     nch = n_chunks(d)
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
     _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
-                 vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
                  x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
                  np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
 
 
 @njit(cache=True, error_model="numpy")
 def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
-                  x0s, cps, losses, iterates, vhat_hist, cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max,
-                  xmin, xmax, x_final):
+                  x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
+                  x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_batch` for wide problems, in one compiled call: the runs one after the
     other, each :func:`run_wide` (parallel over coordinates). Same arguments and outputs."""
     d = x0s.shape[1]
@@ -84,13 +83,13 @@ def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2
         run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r, x0s[j],
                  cps, losses[j] if losses.shape[0] > 0 else no_loss,
                  iterates[j] if iterates.shape[0] > 0 else no_rows,
-                 vhat_hist[j] if vhat_hist.shape[0] > 0 else no_state,
-                 cum_loss[j], gsq[j], vhat_cp[j], gmax2[j], gmaxinf[j], ratio_max[j], xmin[j], xmax[j], x_final[j])
+                 vhat_history[j] if vhat_history.shape[0] > 0 else no_state,
+                 learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j], x_min[j], x_max[j], x_final[j])
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_hist,
-                 cum_loss, gsq, vhat_cp, gmax2, gmaxinf, ratio_max, xmin, xmax, x_final,
+def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+                 learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
                  x, g, w, St, sq, lo, hi, part, part_big):
     """The rounds of :func:`run_wide` on its work arrays (x = x_1, g = 0, w = 1, St = 0, sq = 0,
     lo = hi = x_1; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞; ``part_big``: the per-chunk
@@ -104,7 +103,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     l2 = lp[LP_L2]
     want_losses = losses.shape[0] > 0
     want_iterates = iterates.shape[0] > 0
-    want_state = vhat_hist.shape[0] > 0
+    want_state = vhat_history.shape[0] > 0
     beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
     beta1_prev = 0.0
     if want_iterates:
@@ -153,13 +152,8 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
                 if l2 != 0.0:
                     gj += l2 * x[j]
                 g[j] = gj
-                sq[j] += gj * gj
+                sq[j], lo[j], hi[j], gi_max = observe(gj, x[j], sq[j], lo[j], hi[j], gi_max)
                 n2 += gj * gj
-                aj = abs(gj)
-                gi_max = aj if aj > gi_max else gi_max
-                xj = x[j]
-                lo[j] = xj if xj < lo[j] else lo[j]
-                hi[j] = xj if xj > hi[j] else hi[j]
             part[2, c] = n2
             part[3, c] = gi_max
             big = S.apply_chunk(opt, hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2, x, g, St, j0, j1)
@@ -186,19 +180,15 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
         if want_state:
             for c in prange(nch):
                 j0, j1 = chunk(c, d)
-                S.second_moments(opt, hp, t, bc1, bc2, St, vhat_hist[t - 1], j0, j1)
+                S.second_moments(opt, hp, t, bc1, bc2, St, vhat_history[t - 1], j0, j1)
         if k < cps.shape[0] and t == cps[k]:
-            cum_loss[k] = run_sum + run_comp
+            checkpoint(k, run_sum, run_comp, g2max, ginf, sched, alpha, dmax, rmax, learner_loss, G, G_inf,
+                       step_ratio)
             for c in prange(nch):
                 j0, j1 = chunk(c, d)
-                S.second_moments(opt, hp, t, bc1, bc2, St, vhat_cp[k], j0, j1)
+                S.second_moments(opt, hp, t, bc1, bc2, St, vhat[k], j0, j1)
             for i in prange(d):
-                gsq[k, i] = sq[i]
-                xmin[k, i] = lo[i]
-                xmax[k, i] = hi[i]
-            gmax2[k] = math.sqrt(g2max)
-            gmaxinf[k] = ginf
-            ratio_max[k] = step_ratio(sched, alpha, dmax, rmax)
+                checkpoint_coordinate(k, i, sq[i], lo[i], hi[i], grad_sq, x_min, x_max)
             k += 1
     for i in prange(d):
         x_final[i] = x[i]
