@@ -17,7 +17,7 @@ import regret
 from regret import domains
 from regret.comparator import (ComparatorCurve, best_fixed, best_fixed_cached, certificates, checkpoint_counts,
                                linear_closed_form)
-from regret.comparator import cvx as cvxroute
+from regret.comparator import solvers
 from regret.comparator import nonsmooth, quadratic
 from regret.comparator.objective import Block
 from regret.errors import InvalidInput, SolverFailure, UnboundedComparator
@@ -282,20 +282,20 @@ def test_solver_policy_rejects_non_optimal_statuses_and_falls_back(monkeypatch):
         value = None
 
     dom = domains.box(1, 0.0, 1.0)
-    monkeypatch.setattr(cvxroute, "solver_order", lambda lp, large=False: ["A", "B", "C"])
+    monkeypatch.setattr(solvers, "solver_order", lambda lp, large=False: ["A", "B", "C"])
     fake = _FakeProblem({"A": "infeasible", "B": "optimal_inaccurate", "C": "optimal"}, X())
-    f, x, cert, solver = cvxroute.run_solvers(fake, fake.x, False, dom, lambda x: (1.0, 0.0), "test")
+    f, x, cert, solver = solvers.run_solvers(fake, fake.x, False, dom, lambda x: (1.0, 0.0), "test")
     assert solver == "C" and fake.calls == ["A", "B", "C"] and x[0] == 0.25
     # an "optimal" answer whose certificate we cannot confirm is a failure as well
     fake = _FakeProblem({"A": "raise", "B": "infeasible", "C": "optimal"}, X())
     with pytest.raises(SolverFailure, match="A: SolverError; B: infeasible"):
-        cvxroute.run_solvers(fake, fake.x, False, dom, lambda x: (1.0, 0.5), "test")
+        solvers.run_solvers(fake, fake.x, False, dom, lambda x: (1.0, 0.5), "test")
 
 
 def test_cvxpy_route_raises_solver_failure_when_no_solver_can_solve(monkeypatch):
     """OSQP cannot take the exponential cones of the logistic loss: nothing certified → SolverFailure."""
-    cvxroute.solver_order.cache_clear()
-    monkeypatch.setattr(cvxroute, "solver_order", lambda lp, large=False: ["OSQP"])
+    solvers.solver_order.cache_clear()
+    monkeypatch.setattr(solvers, "solver_order", lambda lp, large=False: ["OSQP"])
     inst = make_instance("logistic", "ball", 0.0, seed=0)
     with pytest.raises(SolverFailure, match="OSQP"):
         best_fixed(inst, [5], method="cvxpy")

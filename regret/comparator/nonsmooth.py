@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import certificates as C
+from .solvers import run_solvers
 
-LARGE_LP = 2000  # rows: above this an interior-point solver goes first (see .cvx.solver_order)
+LARGE_LP = 2000  # rows: above this an interior-point solver goes first (see .solvers.solver_order)
 
 
 def dual_bound(name, A, b, c, u, dom, lam) -> float:
@@ -93,7 +94,6 @@ def working_set(block, dom, x_ref, rho_hint=0.0, max_rounds=40):
     Returns (x̂, F(x̂), certificate, solver)."""
     import cvxpy as cp
 
-    from .cvx import run_solvers
 
     name = block.family.name
     A, b, c, n = block.A, block.b, block.c, block.n

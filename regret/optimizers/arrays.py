@@ -54,6 +54,8 @@ class ArrayOptimizer(Optimizer):
     """Base of an algorithm written on numpy arrays (see the module docstring). A subclass sets its
     ``name`` (a built-in's array version keeps the built-in's, which follows this class in its MRO)."""
 
+    on_numpy_arrays = True
+
     def init(self, d: int):
         raise NotImplementedError
 

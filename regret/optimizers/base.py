@@ -75,6 +75,7 @@ class Optimizer:
     second_moment: ClassVar[object] = None
     choices: ClassVar[dict] = {}  # field -> the strings it may take (passed to the update as their index)
     rules: ClassVar[dict] = {}  # field -> (check, allowed text), on top of RULES
+    on_numpy_arrays: ClassVar[bool] = False  # True for an algorithm written on arrays (regret.ArrayOptimizer)
 
     @property
     def adaptive(self) -> bool:
@@ -199,11 +200,9 @@ class Optimizer:
         subclass of this class that its own file defines (every built-in has one)."""
         import sys
 
-        from .arrays import ArrayOptimizer
-
         cls = type(self)
         found = [c for c in vars(sys.modules.get(cls.__module__, object)).values() if isinstance(c, type)
-                 and issubclass(c, cls) and issubclass(c, ArrayOptimizer) and c is not cls]
+                 and issubclass(c, cls) and c.on_numpy_arrays and c is not cls]
         require(len(found) == 1, "optimizer", cls.__name__,
                 "an algorithm whose file defines its array version (a subclass of it and of regret.ArrayOptimizer)")
         return found[0](**{f.name: getattr(self, f.name) for f in fields(self)})
