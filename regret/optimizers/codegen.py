@@ -19,6 +19,7 @@ value of that state, ``g`` the gradient coordinate, and so on (:mod:`regret.opti
 from __future__ import annotations
 
 import hashlib
+import itertools
 import linecache
 import math
 import sys
@@ -73,6 +74,21 @@ def _hp_locals(fns, cls, indent) -> list:
     return [f"{indent}hp_{p} = hp[{slots[p]}]" for p in names]
 
 
+def _mode_cases(cls) -> list:
+    """(the condition, the literal value of each mode) for each combination of the modes the update
+    reads — the hyperparameters with ``choices``, passed as their index — ending with the general
+    case (never reached: a mode is validated); [(None, {})] for an update without modes."""
+    modes = [p for p in _parameters(cls.update) if p in cls.choices]
+    if not modes:
+        return [(None, {})]
+    cases = []
+    for combo in itertools.product(*(range(len(cls.choices[p])) for p in modes)):
+        test = " and ".join(f"hp_{p} == {float(v)!r}" for p, v in zip(modes, combo))
+        cases.append((("if " if not cases else "elif ") + test + ":",
+                      {p: repr(float(v)) for p, v in zip(modes, combo)}))
+    return cases + [("else:", {})]
+
+
 def source(table: Table) -> str:
     """The Python source of the dispatch module of ``table``."""
     A = table.algorithms
@@ -90,14 +106,22 @@ def source(table: Table) -> str:
                   "@njit(**NJIT)",
                   f"def _apply_{k}({_ROUND_ARGS}, x, g{rows}):"]
         lines += _hp_locals([cls.update], cls, "    ")
-        call = f"U{k}({_args(cls.update, cls, lambda j: f's{j}[i]', 'g[i]', hp_local)})"
         targets = "".join(f"s{j}[i], " for j in range(k_state))
-        lines += ["    big = 0",
-                  "    for i in range(x.shape[0]):",
-                  f"        {targets}delta = {call}",
-                  "        x[i] += delta",
-                  "        big = max_abs(big, delta)",
-                  "    return bits_float(big)", ""]
+        lines += ["    big = 0"]
+        # a mode (a hyperparameter with choices, e.g. eps_mode) is the same for every coordinate: one
+        # loop per mode, each with the mode a literal, so that its branches fold away and the loop
+        # vectorizes (a loop-invariant branch left inside kept the AVX2 build from vectorizing Adam)
+        for cond, fixed in _mode_cases(cls):
+            hp_expr = lambda p, slot, fixed=fixed: fixed.get(p, f"hp_{p}")  # noqa: E731
+            call = f"U{k}({_args(cls.update, cls, lambda j: f's{j}[i]', 'g[i]', hp_expr)})"
+            pad = "    " if cond is None else "        "
+            if cond is not None:
+                lines.append(f"    {cond}")
+            lines += [f"{pad}for i in range(x.shape[0]):",
+                      f"{pad}    {targets}delta = {call}",
+                      f"{pad}    x[i] += delta",
+                      f"{pad}    big = max_abs(big, delta)"]
+        lines += ["    return bits_float(big)", ""]
         for role, letter, default in (("weight", "W", "1.0"), ("second_moment", "V", "0.0")):
             fn = getattr(cls, role)
             lines += ["@njit(**NJIT)", f"def _{role}_{k}(hp, t, bc1, bc2, St, out, j0, j1):"]
