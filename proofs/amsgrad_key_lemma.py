@@ -1,7 +1,7 @@
 """The key lemma of Reddi et al.'s AMSGrad proof, along AMSGrad trajectories.
 
 Source: Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018 (arXiv:1904.09237),
-appendix, proof of Theorem 4 (the lemma as transcribed in the project's reference notes, §2.7):
+appendix, proof of Theorem 4 (the lemma as transcribed in docs/sources.md §S2.7):
 for AMSGrad (Algorithm 2: no bias correction, v̂_t = max(v̂_{t−1}, v_t)) with α_t = α/√t,
 β1,t ≤ β1 and γ = β1/√β2 < 1,
 

@@ -11,7 +11,7 @@ Claims, for γ ∈ (0, 1) and every T ≥ 1:
 Checked: sympy's summation (finite and infinite, γ symbolic), the tail's sign (sympy, γ = 1/(1+s)),
 and float partial sums for γ ∈ {0.1, 0.5, 0.9, 0.99, 0.999}, T ≤ 10⁵.
 
-Finding (Kingma & Ba, Lemma 10.4's proof, as transcribed in the project's reference notes — a reading,
+Finding (Kingma & Ba, Lemma 10.4's proof, as transcribed in docs/sources.md §S1.7 — a reading,
 not re-checked against the PDF here): the proof bounds a sum over j of
 tγ^j by 1/(1−γ)², but Σ_{j=0}^{t−1} tγ^j = t(1−γ^t)/(1−γ) grows like t/(1−γ): at γ = 1/2, t = 10
 it is 10230/512 ≈ 19.98 > 4 = 1/(1−γ)² (exact). Only Σ_t tγ^t (the sum over the exponent's index)

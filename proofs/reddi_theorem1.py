@@ -3,7 +3,7 @@
 Source: Reddi, Kale & Kumar, ICLR 2018 (arXiv:1904.09237), §3, Theorem 1 and its appendix proof:
 F = [−1, 1], β1 = 0, β2 = 1/(1+C²), α_t = α/√t, x_1 = 1; Adam (their form: no bias correction,
 projection onto F) "converges to the highly suboptimal solution x = +1", and R_T ≥ (2C−4)T/3
-(quantitative form as transcribed in the project's reference notes, [3rd-party]).
+(quantitative form as transcribed in docs/sources.md §S2.3, [3rd-party]).
 
 Proved here (per block k ≥ 0: rounds 3k+1 (g = C), 3k+2 and 3k+3 (g = −1)), for a general
 β2 ∈ (0, 1) and for β2 = 1/(1+C²):

@@ -256,7 +256,7 @@ def test_adam_hat_equals_plain_efficient_order(seq):
 def test_adam_hat_equals_torch_with_per_step_eps(seq):
     """α√(1−β2^t)/(1−β1^t)·m/(√v + ε̂) = α·m̂/(√v̂ + ε̂/√(1−β2^t)): 'hat' with ε̂ is the Algorithm-1
     form (torch) with ε_t = ε̂/√(1 − β2^t), set in torch's param group before each step.
-    (Equivalently, Algorithm 1 with ε is 'hat' with ε̂_t = ε√(1 − β2^t), theory.md §1.2.)"""
+    (Equivalently, Algorithm 1 with ε is 'hat' with ε̂_t = ε√(1 − β2^t), docs/sources.md §S1.2.)"""
     A = SEQS[seq]
     X, _ = run_ours(regret.optimizer("adam", eps_mode="hat", **HAT), A)
 

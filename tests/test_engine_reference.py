@@ -237,7 +237,7 @@ def test_engine_equals_reference_on_named_problems(name):
 def test_phuong_phong_example_3_2_amsgrad_iterates():
     """Phuong & Phong (IEEE Access 2019) Example 3.2: AMSGrad on Reddi's Figure-1 problem from x_1 = 1,
     β1 = 0.9, λ = 0.001, β2 = 0.999, α_t = 0.001/√t. The paper prints x_2 ≈ 0.99684, x_3 ≈ 0.99706; the
-    exact values are recomputed in reference/theory.md §4.2 (a third method: hand recursion) and here
+    exact values are recomputed in docs/sources.md §S4.2 (a third method: hand recursion) and here
     by the reference loop, which the engine must match."""
     opt = regret.optimizer("amsgrad", alpha=0.001, beta1=0.9, beta2=0.999, lam=0.001, schedule="sqrt")
     inst = regret.problem("reddi-fig1").instance(4, 0)

@@ -441,3 +441,56 @@ def test_pgf_render_passes_only_what_matplotlibs_pgf_backend_accepts(monkeypatch
     assert pio.render(fig, "pgf") == b"pgf"
     assert seen == {"format": "pgf"}
     plt.close(fig)
+
+
+# -- the figures the reports compose: sweeps, effective step against its bounds, panels side by side ------------
+def test_sweep_figure_draws_means_bands_and_the_chosen_point(tmp_path):
+    x = [0.01, 0.1, 1.0]
+    per_seed = np.array([[3.0, 1.0, 2.0], [3.5, 1.5, 2.5]])
+    panels = [plots.SweepPanel("grid", "T = 100", [plots.Sweep("adam", "Adam", per_seed, chosen=1),
+                                                   plots.Sweep("sgd", "SGD", [4.0, 2.0, 0.5])])]
+    p = plots.sweep_figure(x, panels, ylabel="loss")
+    rows = plots.read_csv(p.save(tmp_path / "sweep.pdf")["csv"])
+    drawn, written = lines_of(p.axes["grid"]), csv_blocks(rows, "grid", {"mean", "chosen"})
+    assert len(drawn) == len(written) == 3  # Adam's mean, its chosen point, SGD
+    for (dx, dy), (cx, cy) in zip(drawn, written):
+        assert same(dx, cx) and same(dy, cy)
+    np.testing.assert_array_equal(written[0][1], per_seed.mean(axis=0))
+    assert written[1][0].tolist() == [0.1] and written[1][1].tolist() == [1.25]
+    se = per_seed.std(axis=0, ddof=1) / np.sqrt(2)
+    np.testing.assert_array_equal(csv_blocks(rows, "grid", {"band_lower"})[0][1], per_seed.mean(axis=0) - se)
+    assert len(p.axes["grid"].collections) == 1  # one band: SGD has a single value per α
+    with pytest.raises(InvalidInput, match="values"):
+        plots.sweep_figure(x, [plots.SweepPanel("g", "t", [plots.Sweep("a", "A", [1.0, 2.0])])])
+
+
+def test_step_bounds_figure_csv_is_the_drawn_lines(tmp_path):
+    t = np.array([1, 10, 100])
+    panels = [plots.StepPanel(f"beta2={b2}", f"b2 = {b2}",
+                              [plots.StepSeries("adam", "Adam", t, np.array([1.0, 2.0, 2.5]),
+                                                t, np.array([1.0, 3.0, 4.0]))],
+                              plots.StepLimit(3.16, "stated bound $P$", (1, 100), series="P", label="stated bound P"))
+              for b2 in (0.99, 0.999)]
+    p = plots.step_bounds_figure(panels)
+    rows = plots.read_csv(p.save(tmp_path / "steps.pdf")["csv"])
+    assert set(p.axes) == {"beta2=0.99", "beta2=0.999"}
+    for panel, ax in p.axes.items():
+        drawn, written = lines_of(ax), csv_blocks(rows, panel, LINE_ROLES)
+        assert len(drawn) == len(written) == 3
+        for (dx, dy), (cx, cy) in zip(drawn, written):
+            assert same(dx, cx) and same(dy, cy)
+    assert [r["role"] for r in rows if r["panel"] == "beta2=0.99"] == ["step"] * 3 + ["bound"] * 3 + ["limit"] * 2
+    assert {r["label"] for r in rows if r["role"] == "limit"} == {"stated bound P"}
+
+
+def test_regret_panels_share_one_legend_without_fitted_exponents():
+    curves = synthetic_curves()
+    panels = [plots.RegretPanel(f"p{k}", f"panel {k}", [curves[k]], [plots.Bound("bound", 10 * np.sqrt(T_GRID))])
+              for k in range(2)]
+    p = plots.regret_panels(panels, legend_title="two panels")
+    assert set(p.axes) == {"p0", "p1"}
+    (legend,) = p.figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["slow", "bound"]
+    assert legend.get_title().get_text() == "two panels"
+    # the CSV keeps the fitted exponent of each panel's curve in its label
+    assert all("propto" in b[2] for b in p.table.select(role="mean"))

@@ -175,7 +175,7 @@ def test_phuong_phong_example_3_2_first_iterates():
 
     Independent values: (i) by hand, x_2 = 1 − 0.001·m_1/√v̂_1 with m_1 = 0.1·1010 = 101 and
     v̂_1 = 0.001·1010², i.e. x_2 = 1 − 0.1·√0.001 = 1 − √10/1000; (ii) the plain-Python loop; (iii)
-    theory.md §4.2's values; (iv) the paper prints x_2 ≈ 0.99684 and x_3 ≈ 0.99706 (5 digits)."""
+    docs/sources.md §S4.2's values; (iv) the paper prints x_2 ≈ 0.99684 and x_3 ≈ 0.99706 (5 digits)."""
     opt = regret.optimizer("amsgrad", alpha=0.001, beta1=0.9, lam=0.001, beta2=0.999, schedule="sqrt")
     res = regret.run(opt, regret.problem("reddi-fig1"), T=3, record_iterates=True, comparator=False)
     x2, x3, x4 = res.iterates[0, 1:, 0]

@@ -1,4 +1,4 @@
-"""Report ``kingma-ba-2015`` (regret/report/kingma_ba_2015.py) on a reduced setting, passed explicitly:
+"""Report ``kingma-ba-2015`` (the package regret/report/kingma_ba_2015/) on a reduced setting, passed explicitly:
 the sections and verdict rows it must produce, the statuses that are known independently, and the
 comparison rules of its verdicts."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ import pytest
 
 from regret.report import Report
 from regret.report import kingma_ba_2015 as K
+from regret.report.claims import as_good, beats, similar
 
 SMALL = K.Setting(T=300, seeds=(0, 1), tuning_seed=1000, alphas=(0.1, 1.0), bc_alphas=(0.01, 0.1),
                   bc_beta2=(0.99, 0.9999), bc_seeds=(0,), short=50, checkpoints=6, reddi_T=500,
@@ -85,7 +86,7 @@ def test_theorem_4_1_statuses(built):
     practice = [v for v in thm if "as run in" in v[1]]
     assert [v[2] for v in practice] == ["NOT APPLICABLE", "NOT APPLICABLE"]
     assert all("epsilon" in v[3] and "lambda" in v[3] for v in practice)
-    # Reddi et al.'s sequence: measured 207.8 > printed bound 169.7 at T = 300 (theory.md §1.7 table).
+    # Reddi et al.'s sequence: measured 207.8 > printed bound 169.7 at T = 300 (the table of docs/sources.md §S1.7).
     reddi = [v for v in thm if "Reddi" in v[1]]
     assert len(reddi) == 1 and reddi[0][2] == "VIOLATED"
     assert "../reddi-2018/README.md" in reddi[0][1]
@@ -93,20 +94,20 @@ def test_theorem_4_1_statuses(built):
 
 def test_comparison_rules():
     # paired per seed: every seed must agree for SUPPORTED / NOT SUPPORTED
-    assert K.beats([1.0, 2.0], [1.5, 2.5]) == "SUPPORTED"
-    assert K.beats([2.0, 3.0], [1.5, 2.5]) == "NOT SUPPORTED"
-    assert K.beats([1.0, 3.0], [1.5, 2.5]) == "INCONCLUSIVE"
+    assert beats([1.0, 2.0], [1.5, 2.5]) == "SUPPORTED"
+    assert beats([2.0, 3.0], [1.5, 2.5]) == "NOT SUPPORTED"
+    assert beats([1.0, 3.0], [1.5, 2.5]) == "INCONCLUSIVE"
     # "as good as" within the factor 1.25: 1.2 ≤ 1.25·1 holds, 1.3 > 1.25·1 fails
-    assert K.as_good([1.2, 2.4], [1.0, 2.0]) == "SUPPORTED"
-    assert K.as_good([1.3, 2.6], [1.0, 2.0]) == "NOT SUPPORTED"
-    assert K.as_good([1.2, 2.6], [1.0, 2.0]) == "INCONCLUSIVE"
-    assert K.similar([1.0, 2.0], [1.2, 2.4]) == "SUPPORTED"
-    assert K.similar([1.0, 2.0], [1.3, 2.6]) == "NOT SUPPORTED"  # B is not as good as A
+    assert as_good([1.2, 2.4], [1.0, 2.0]) == "SUPPORTED"
+    assert as_good([1.3, 2.6], [1.0, 2.0]) == "NOT SUPPORTED"
+    assert as_good([1.2, 2.6], [1.0, 2.0]) == "INCONCLUSIVE"
+    assert similar([1.0, 2.0], [1.2, 2.4]) == "SUPPORTED"
+    assert similar([1.0, 2.0], [1.3, 2.6]) == "NOT SUPPORTED"  # B is not as good as A
 
 
 def test_setting_is_explicit():
     # the committed report is the default; a reduced one is only ever passed in
     assert K.build.__defaults__ == (K.FULL,)
     assert K.FULL == K.Setting()
-    cps = K._checkpoints(SMALL)
+    cps = K.checkpoints(SMALL)
     assert cps[0] == 1 and cps[-1] == SMALL.T and SMALL.short in cps and np.all(np.diff(cps) > 0)

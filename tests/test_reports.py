@@ -31,7 +31,7 @@ def test_reddi_2018_rebuilt_from_scratch_equals_the_committed_report(tmp_path):
     assert meta["report"] == "reddi-2018" and meta["command"] == "regret report reddi-2018"
     rows = open(os.path.join(built, "verdicts.csv")).read().splitlines()
     assert rows[0] == "claim,setting,verdict,evidence" and len(rows) > 5
-    # the headline verdicts (independently derived in tests/test_reddi.py and theory.md §1.7)
+    # the headline verdicts (independently derived in tests/test_reddi.py and docs/sources.md §S1.7)
     text = open(os.path.join(built, "verdicts.csv")).read()
     assert "Kingma & Ba Thm 4.1" in text and ",VIOLATED," in text
 
@@ -78,3 +78,20 @@ def test_a_failed_build_leaves_the_previous_report_untouched(tmp_path):
 def test_unknown_report_is_a_clear_error():
     with pytest.raises(ValueError, match="report='nope' is invalid"):
         report.module("nope")
+
+
+def test_claims_table_rows_markdown_and_csv():
+    from regret.report.claims import Claim, ClaimsTable, beats, compare, holds
+
+    table = ClaimsTable()
+    table.add(compare("A beats B", beats, [1.0, 2.0], [1.5, 2.5], "toy, 2 seeds", source="§1"),
+              Claim("a bound", "toy", holds(False), "measured 3 > 2"))
+    assert table.rows()[0][:3] == ("§1: A beats B", "toy, 2 seeds", "SUPPORTED")
+    assert table.rows()[0][3] == "R(T): 1.5 ± 0.5 vs 2 ± 0.5; R_A/R_B per seed 0.667–0.8"
+    assert table.rows()[1] == ("a bound", "toy", "VIOLATED", "measured 3 > 2")
+    assert table.tally() == {"SUPPORTED": 1, "VIOLATED": 1}
+    assert table.to_csv().splitlines()[0] == "claim,setting,verdict,evidence"
+    assert table.markdown().splitlines()[2].startswith("| §1: A beats B | toy, 2 seeds | SUPPORTED |")
+    assert ClaimsTable().markdown() == "(none)"
+    with pytest.raises(TypeError):
+        table.add(("claim", "setting", "HOLDS", "evidence"))

@@ -46,7 +46,7 @@ def test_zinkevich_and_duchi_hold_on_generated_problems(case):
 
 
 def test_duchi_with_corollary_6_step_is_sqrt2_Dinf_sum():
-    # η = D∞/√2: D∞²/(2η)·Σ + η·Σ = √2 D∞ Σ (Duchi et al. Corollary 6, theory.md §3.1), plus δ D²/(2η)
+    # η = D∞/√2: D∞²/(2η)·Σ + η·Σ = √2 D∞ Σ (Duchi et al. Corollary 6, docs/sources.md §S3.1), plus δ D²/(2η)
     e = DUCHI.bound_expr.xreplace({Q.eta: Q.D_inf / sp.sqrt(2)})
     S = ST.SUM_G.symbol
     assert sp.simplify(e - (sp.sqrt(2) * Q.D_inf * S + Q.delta * Q.D ** 2 / (sp.sqrt(2) * Q.D_inf))) == 0
@@ -109,7 +109,7 @@ def test_orders_are_sqrt_T():
 
 # -- Hazan Theorem 3.2 ------------------------------------------------------------------------------------
 def test_expected_abs_walk_is_exact():
-    # brute force over all 2^T sign sequences (T ≤ 12), and theory.md §5's 7.9589 at T = 100
+    # brute force over all 2^T sign sequences (T ≤ 12), and docs/sources.md §S5's 7.9589 at T = 100
     for T in range(1, 13):
         brute = Fraction(sum(abs(sum(s)) for s in itertools.product((-1, 1), repeat=T)), 2 ** T)
         m = math.ceil(T / 2)

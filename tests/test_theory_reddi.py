@@ -23,7 +23,7 @@ def test_amsgrad_on_reddis_sequence_holds_with_exponent_near_one_half():
     run = THM4.run(amsgrad(), regret.problem("reddi", C=3), T=1_000_000)
     v = THM4.check(run)
     assert all(h.holds for h in v.hypotheses) and v.status == theory.HOLDS
-    # the regret is c + b√T with c ≈ 60 from the descent x: 1 → −1 (theory.md §6.1: R_T/T → 0); over
+    # the regret is c + b√T with c ≈ 60 from the descent x: 1 → −1 (docs/sources.md §S6.1: R_T/T → 0); over
     # [1e5, 1e6] the fitted exponent is 0.43 and it approaches 1/2 from below (0.48 over [1e6, 1e7])
     fit = growth_exponent(run)
     assert 0.40 < fit.exponent < 0.52
@@ -78,7 +78,7 @@ def test_torch_style_amsgrad_is_not_reddis_algorithm():
 
 
 def test_corollary_1_middle_term_is_theorem_4s_worst_case():
-    # Corollary 1 (corrected) = Theorem 4 (c) with √v̂ ≤ G∞ and Σ_t λ^{t−1}√t ≤ 1/(1−λ)² (theory.md §2.8)
+    # Corollary 1 (corrected) = Theorem 4 (c) with √v̂ ≤ G∞ and Σ_t λ^{t−1}√t ≤ 1/(1−λ)² (docs/sources.md §S2.8)
     cor = theory.get("reddi-cor1")
     via_worst = THM4.bound_expr.xreplace({ST.SUM_BETA_V.symbol: ST.SUM_BETA_V.worst})
     assert sp.simplify(cor.bound_expr - via_worst) == 0

@@ -9,11 +9,14 @@
     >>> plots.plot_runs(runs, "reddi.pdf")        # doctest: +SKIP
     {'pdf': 'reddi.pdf', 'png': 'reddi.png', 'csv': 'reddi.csv'}
 
-Modules: :mod:`~regret.plots.style` (sizes, fonts, palette), :mod:`~regret.plots.curves` (R(T) with
-bands, fitted exponents, reference slopes, bounds; R/T and R/√T), :mod:`~regret.plots.traces`
-(iterates, effective step, Γ_t audit), :mod:`~regret.plots.io` (PDF/PNG/PGF and the CSV of plotted
-numbers, atomic and byte-for-byte repeatable). Every drawing function takes ``ax=`` to draw into a
-user's own Axes and returns a :class:`Plot` (figure, axes, table of plotted numbers, fits).
+Modules: :mod:`~regret.plots.style` (sizes, fonts, palette, plain log tick labels),
+:mod:`~regret.plots.curves` (R(T) with bands, fitted exponents, reference slopes, bounds; R/T and R/√T;
+panels side by side), :mod:`~regret.plots.traces` (iterates, effective step and its bounds, Γ_t audit),
+:mod:`~regret.plots.sweeps` (a quantity against a hyperparameter grid, per method),
+:mod:`~regret.plots.io` (PDF/PNG/PGF and the CSV of plotted numbers, atomic and byte-for-byte
+repeatable). Every drawing function takes ``ax=`` to draw into a user's own Axes and returns a
+:class:`Plot` (figure, axes, table of plotted numbers, fits); the ``*_figure`` and
+:func:`regret_panels` functions lay several panels out with one legend below them.
 
 Figures are built as ``matplotlib.figure.Figure`` objects without pyplot, so importing this package
 neither selects a backend nor opens windows; files are rendered by Agg (PNG) and matplotlib's PDF,
@@ -23,9 +26,11 @@ from __future__ import annotations
 
 from . import io, style
 from .base import Plot
-from .curves import Bound, Curve, fit_exponent, regret_curve, regret_figure
+from .curves import Bound, Curve, RegretPanel, fit_exponent, regret_curve, regret_figure, regret_panels
 from .io import PlotTable, read_csv, save
-from .traces import effective_step, gamma_audit, gamma_audit_of, iterate_traces, projected_step, traces_figure
+from .sweeps import Sweep, SweepPanel, sweep, sweep_figure
+from .traces import (StepLimit, StepPanel, StepSeries, effective_step, gamma_audit, gamma_audit_of, iterate_traces,
+                     projected_step, step_bounds, step_bounds_figure, traces_figure)
 
 
 def plot_runs(results, path, bounds=None, band="se", companions: bool = True, formats=None, pgf: bool = False,
@@ -38,6 +43,7 @@ def plot_runs(results, path, bounds=None, band="se", companions: bool = True, fo
     return p.save(path, formats=formats, pgf=pgf)
 
 
-__all__ = ["plot_runs", "regret_figure", "regret_curve", "iterate_traces", "effective_step", "gamma_audit",
-           "gamma_audit_of", "traces_figure", "projected_step", "fit_exponent", "Curve", "Bound", "Plot",
-           "PlotTable", "save", "read_csv", "style", "io"]
+__all__ = ["plot_runs", "regret_figure", "regret_curve", "regret_panels", "iterate_traces", "effective_step",
+           "gamma_audit", "gamma_audit_of", "traces_figure", "projected_step", "step_bounds", "step_bounds_figure",
+           "sweep", "sweep_figure", "fit_exponent", "Curve", "Bound", "RegretPanel", "Sweep", "SweepPanel",
+           "StepSeries", "StepLimit", "StepPanel", "Plot", "PlotTable", "save", "read_csv", "style", "io"]

@@ -19,6 +19,8 @@ What is drawn:
   regret theorems; near 1 is linear regret (no learning, Reddi et al. ICLR 2018 Theorem 1).
 * **reference slopes** c√T and cT over the fitted tail, through the geometric mean of the curves' last
   points (their constants c carry no meaning: they show the slopes 1/2 and 1);
+* **panels side by side** (:func:`regret_panels`): each its own curves and bounds (one problem each,
+  say), sharing one legend;
 * **bound overlays**: arrays (one value per checkpoint), ``(t, values)`` pairs or callables t ↦ bound,
   e.g. the theory layer's bound values per checkpoint.
 
@@ -333,3 +335,45 @@ def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: 
         if title:
             fig.suptitle(title)
     return base.Plot(fig, axmap, table, plot.fits, plot.notes)
+
+
+@dataclass
+class RegretPanel:
+    """One panel of :func:`regret_panels`: its ``name`` (the panel in the CSV), its ``title``, its
+    curves (as :func:`regret_curve` takes them) and its bounds."""
+
+    name: str
+    title: str
+    curves: object
+    bounds: object = None
+
+
+def regret_panels(panels, band="se", references: bool = False, width="double", aspect: float = 0.42,
+                  legend_title: str | None = None, legend_cols: int = 2, usetex: bool = False) -> base.Plot:
+    """R(T) on log-log axes in one panel per :class:`RegretPanel`, side by side, with one legend below
+    them: the first panel's entries, each curve under its own legend text without the fitted exponent
+    (it differs from panel to panel). ``legend_title`` defaults to the band's description."""
+    panels = list(panels)
+    require(len(panels) > 0 and all(isinstance(p, RegretPanel) for p in panels), "panels", panels,
+            "one or more regret.plots.RegretPanel")
+    fig, axes = base.new_figure(len(panels), width, aspect=aspect, usetex=usetex)
+    table = _io.PlotTable()
+    axmap, fits = {}, {}
+    for ax, p in zip(axes, panels):
+        drawn = regret_curve(p.curves, ax=ax, band=band, references=references, legend=False, panel=p.name,
+                             bounds=p.bounds)
+        table.extend(drawn.table)
+        axmap.update(drawn.axes)
+        fits[p.name] = drawn.fits
+        with base.styled(fig):
+            ax.set_title(p.title)
+    first = as_curves(panels[0].curves)
+    legend_of = {c.label: c.legend for c in first}
+    plain = {b[2]: legend_of[b[1]] for b in table.select(panel=panels[0].name, role="mean")}
+    if legend_title is None:
+        legend_title = band_text(band, 0.95, [c.values.shape[0] for c in first])
+    with base.styled(fig):
+        handles, labels = axes[0].get_legend_handles_labels()
+        base.figure_legend(fig, handles, [plain.get(lab, lab) for lab in labels], title=legend_title,
+                           max_cols=legend_cols)
+    return base.Plot(fig, axmap, table, fits)

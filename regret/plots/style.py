@@ -21,9 +21,11 @@ text to a LaTeX installation instead, if the user has one.
 from __future__ import annotations
 
 import contextlib
+import math
 import shutil
 
 import matplotlib
+from matplotlib.ticker import FuncFormatter
 
 from ..errors import require
 
@@ -150,3 +152,19 @@ def bound_style(i: int) -> dict:
     """Style of the i-th theoretical bound overlay (black, thin, its own dash pattern, no marker)."""
     return {"color": BOUND_COLOR, "linestyle": BOUND_LINESTYLES[i % len(BOUND_LINESTYLES)],
             "linewidth": 1.0, "marker": None}
+
+
+def plain_log_ticks(ax, axis: str = "y") -> None:
+    """Tick labels of a log axis as plain numbers (0.5, 2, 300) instead of 5×10⁻¹; minor ticks are
+    labelled only at mantissas 2 and 5, so that a decade never holds more than three labels."""
+    require(axis in ("x", "y"), "axis", axis, "'x' or 'y'")
+
+    def minor(v, _):
+        if v <= 0:
+            return ""
+        mant = v / 10 ** math.floor(math.log10(v) + 1e-9)
+        return f"{v:g}" if min(abs(mant - 2), abs(mant - 5)) < 1e-6 else ""
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    target.set_minor_formatter(FuncFormatter(minor))

@@ -14,11 +14,17 @@
   matrix is ⪰ 0 iff min_i Γ_{t,i} ≥ 0; the panel draws min_i Γ_{t,i} on a symmetric-log axis and
   marks the rounds where the audit fails. It takes arrays, so any audit can feed it;
   :func:`gamma_audit_of` draws a :class:`regret.theory.audit.GammaAudit` directly.
+* :func:`step_bounds` / :func:`step_bounds_figure` — the measured running maximum of |Δ_t|/α_t of
+  several methods against the exact supremum B_t of each (proofs/effective_step_adam.py, drawn in the
+  method's color with a bound's dash pattern) and a stated bound (a horizontal line), one panel per
+  setting, log-log.
 
 Long traces are decimated for drawing by keeping the minimum and the maximum of each bucket (on a
 log-t grid for log axes, :func:`regret.plots.base.envelope_indices`); the CSV holds the points drawn.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -292,3 +298,88 @@ def traces_figure(results, coords=None, seed=None, bound=None, per_round: bool =
             table.extend(p.table)
             axmap.update(p.axes)
     return base.Plot(fig, axmap, table)
+
+
+@dataclass
+class StepSeries:
+    """One method in :func:`step_bounds`: ``y`` is its measured running maximum of |Δ_t|/α_t at rounds
+    ``t``, ``sup`` its exact supremum B_t over all gradient sequences at rounds ``sup_t`` (None: not
+    drawn). ``name`` names it in the CSV, ``legend`` in the legend."""
+
+    name: str
+    legend: str
+    t: object
+    y: object
+    sup_t: object = None
+    sup: object = None
+
+
+@dataclass
+class StepLimit:
+    """A stated bound on the step: a horizontal line at ``value`` from round ``t[0]`` to ``t[1]``,
+    shown as ``legend``; ``series`` and ``label`` (default: the legend) name it in the CSV."""
+
+    value: float
+    legend: str
+    t: tuple
+    series: str = "limit"
+    label: str | None = None
+
+
+@dataclass
+class StepPanel:
+    """One panel of :func:`step_bounds_figure`: its ``name`` in the CSV, its ``title``, the methods and
+    the stated bound."""
+
+    name: str
+    title: str
+    series: list
+    limit: StepLimit | None = None
+
+
+def step_bounds(series, ax, panel: str = "effective_step", limit: StepLimit | None = None) -> _io.PlotTable:
+    """Draw the :class:`StepSeries` ``series`` and ``limit`` into ``ax`` (log-log, plain tick labels);
+    return the table of plotted numbers (roles ``step``, ``bound``, ``limit``)."""
+    base.check_ax(ax)
+    table = _io.PlotTable()
+    for i, s in enumerate(series):
+        st = _style.series_style(i)
+        ax.plot(s.t, s.y, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
+                label=f"{s.legend}: measured")
+        table.add(panel, s.name, f"{s.legend}: measured", "step", s.t, s.y)
+        if s.sup is not None:
+            bs = _style.bound_style(i + 1)
+            ax.plot(s.sup_t, s.sup, color=st["color"], linestyle=bs["linestyle"], linewidth=bs["linewidth"],
+                    label=f"{s.legend}: exact sup $B_t$")
+            table.add(panel, f"{s.name} sup", f"{s.legend}: exact sup B_t", "bound", s.sup_t, s.sup)
+    if limit is not None:
+        xx, yy = np.array(limit.t), np.array([limit.value, limit.value])
+        bs = _style.bound_style(0)
+        ax.plot(xx, yy, color=bs["color"], linestyle=bs["linestyle"], linewidth=bs["linewidth"], label=limit.legend)
+        table.add(panel, limit.series, limit.label or limit.legend, "limit", xx, yy)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$t$")
+    _style.plain_log_ticks(ax)
+    return table
+
+
+def step_bounds_figure(panels, width="double", aspect: float = 0.36, legend_cols: int = 3,
+                       usetex: bool = False) -> base.Plot:
+    """One :func:`step_bounds` panel per :class:`StepPanel`, side by side, the y label beside the
+    first, one legend below them."""
+    panels = list(panels)
+    require(len(panels) > 0 and all(isinstance(p, StepPanel) for p in panels), "panels", panels,
+            "one or more regret.plots.traces.StepPanel")
+    fig, axes = base.new_figure(len(panels), width, aspect=aspect, usetex=usetex)
+    table = _io.PlotTable()
+    with base.styled(fig):
+        for col, p in enumerate(panels):
+            ax = axes[col]
+            table.extend(step_bounds(p.series, ax, p.name, p.limit))
+            ax.set_title(p.title)
+            if col == 0:
+                ax.set_ylabel(r"$\max_{s\leq t}\,\|\Delta_s\|_\infty/\alpha_s$")
+        handles, labels = axes[0].get_legend_handles_labels()
+        base.figure_legend(fig, handles, labels, max_cols=legend_cols)
+    return base.Plot(fig, {p.name: axes[col] for col, p in enumerate(panels)}, table)

@@ -10,7 +10,8 @@ from .. import analysis, theory
 from ..optimizers import optimizer
 from ..plots import regret_curve
 from ..problems import problem
-from .builder import fmt
+from .claims import Claim
+from .markdown import fmt
 
 TITLE = "Bounds gallery: every encoded theorem against measured regret"
 QUESTION = """
@@ -34,7 +35,9 @@ def _panel(rep, thm, run, v, stem: str, caption: str) -> None:
     rep.figure(plot, stem, caption)
 
 
-def _row(v, setting: str, run) -> tuple:
+def _claim(v, text: str, setting: str, source: str = "") -> Claim:
+    """The theorem's verdict as a claim; the evidence names the hypotheses that fail (or are unknown)
+    and the worst measured/bound ratio (or the first violation)."""
     ratio = ""
     if v.worst and "ratio" in v.worst:
         ratio = f"worst measured/bound {fmt(v.worst['ratio'])} at T = {v.worst.get('T', '—')}"
@@ -45,7 +48,7 @@ def _row(v, setting: str, run) -> tuple:
     unknown = [h.statement for h in v.hypotheses if h.holds is None]
     hyp = "all hypotheses hold" if not failing and not unknown else (
         "fails: " + "; ".join(failing) if failing else "unknown: " + "; ".join(unknown))
-    return setting, hyp, ratio
+    return Claim.of_theorem(text, setting, v, f"{hyp}; {ratio}".strip("; "), source)
 
 
 def build(rep) -> tuple[str, str]:
@@ -60,14 +63,12 @@ the comparator's error bar counted against it; **VIOLATED** — every hypothesis
 fails beyond the error bar; **NOT APPLICABLE** — a hypothesis fails; **INCONCLUSIVE** — something is
 unknown or too close to call. Lower bounds and expectations are checked as the theorem states them
 (an expectation over seeds with a 4-standard-error rule).""")
-    counts: dict[str, int] = {}
     rep.section("1. Every theorem at its default setting")
     for i, thm in enumerate(theory.all()):
         T = min(thm.default.T, T_CAP)
         rep.say(f"{thm.key}: T={T}")
         run = thm.default_run(T=T)
         v = thm.check(run)
-        counts[v.status] = counts.get(v.status, 0) + 1
         setting = (f"{run.optimizer.label()} on {run.problem}, T = {T:,}, "
                    f"{len(run.seeds)} seed{'s' if len(run.seeds) > 1 else ''}")
         rep.section(f"1.{i + 1} `{thm.key}` — {thm.title}", f"""
@@ -75,8 +76,7 @@ unknown or too close to call. Lower bounds and expectations are checked as the t
 Verdict: **{v.status}** — {v.reason}""")
         _panel(rep, thm, run, v, f"thm_{i + 1:02d}_{thm.key.replace('.', '_')}",
                f"{thm.key}: {v.measured_name} (mean over seeds) and the bound, {v.status}")
-        s, hyp, ratio = _row(v, setting, run)
-        rep.verdict(f"{thm.key}: {thm.title}", s, v.status, f"{hyp}; {ratio}".strip("; "))
+        rep.claim(_claim(v, thm.title, setting, source=thm.key))
 
     rep.section("2. OGD and AdaGrad bounds on logistic and least-squares losses", """
 The bounds of Zinkevich (Thm 1), Hazan (Thm 3.1) and Duchi et al. (diagonal AdaGrad) need only convex
@@ -95,17 +95,15 @@ statistics with a Frank–Wolfe certificate).""")
             rep.say(f"{key} on {fam}: T={EXTRA_T}, {EXTRA_SEEDS} seeds")
             run = thm.run(opt, prob, T=EXTRA_T, seeds=EXTRA_SEEDS)
             v = thm.check(run)
-            counts[v.status] = counts.get(v.status, 0) + 1
             fit = analysis.growth_exponent(run)
             setting = f"{opt.label()} on {prob.label()}, T = {EXTRA_T:,}, {EXTRA_SEEDS} seeds"
             rep.section(f"2.{j} `{key}` on {fam}", f"""
 Setting: {setting}. Measured growth exponent {fit.exponent:.3f}. Verdict: **{v.status}** — {v.reason}""")
             _panel(rep, thm, run, v, f"extra_{j:02d}_{key.replace('.', '_')}_{fam}",
                    f"{key} on {fam} losses: R(T) (mean over seeds) and the bound, {v.status}")
-            s, hyp, ratio = _row(v, setting, run)
-            rep.verdict(f"{key} on {fam}", s, v.status, f"{hyp}; {ratio}".strip("; "))
+            rep.claim(_claim(v, f"{key} on {fam}", setting))
 
-    tally = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    tally = ", ".join(f"{n} {k}" for k, n in sorted(rep.claims.tally().items()))
     shows = f"""
 Verdict tally over all panels: {tally}. The upper bounds whose proofs are sound (Reddi et al.'s
 corrected Theorem 4 and Corollary 1, Phuong & Phong's Theorems 4.1 and 5.1, Duchi et al., Zinkevich,

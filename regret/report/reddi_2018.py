@@ -13,7 +13,8 @@ from ..runs import run
 from ..optimizers import optimizer
 from ..plots import gamma_audit_of, iterate_traces, regret_figure
 from ..problems import problem
-from .builder import fmt
+from .claims import Claim, holds, reproduced
+from .markdown import fmt
 
 TITLE = "Reddi, Kale & Kumar (ICLR 2018): Adam's regret is linear on their sequences; AMSGrad's is not"
 QUESTION = """
@@ -74,19 +75,19 @@ def build(rep) -> tuple[str, str]:
     rep.section("1. Theorem 1: f_t(x) = 3x if t mod 3 = 1, else −x, on [−1, 1]", """
 The best fixed point is x* = −1. Per 3-round block, playing x = +1 costs C − 2 = 1 while x* earns
 −(C − 2), so if Adam sits at +1 at every block start its regret grows as 2(C − 2)/3 · T = (2/3)·T
-(hand derivation; theory.md §2.3).""")
+(hand derivation; docs/sources.md §S2.3).""")
     rep.table(RATE_HEADERS, [_rates_row("Adam", adam1), _rates_row("AMSGrad", ams1)])
     rep.figure(regret_figure([adam1, ams1]), "thm1_regret",
                "Theorem 1 sequence: R(T), R(T)/T and R(T)/√T for Adam and AMSGrad (one deterministic run each)")
     limit = 2 * (3 - 2) / 3
     r_adam = float(adam1.regret[0, -1] / adam1.T)
     r_ams = float(ams1.regret[0, -1] / ams1.T)
-    rep.verdict("Adam has non-zero average regret (Thm 1)", "C=3, β1=0, β2=0.1, α_t=0.5/√t",
-                "REPRODUCED" if abs(r_adam - limit) < 0.01 else "NOT REPRODUCED",
-                f"R(T)/T = {fmt(r_adam)} at T = {T_THM1:,} (hand-derived limit 2/3); x_(T+1) = {fmt(adam1.x_final[0, 0])}")
-    rep.verdict("AMSGrad's average regret → 0 on Thm 1's sequence", "same",
-                "REPRODUCED" if r_ams < 0.01 else "NOT REPRODUCED",
-                f"R(T)/T = {fmt(r_ams)}, growth exponent {analysis.growth_exponent(ams1).exponent:.3f}")
+    rep.claim(Claim("Adam has non-zero average regret (Thm 1)", "C=3, β1=0, β2=0.1, α_t=0.5/√t",
+                    reproduced(abs(r_adam - limit) < 0.01),
+                    f"R(T)/T = {fmt(r_adam)} at T = {T_THM1:,} (hand-derived limit 2/3); "
+                    f"x_(T+1) = {fmt(adam1.x_final[0, 0])}"),
+              Claim("AMSGrad's average regret → 0 on Thm 1's sequence", "same", reproduced(r_ams < 0.01),
+                    f"R(T)/T = {fmt(r_ams)}, growth exponent {analysis.growth_exponent(ams1).exponent:.3f}"))
 
     # -- 2. Figure 1, online ---------------------------------------------------------------------------
     rep.say(f"Figure 1 online: T={T_FIG1}")
@@ -95,7 +96,7 @@ The best fixed point is x* = −1. Per 3-round block, playing x = +1 costs C −
     ams2 = run(_amsgrad(alpha=0.5, beta1=0.9, beta2=0.99), p2, T=T_FIG1, record_losses=False, record_iterates=True)
     rep.section("2. Figure 1 (online): f_t(x) = 1010x every 101st round, else −10x", """
 x* = −1. Per 101-round period, x = +1 costs 1010 − 100·10 = 10 and x* = −1 earns −10, so if Adam
-sits at +1, R(T)/T → 20/101 ≈ 0.198 (hand derivation; theory.md §2.10). The paper reports neither α nor T; we use α_t = 0.5/√t
+sits at +1, R(T)/T → 20/101 ≈ 0.198 (hand derivation; docs/sources.md §S2.10). The paper reports neither α nor T; we use α_t = 0.5/√t
 (the schedule of the theorems) for both methods and T = 10^6.""")
     rep.table(RATE_HEADERS, [_rates_row("Adam", adam2), _rates_row("AMSGrad", ams2)])
     rep.figure(regret_figure([adam2, ams2]), "fig1_online_regret",
@@ -106,13 +107,13 @@ sits at +1, R(T)/T → 20/101 ≈ 0.198 (hand derivation; theory.md §2.10). The
     rep.figure(it_m, "fig1_online_amsgrad_iterates", "Figure 1 online sequence: AMSGrad's iterate x_t (x*_T dashed)")
     r2a = float(adam2.regret[0, -1] / adam2.T)
     r2m = float(ams2.regret[0, -1] / ams2.T)
-    rep.verdict("Adam: R_t/t ↛ 0 and x_t → +1 (Fig. 1 online)", "β1=0.9, β2=0.99, α_t=0.5/√t",
-                "REPRODUCED" if r2a > 0.15 and adam2.x_final[0, 0] > 0.99 else "NOT REPRODUCED",
-                f"R(T)/T = {fmt(r2a)} (limit 20/101 = {fmt(20 / 101)}), x_(T+1) = {fmt(adam2.x_final[0, 0])}")
-    rep.verdict("AMSGrad: R_t/t → 0 and x_t → −1 (Fig. 1 online)", "same",
-                "REPRODUCED" if r2m < 0.05 and ams2.x_final[0, 0] < -0.99 else "NOT REPRODUCED",
-                f"R(T)/T = {fmt(r2m)}, exponent {analysis.growth_exponent(ams2).exponent:.3f}, "
-                f"x_(T+1) = {fmt(ams2.x_final[0, 0])}")
+    rep.claim(Claim("Adam: R_t/t ↛ 0 and x_t → +1 (Fig. 1 online)", "β1=0.9, β2=0.99, α_t=0.5/√t",
+                    reproduced(r2a > 0.15 and adam2.x_final[0, 0] > 0.99),
+                    f"R(T)/T = {fmt(r2a)} (limit 20/101 = {fmt(20 / 101)}), x_(T+1) = {fmt(adam2.x_final[0, 0])}"),
+              Claim("AMSGrad: R_t/t → 0 and x_t → −1 (Fig. 1 online)", "same",
+                    reproduced(r2m < 0.05 and ams2.x_final[0, 0] < -0.99),
+                    f"R(T)/T = {fmt(r2m)}, exponent {analysis.growth_exponent(ams2).exponent:.3f}, "
+                    f"x_(T+1) = {fmt(ams2.x_final[0, 0])}"))
 
     # -- 3. Theorem 3 / Figure 1, stochastic --------------------------------------------------------------
     rep.say(f"Theorem 3 stochastic: T={T_STOCH}, {SEEDS_STOCH} seeds")
@@ -136,13 +137,13 @@ regret against the best fixed point of each realized sequence.""")
     rep.figure(iterate_traces(ams3, width="single"), "thm3_amsgrad_iterates",
                "Theorem 3 stochastic sequence, seed 0: AMSGrad's iterate x_t")
     xa, xm = adam3.x_final[:, 0], ams3.x_final[:, 0]
-    rep.verdict("Adam does not converge to x* = −1 (Thm 3)", "Fig. 1 stochastic, 5 seeds",
-                "REPRODUCED" if xa.min() > 0 else "NOT REPRODUCED",
-                f"x_(T+1) ∈ [{fmt(xa.min())}, {fmt(xa.max())}] over seeds")
     ams_status = "REPRODUCED" if xm.max() < -0.9 else ("PARTLY REPRODUCED" if xm.max() < 0 else "NOT REPRODUCED")
-    rep.verdict("AMSGrad converges to x* = −1 (Fig. 1 stochastic)", "same", ams_status,
-                f"x_(T+1) ∈ [{fmt(xm.min())}, {fmt(xm.max())}] over seeds: on the side of x* in every seed, "
-                f"but at T = {T_STOCH:,} not close to −1 in all of them (slow at this α; the paper's α is unknown)")
+    rep.claim(Claim("Adam does not converge to x* = −1 (Thm 3)", "Fig. 1 stochastic, 5 seeds", reproduced(xa.min() > 0),
+                    f"x_(T+1) ∈ [{fmt(xa.min())}, {fmt(xa.max())}] over seeds"),
+              Claim("AMSGrad converges to x* = −1 (Fig. 1 stochastic)", "same", ams_status,
+                    f"x_(T+1) ∈ [{fmt(xm.min())}, {fmt(xm.max())}] over seeds: on the side of x* in every seed, "
+                    f"but at T = {T_STOCH:,} not close to −1 in all of them (slow at this α; the paper's α is "
+                    "unknown)"))
 
     # -- 4. Kingma & Ba Theorem 4.1 on Theorem 1's sequence --------------------------------------------------
     rep.say("Kingma & Ba Theorem 4.1 vs measured regret")
@@ -155,7 +156,7 @@ regret against the best fixed point of each realized sequence.""")
 Theorem 4.1 (arXiv:1412.6980v9, as printed) bounds Adam's regret by O(√T) under hypotheses that
 Theorem 1's instance satisfies: bounded gradients (G∞ = 3), bounded iterates (projection onto
 [−1, 1]), γ = β1²/√β2 = 0 < 1, α_t = α/√t; the decay λ of β1,t = β1 λ^(t−1) enters only the third
-term (with β1 = 0 every β1,t is 0 whatever λ; we take λ = 0.5 as theory.md §1.7 does). The theorem
+term (with β1 = 0 every β1,t is 0 whatever λ; we take λ = 0.5 as docs/sources.md §S1.7 does). The theorem
 speaks of Algorithm 1, so this run is Adam *with* bias correction (and ε = 0, projected onto [−1, 1]
 as Reddi et al. do to keep the iterates bounded); it ends at +1 like Reddi et al.'s form. The bound is
 evaluated with the run's own statistics (Σ_i √(T v̂_(T,i)), Σ_i ‖g_(1:T,i)‖₂, observed D, D∞). The
@@ -165,10 +166,11 @@ sympy-derived order of the bound is {kb.order()}.""")
                              companions=False, width="single"),
                "kb41_vs_regret", "Adam on Theorem 1's sequence: measured R(T) against Kingma & Ba's Theorem 4.1 bound")
     fv = v_kb.first_violation or {}
-    rep.verdict("Kingma & Ba Thm 4.1: R(T) ≤ bound (O(√T))", "Thm 1 sequence, Adam (bias-corrected, ε = 0), λ = 0.5",
-                v_kb.status, f"first violation at T = {fv.get('T', '—')} (measured/bound = "
-                             f"{fmt(fv.get('ratio', float('nan')))}); at T = {T_THM1:,}: R = "
-                             f"{fmt(float(kb_run.regret[0, -1]))} vs bound {fmt(float(kb.bound(kb_run)[0, -1]))}")
+    rep.claim(Claim.of_theorem("R(T) ≤ bound (O(√T))", "Thm 1 sequence, Adam (bias-corrected, ε = 0), λ = 0.5", v_kb,
+                               f"first violation at T = {fv.get('T', '—')} (measured/bound = "
+                               f"{fmt(fv.get('ratio', float('nan')))}); at T = {T_THM1:,}: R = "
+                               f"{fmt(float(kb_run.regret[0, -1]))} vs bound {fmt(float(kb.bound(kb_run)[0, -1]))}",
+                               source="Kingma & Ba Thm 4.1"))
 
     # -- 5. Reddi Theorem 4 for AMSGrad -------------------------------------------------------------------------
     rep.say("Reddi et al. Theorem 4 vs AMSGrad")
@@ -176,14 +178,14 @@ sympy-derived order of the bound is {kb.order()}.""")
     r4_run = r4.run(_amsgrad(alpha=0.5, beta1=0.0, beta2=0.1), p1, T=T_THM1)
     v_r4 = r4.check(r4_run)
     rep.section("5. Reddi et al.'s Theorem 4 (AMSGrad, corrected constants) on the same sequence", f"""
-We encode the arXiv (revised) version (c) of Theorem 4 (theory.md §2.7): the only one consistent
+We encode the arXiv (revised) version (c) of Theorem 4 (docs/sources.md §S2.7): the only one consistent
 with the corrected proofs; its order in T, derived by sympy, is {r4.order()}.""")
     rep.code(v_r4.table())
     rep.figure(regret_figure([r4_run], bounds={"Reddi et al. Thm 4 (corrected)": r4.bound(r4_run)[0]},
                              companions=False, width="single"),
                "reddi4_vs_regret", "AMSGrad on Theorem 1's sequence: measured R(T) against Reddi et al.'s Theorem 4 bound")
-    rep.verdict("Reddi et al. Thm 4: AMSGrad's R(T) ≤ bound", "Thm 1 sequence, AMSGrad β1=0, β2=0.1, α_t=0.5/√t",
-                v_r4.status, v_r4.reason)
+    rep.claim(Claim.of_theorem("AMSGrad's R(T) ≤ bound", "Thm 1 sequence, AMSGrad β1=0, β2=0.1, α_t=0.5/√t",
+                               v_r4, source="Reddi et al. Thm 4"))
 
     # -- 6. The Γ_t audit -----------------------------------------------------------------------------------------
     rep.say(f"Γ_t audit, T={T_AUDIT}")
@@ -203,10 +205,9 @@ every C > 2 symbolically.""")
                "Γ_t along Adam's run on Theorem 1's sequence (× = rounds where Γ_t < 0)")
     rep.figure(gamma_audit_of(a_ams, label="AMSGrad", width="single"), "gamma_amsgrad",
                "Γ_t along AMSGrad's run on the same sequence (never negative)")
-    rep.verdict("Γ_t ⪰ 0 (step of K&B's proof) for Adam", f"Thm 1 sequence, T = {T_AUDIT}",
-                "HOLDS" if a_adam.holds else "VIOLATED", a_adam.text())
-    rep.verdict("Γ_t ⪰ 0 for AMSGrad (by construction)", f"same", "HOLDS" if a_ams.holds else "VIOLATED",
-                a_ams.text())
+    rep.claim(Claim("Γ_t ⪰ 0 (step of K&B's proof) for Adam", f"Thm 1 sequence, T = {T_AUDIT}", holds(a_adam.holds),
+                    a_adam.text()),
+              Claim("Γ_t ⪰ 0 for AMSGrad (by construction)", "same", holds(a_ams.holds), a_ams.text()))
 
     shows = f"""
 On all three of Reddi et al.'s sequences Adam (in their form: no bias correction, projection onto

@@ -152,6 +152,25 @@ def _lambdify(expr: sp.Expr, syms: tuple):
 
 @dataclass(frozen=True, eq=False)
 class Theorem:
+    """A regret bound (or lower bound) as data; public, for statements of one's own (docs/extending.md,
+    "A theorem of your own", has an example and the exact rules).
+
+    * ``key``, ``title``, ``citation`` (paper, version, how the text was obtained: docs/sources.md);
+    * ``kind``: ``"upper"`` (M ≤ B), ``"lower"`` (M ≥ B), ``"expectation"`` (E[M] = B) or
+      ``"lower-expectation"`` (E[M] ≥ B), where M is the regret R(T) or ``measured``;
+    * ``bound_expr``: B, one sympy expression in :mod:`.symbols` and :mod:`.statistics`;
+    * ``hypothesis_list``: hypotheses of :mod:`.hypotheses`; ``algorithm``: what the statement speaks of;
+    * ``default``: the :class:`Setting` of ``default_run()``;
+    * ``measured`` (a statistic instead of R(T)), ``valid_from`` (asserted for T ≥ it), ``unknowns``
+      ({symbol: least value} of constants the paper only asserts to exist), ``adjust`` (ctx →
+      {symbol: value}, the constants a proof chooses), ``notes``, ``variant_of``, ``audit_gamma``
+      (the proof telescopes with Γ_t ⪰ 0).
+
+    ``check(run)`` decides the verdict: the numbers against the bound with the comparator's error
+    bar (``RTOL``), or in standard errors for the expectation kinds (``Z_CRIT``), then the
+    hypotheses (a failing one: NOT APPLICABLE; an unknown one: INCONCLUSIVE).
+    """
+
     key: str
     title: str
     citation: str  # paper, arXiv id / venue, theorem number, version

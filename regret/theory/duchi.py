@@ -1,8 +1,8 @@
 """Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
 Optimization", JMLR 12:2121–2159 (2011): diagonal AdaGrad, composite mirror-descent form.
 
-Encoded version (theory.md §3.1): Theorem 5 and Corollary 6 are [recalled] there, so the bound
-encoded is the one theory.md re-derives from the verified components — Proposition 3 (p. 2129),
+Encoded version (docs/sources.md §S3.1): Theorem 5 and Corollary 6 are only [recalled], so the bound
+encoded is the one re-derived there from the verified components — Proposition 3 (p. 2129),
 inequality (13) Σ_t ‖g_t‖²_{ψ_t*} ≤ 2 Σ_i ‖g_{1:T,i}‖₂ (any δ ≥ 0) and the drift bound (14) — for the
 update x_{t+1} = Π^{H_t}_X(x_t − η H_t^{-1} g_t), H_t = δI + diag(s_t), s_{t,i} = ‖g_{1:t,i}‖₂:
 
@@ -30,7 +30,7 @@ CITATION = ("Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Lear
 THEOREM_5 = Theorem(
     key="duchi-5",
     title="Diagonal AdaGrad, composite mirror descent (Theorem 5 form re-derived from Prop. 3, (13), (14))",
-    citation=CITATION + ", Theorem 5 / Corollary 6, mirror-descent form [derived from verified components; theory.md §3.1]",
+    citation=CITATION + ", Theorem 5 / Corollary 6, mirror-descent form [derived from verified components; docs/sources.md §S3.1]",
     kind="upper",
     bound_expr=(Q.delta / (2 * Q.eta) * Q.D ** 2 + Q.D_inf ** 2 / (2 * Q.eta) * ST.SUM_G.symbol
                 + Q.eta * ST.SUM_G.symbol),

@@ -1,14 +1,14 @@
 """Hazan, "Introduction to Online Convex Optimization" (arXiv:1909.05207): Theorem 3.1 (online gradient
 descent, η_t = D/(G√t), regret ≤ (3/2) G D √T) and Theorem 3.2 (the Ω(DG√T) lower bound).
 
-Theorem 3.1 [verbatim in theory.md §3.3, via a Lean formalization and a textbook restatement]. The
+Theorem 3.1 [verbatim, via a Lean formalization and a textbook restatement; docs/sources.md §S3.3]. The
 step size is part of the statement: η_t = D/(G√t) with D ≥ diam(K) and G ≥ the gradient norms. A run
 with η_t = α/√t is an instance of it for the constants D' = max(D_K, α·max_t ‖g_t‖₂) and G' = D'/α:
 both are admissible (D' ≥ D_K, G' ≥ max_t ‖g_t‖₂, the proof uses the gradients at the played points
 only) and α = D'/G'. With α = D_K/G this gives back D' = D_K, G' = G, so the check evaluates
 (3/2) G'D'√T.
 
-Theorem 3.2 [verbatim via two restatements; theory.md §5]: "Any algorithm for online convex
+Theorem 3.2 [verbatim via two restatements; docs/sources.md §S5]: "Any algorithm for online convex
 optimization incurs Ω(DG√T) regret in the worst case", by the instance K = [−1, 1]^d,
 f_t(x) = ⟨σ_t, x⟩ with σ_t uniform in {±1}^d. Encoded is the exact statement its proof rests on: for
 every algorithm whose x_t depends on f_1..f_{t−1} only, E[R_T] = d·E|S_T| with E|S_T| = 2m·C(2m, m)/4^m,
@@ -37,7 +37,7 @@ def admissible_D_G(ctx) -> dict:
 THEOREM_3_1 = Theorem(
     key="hazan-3.1",
     title="Online gradient descent with η_t = D/(G√t): R(T) ≤ (3/2) G D √T (Theorem 3.1)",
-    citation=CITATION + ", Theorem 3.1 [verbatim; theory.md §3.3]",
+    citation=CITATION + ", Theorem 3.1 [verbatim; docs/sources.md §S3.3]",
     kind="upper",
     bound_expr=sp.Rational(3, 2) * Q.G * Q.D * sp.sqrt(Q.T),
     hypothesis_list=(
@@ -61,7 +61,7 @@ def _causal(ctx):
 THEOREM_3_2 = Theorem(
     key="hazan-3.2",
     title="Lower bound: on ⟨σ_t, x⟩ over [−1, 1]^d, E[R_T] = d·E|S_T| = Ω(DG√T) for every algorithm (Theorem 3.2)",
-    citation=CITATION + ", Theorem 3.2 [verbatim statement; exact E|S_T| derived, theory.md §5]",
+    citation=CITATION + ", Theorem 3.2 [verbatim statement; exact E|S_T| derived, docs/sources.md §S5]",
     kind="expectation",
     bound_expr=Q.d * ST.EXPECTED_WALK.symbol,
     hypothesis_list=(

@@ -1,12 +1,12 @@
 """Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, arXiv:1412.6980 **v9**
 (30 Jan 2017): Theorem 4.1 (= Appendix Theorem 10.5), Corollary 4.2, Lemmas 10.3 and 10.4.
 
-Encoded as printed in v9 (theory.md §1.5–1.6, [verbatim]); the known defects (§1.7) are what the
+Encoded as printed in v9 (docs/sources.md §S1.5–S1.6, [verbatim]); the known defects (§S1.7) are what the
 checks are expected to expose:
 * Theorem 4.1's proof telescopes Σ_t (θ_{t,i} − θ*_i)² (√v̂_{t,i}/α_t − √v̂_{t−1,i}/α_{t−1}), which
   needs Γ_t ⪰ 0; an exponential moving average does not give it (Reddi, Kale & Kumar 2018, §3).
   On Reddi et al.'s Theorem 1 sequence every hypothesis holds and the regret is linear, so the
-  bound is violated from T ≈ 300 on (theory.md §1.7 table).
+  bound is violated from T ≈ 300 on (the table of docs/sources.md §S1.7).
 * Lemma 10.4's statement and its proof end with different constants; both are encoded.
 * Lemma 10.3 as printed, Σ_t √(g²_{t,i}/t) ≤ 2G∞‖g_{1:T,i}‖₂, compares a quantity of the units of g
   with one of the units of g²: it fails whenever the gradients are small enough (e.g. G∞ < 1/2 with
@@ -19,7 +19,7 @@ domain (the Adam iterates are exactly Algorithm 1's while they stay inside it).
 
 λ: β1,t = β1 λ^{t−1} with λ ∈ (0, 1) — the theorem's third term has (1 − λ)² in a denominator, so
 λ < 1 is a hypothesis, and λ is taken from the optimizer spec (``lam``). With β1 = 0, λ does not
-change the iterates but still enters the printed third term (theory.md §1.7 used λ = 0.5).
+change the iterates but still enters the printed third term (the table of docs/sources.md §S1.7 uses λ = 0.5).
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ TERM2 = (Q.alpha * (1 + Q.beta1) * Q.G_inf / ((1 - Q.beta1) * sp.sqrt(1 - Q.beta
          * ST.SUM_G.symbol)
 TERM3 = Q.d * Q.D_inf ** 2 * Q.G_inf * sp.sqrt(1 - Q.beta2) / (2 * Q.alpha * (1 - Q.beta1) * (1 - Q.lam) ** 2)
 
-# the setting of Reddi et al.'s Theorem 1 (theory.md §1.7, §6.1): β1 = 0, β2 = 1/(1+C²) = 0.1, α_t = 0.5/√t
+# the setting of Reddi et al.'s Theorem 1 (docs/sources.md §S1.7, §S6.1): β1 = 0, β2 = 1/(1+C²) = 0.1, α_t = 0.5/√t
 REDDI_SETTING = Setting(("adam", {"alpha": 0.5, "beta1": 0.0, "beta2": 0.1, "eps": 0.0, "lam": 0.5,
                                   "schedule": "sqrt", "bias_correction": True}),
                         ("reddi", {"C": 3}), T=100_000, seeds=1)
@@ -56,7 +56,7 @@ REDDI_SETTING = Setting(("adam", {"alpha": 0.5, "beta1": 0.0, "beta2": 0.1, "eps
 THEOREM_4_1 = Theorem(
     key="kingma-ba-4.1",
     title="Adam regret bound (Theorem 4.1, as printed)",
-    citation=CITATION + ", §4 Theorem 4.1 = App. Theorem 10.5 (statement as printed, [verbatim])",
+    citation=CITATION + ", §4 Theorem 4.1 = App. Theorem 10.5 (statement as printed, [verbatim]; docs/sources.md §S1.5)",
     kind="upper",
     bound_expr=TERM1 + TERM2 + TERM3,
     hypothesis_list=(_ADAM, H.no_eps(), H.schedule("sqrt"), _LAMBDA, *_PARAMS, H.bounded_gradients(),
@@ -70,7 +70,8 @@ THEOREM_4_1 = Theorem(
 COROLLARY_4_2 = Theorem(
     key="kingma-ba-4.2",
     title="Adam: R(T)/T = O(1/√T) (Corollary 4.2, via Σ_i ‖g_{1:T,i}‖₂ ≤ d G∞ √T)",
-    citation=CITATION + ", §4 Corollary 4.2 ([verbatim]: Theorem 4.1 with Σ‖g_{1:T,i}‖₂ ≤ dG∞√T)",
+    citation=CITATION + (", §4 Corollary 4.2 ([verbatim]: Theorem 4.1 with Σ‖g_{1:T,i}‖₂ ≤ dG∞√T; "
+                         "docs/sources.md §S1.5)"),
     kind="upper",
     bound_expr=(TERM1 + TERM2 + TERM3).xreplace({ST.SUM_G.symbol: Q.d * Q.G_inf * sp.sqrt(Q.T)}),
     hypothesis_list=THEOREM_4_1.hypothesis_list,
@@ -94,7 +95,7 @@ _LEMMA_SETTING = Setting(("adam", {"alpha": 0.1, "beta1": 0.9, "beta2": 0.999, "
 LEMMA_10_3 = Theorem(
     key="kingma-ba-10.3",
     title="Σ_t √(g²_{t,i}/t) ≤ 2 G∞ ‖g_{1:T,i}‖₂ for every coordinate (Lemma 10.3, as printed)",
-    citation=CITATION + ", Appendix Lemma 10.3 ([verbatim])",
+    citation=CITATION + ", Appendix Lemma 10.3 ([verbatim]; docs/sources.md §S1.6)",
     kind="upper",
     bound_expr=2 * Q.G_inf * ST.GNORM_I.symbol,
     hypothesis_list=(H.bounded_gradients(),),
@@ -109,7 +110,7 @@ _LEMMA_HYPS = (_ADAM, _CONST_B1, _PARAMS[0], _PARAMS[1], _PARAMS[2], H.bounded_g
 LEMMA_10_4 = Theorem(
     key="kingma-ba-10.4",
     title="Σ_t m̂²_{t,i}/√(t v̂_{t,i}) ≤ 2/((1−γ)√(1−β2)) ‖g_{1:T,i}‖₂ (Lemma 10.4, statement)",
-    citation=CITATION + ", Appendix Lemma 10.4 (the statement's constant, [verbatim])",
+    citation=CITATION + ", Appendix Lemma 10.4 (the statement's constant, [verbatim]; docs/sources.md §S1.6)",
     kind="upper",
     bound_expr=2 / ((1 - gamma) * sp.sqrt(1 - Q.beta2)) * ST.GNORM_I.symbol,
     hypothesis_list=_LEMMA_HYPS,
@@ -121,7 +122,8 @@ LEMMA_10_4 = Theorem(
 LEMMA_10_4_PROOF = Theorem(
     key="kingma-ba-10.4-proof",
     title="Σ_t m̂²_{t,i}/√(t v̂_{t,i}) ≤ 2G∞/((1−γ)²√(1−β2)) ‖g_{1:T,i}‖₂ (Lemma 10.4, the proof's last line)",
-    citation=CITATION + ", Appendix Lemma 10.4 (the constant the proof ends with; used in Theorem 4.1's second term)",
+    citation=CITATION + (", Appendix Lemma 10.4 (the constant the proof ends with; used in Theorem 4.1's "
+                         "second term; docs/sources.md §S1.6)"),
     kind="upper",
     bound_expr=2 * Q.G_inf / ((1 - gamma) ** 2 * sp.sqrt(1 - Q.beta2)) * ST.GNORM_I.symbol,
     hypothesis_list=_LEMMA_HYPS,

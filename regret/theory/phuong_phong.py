@@ -2,8 +2,8 @@
 IEEE Access 7:61706–61716 (2019), arXiv:1904.03590 (v4): Theorem 4.1 (a corrected AMSGrad bound)
 and Theorem 5.1 (AdamX, their Algorithm 2).
 
-Both statements are [3rd-party] in theory.md §4.2 (a formalization that records where it departs
-from the paper); the primary text's constants were not seen, so:
+Both statements are [3rd-party] (docs/sources.md §S4.2): from a formalization that records where it
+departs from the paper; the primary text's constants were not seen, so:
 * Theorem 4.1 is encoded for β1,t = β1 λ^{t−1}, 0 < λ < 1 (the case transcribed; the β1,t = β1/t
   case has another second term, not transcribed), with D = D∞ and G = G∞ as the source writes.
   Its t_0 ≥ 1 comes from their Lemma 4.3 and is independent of T but not given explicitly: the bound
@@ -39,7 +39,7 @@ _DG = Q.d * Q.D_inf ** 2 * Q.G_inf
 THEOREM_4_1 = Theorem(
     key="phuong-phong-4.1",
     title="AMSGrad regret bound, corrected proof (Theorem 4.1, β1,t = β1 λ^{t−1})",
-    citation=CITATION + ", Theorem 4.1 [3rd-party; theory.md §4.2]",
+    citation=CITATION + ", Theorem 4.1 [3rd-party; docs/sources.md §S4.2]",
     kind="upper",
     bound_expr=(_DG / (2 * Q.alpha * (1 - Q.beta1)) * (sp.Sum(sp.sqrt(Q.t), (Q.t, 1, Q.t0)) + sp.sqrt(Q.T))
                 + _DG / (2 * Q.alpha * (1 - Q.beta1) * (1 - Q.lam) ** 2) + THIRD),
@@ -70,7 +70,7 @@ def _adamx(one_minus_beta1_power: int) -> sp.Expr:
 THEOREM_5_1 = Theorem(
     key="phuong-phong-5.1",
     title="AdamX regret bound (Theorem 5.1, second term with (1−β1)² as in the paper's proof)",
-    citation=CITATION + ", Theorem 5.1, corrected second term [3rd-party; theory.md §4.2]",
+    citation=CITATION + ", Theorem 5.1, corrected second term [3rd-party; docs/sources.md §S4.2]",
     kind="upper",
     bound_expr=_adamx(2),
     hypothesis_list=_ADAMX_HYPS,
@@ -82,7 +82,7 @@ THEOREM_5_1 = Theorem(
 THEOREM_5_1_PRINTED = Theorem(
     key="phuong-phong-5.1-printed",
     title="AdamX regret bound (Theorem 5.1 as printed, (1−β1) in the second term)",
-    citation=CITATION + ", Theorem 5.1 as printed [3rd-party; theory.md §4.2]",
+    citation=CITATION + ", Theorem 5.1 as printed [3rd-party; docs/sources.md §S4.2]",
     kind="upper",
     bound_expr=_adamx(1),
     hypothesis_list=_ADAMX_HYPS,

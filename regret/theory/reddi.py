@@ -1,14 +1,14 @@
 """Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018 (arXiv:1904.09237):
 Theorem 4 (AMSGrad), Corollary 1, and Theorems 1–3 as lower-bound statements.
 
-Versions (theory.md §2.7–2.8):
+Versions (docs/sources.md §S2.7–S2.8):
 * Theorem 4 is printed in three versions. ``reddi-4`` encodes (c), arXiv:1904.09237 revised
   [3rd-party, from a formalization]: middle term D∞²/(1−β1)² Σ_t Σ_i β1t √v̂_{t,i}/α_t — the only
   version consistent with the corrected proofs. ``reddi-4-printed`` keeps (b), the ICLR camera-ready
   as quoted by Phuong & Phong ("Theorem A", [verbatim]): D∞²/(2(1−β1)) in the middle term. The
   OpenReview version (a) lacks α in the first denominator (dimensionally wrong) and is not encoded.
 * Corollary 1 (β1t = β1 λ^{t−1}): the printed middle terms drop a factor d/α; ``reddi-cor1``
-  encodes the corrected d β1 D∞² G∞ / (α (1−β1)² (1−λ)²) [derived in theory.md §2.8, agrees with
+  encodes the corrected d β1 D∞² G∞ / (α (1−β1)² (1−λ)²) [derived in docs/sources.md §S2.8, agrees with
   the formalization].
 * Theorems 1–3 are existence statements ("there is an online convex optimization problem where
   ADAM has non-zero average regret"); they are encoded with the quantitative conclusion of their
@@ -55,7 +55,7 @@ _AMS_MOMENTUM = Setting(("amsgrad", {"alpha": 0.5, "beta1": 0.5, "beta2": 0.9, "
 THEOREM_4 = Theorem(
     key="reddi-4",
     title="AMSGrad regret bound (Theorem 4, corrected version (c))",
-    citation=CITATION + ", Theorem 4, version (c) of arXiv:1904.09237 revised [3rd-party; theory.md §2.7]",
+    citation=CITATION + ", Theorem 4, version (c) of arXiv:1904.09237 revised [3rd-party; docs/sources.md §S2.7]",
     kind="upper",
     bound_expr=FIRST + Q.D_inf ** 2 / (1 - Q.beta1) ** 2 * ST.SUM_BETA_V.symbol + THIRD,
     hypothesis_list=_COMMON,
@@ -67,7 +67,7 @@ THEOREM_4 = Theorem(
 THEOREM_4_PRINTED = Theorem(
     key="reddi-4-printed",
     title="AMSGrad regret bound (Theorem 4 as printed in the ICLR camera-ready, version (b))",
-    citation=CITATION + ", Theorem 4, ICLR camera-ready as quoted by Phuong & Phong (Theorem A) [verbatim; theory.md §2.7(b)]",
+    citation=CITATION + ", Theorem 4, ICLR camera-ready as quoted by Phuong & Phong (Theorem A) [verbatim; docs/sources.md §S2.7(b)]",
     kind="upper",
     bound_expr=FIRST + Q.D_inf ** 2 / (2 * (1 - Q.beta1)) * ST.SUM_BETA_V.symbol + THIRD,
     hypothesis_list=_COMMON,
@@ -81,7 +81,7 @@ THEOREM_4_PRINTED = Theorem(
 COROLLARY_1 = Theorem(
     key="reddi-cor1",
     title="AMSGrad with β1t = β1 λ^{t−1} (Corollary 1, corrected middle term)",
-    citation=CITATION + ", Corollary 1, corrected: the printed middle term drops d/α [derived; theory.md §2.8]",
+    citation=CITATION + ", Corollary 1, corrected: the printed middle term drops d/α [derived; docs/sources.md §S2.8]",
     kind="upper",
     bound_expr=(FIRST + Q.d * Q.beta1 * Q.D_inf ** 2 * Q.G_inf / (Q.alpha * (1 - Q.beta1) ** 2 * (1 - Q.lam) ** 2)
                 + THIRD),
@@ -99,7 +99,7 @@ _REDDI_ADAM = H.algorithm("adam", "Adam in Reddi et al.'s form (§2: no bias cor
 THEOREM_1 = Theorem(
     key="reddi-1",
     title="Adam has linear regret on f_t = Cx (t mod 3 = 1), −x otherwise (Theorem 1)",
-    citation=CITATION + ", Theorem 1 and its appendix proof (conclusion R_T ≥ (2C−4)T/3 [3rd-party; theory.md §2.3])",
+    citation=CITATION + ", Theorem 1 and its appendix proof (conclusion R_T ≥ (2C−4)T/3 [3rd-party; docs/sources.md §S2.3])",
     kind="lower",
     bound_expr=(2 * Q.C - 4) * sp.floor(Q.T / 3),
     hypothesis_list=(
@@ -116,7 +116,7 @@ THEOREM_1 = Theorem(
     notes=("Block argument of the proof: x returns to 1 at every block start, so each full block of 3 rounds "
            "costs at least 2C − 4: R_T ≥ (2C−4)⌊T/3⌋. The main text's β2 = 1/(1+C²) is encoded; the arXiv proof's "
            "condition β2 ≤ min{C^(−4/(C−2)), 1 − (9/(2C))²} is vacuous for C ≤ 4.5 and a Lean formalization "
-           "proves C = 3, β2 = 1/100, α = 1/2 instead (theory.md §2.3): for C = 3, β2 = 0.1 the statement is "
+           "proves C = 3, β2 = 1/100, α = 1/2 instead (docs/sources.md §S2.3): for C = 3, β2 = 0.1 the statement is "
            "checked, not implied by a verified proof."),
 )
 
@@ -134,7 +134,7 @@ THEOREM_2 = Theorem(
     key="reddi-2",
     title="Adam has non-zero average regret for any β1 < √β2 (Theorem 2; R_T ≥ T/C for T ≥ 4C)",
     citation=(CITATION + ", Theorem 2 [statement verbatim]; conditions and conclusion of a Lean formalization: "
-              "C = 2N, β2^N C² ≤ 1, N√(1−β2)(1−γ) ≥ 4, R_T ≥ T/C for T ≥ 4C [3rd-party; theory.md §2.4]"),
+              "C = 2N, β2^N C² ≤ 1, N√(1−β2)(1−γ) ≥ 4, R_T ≥ T/C for T ≥ 4C [3rd-party; docs/sources.md §S2.4]"),
     kind="lower",
     bound_expr=Q.T / Q.C,
     hypothesis_list=(
@@ -171,7 +171,7 @@ def _delta(ctx) -> dict:
 THEOREM_3 = Theorem(
     key="reddi-3",
     title="Adam does not converge on a stochastic problem: E R_T ≥ δT (Theorem 3)",
-    citation=(CITATION + ", Theorem 3 [statement verbatim; construction 3rd-party, theory.md §2.5]: "
+    citation=(CITATION + ", Theorem 3 [statement verbatim; construction 3rd-party, docs/sources.md §S2.5]: "
               "E[x_{t+1} − x_t] ≥ 0 hence E F(x_t) − F(−1) ≥ δ"),
     kind="lower-expectation",
     bound_expr=delta_R * Q.T,
@@ -182,7 +182,7 @@ THEOREM_3 = Theorem(
         _REDDI_ADAM, H.no_eps(), H.schedule("sqrt"),
         H.relation("momentum", sp.Lt(Q.beta1, sp.sqrt(Q.beta2), evaluate=False), "β1 < √β2"),
         H.unknown("C_large", "C large enough as a function of (β1, β2, δ)",
-                  "the exact condition on C is not pinned down (theory.md §2.5, §7)"),
+                  "the exact condition on C is not pinned down (docs/sources.md §S2.5, §S7)"),
     ),
     algorithm="Adam without bias correction (Reddi et al. §2), β1 < √β2, α_t = α/√t, x_1 = 0",
     default=Setting(("adam", {"alpha": 0.5, "beta1": 0.0, "beta2": 0.01, "eps": 0.0, "schedule": "sqrt",

@@ -13,6 +13,12 @@ mean the same thing (and a value computed from a run is looked up by its symbol)
 | D, D∞ | ℓ2 / ℓ∞ diameter bounds | the domain's diameters, or the observed extent (see :mod:`.context`) |
 | G, G∞ | gradient bounds ‖g_t‖₂ ≤ G, ‖g_t‖∞ ≤ G∞ | max over the played points (``run.G``, ``run.G_inf``) |
 | C | the counterexamples' large gradient | the problem's parameter |
+| t_0 | a constant a paper only asserts to exist (Phuong & Phong's t_0) | none: the theorem's ``unknowns`` give its least value |
+| t, i | the round and the coordinate, bound inside the run statistics' sums | — |
+
+The run statistics inside the bounds (Σ_i ‖g_{1:T,i}‖₂, Σ_i √(T v̂_{T,i}), …) are the symbols of
+:mod:`regret.theory.statistics`; docs/extending.md ("Your own bound") lists every name a bound may
+use and how each is measured.
 
 Every symbol carries the sign the papers assume (positive, or non-negative for β1, ε, δ), which is
 what lets sympy take limits in T without case splits.
@@ -56,3 +62,8 @@ NAMES = {  # CLI/JSON names of the symbols
 def name(sym: sp.Symbol) -> str:
     """The plain-text name of a symbol (``beta1`` for β1)."""
     return NAMES.get(sym, str(sym))
+
+
+# what help() shows: the symbols, not the indexed objects of the displayed definitions
+__all__ = ["T", "t", "i", "d", "alpha", "eta", "beta1", "beta2", "lam", "eps", "delta", "D", "D_inf", "G", "G_inf",
+           "C", "t0", "NAMES", "name"]

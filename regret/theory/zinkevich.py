@@ -1,5 +1,5 @@
 """Zinkevich, "Online Convex Programming and Generalized Infinitesimal Gradient Ascent", ICML 2003:
-Theorem 1 (Greedy Projection, η_t = t^{-1/2}) [verbatim in theory.md §3.2]:
+Theorem 1 (Greedy Projection, η_t = t^{-1/2}) [verbatim; docs/sources.md §S3.2]:
 
     R_G(T) ≤ ‖F‖² √T / 2 + (√T − 1/2) ‖∇c‖².
 
@@ -24,7 +24,8 @@ PRINTED = Q.D ** 2 * sp.sqrt(Q.T) / 2 + (sp.sqrt(Q.T) - sp.Rational(1, 2)) * Q.G
 THEOREM_1 = Theorem(
     key="zinkevich-1",
     title="Greedy Projection (online gradient descent), η_t = α/√t (Theorem 1, α = 1 as printed)",
-    citation=CITATION + ", Theorem 1 [verbatim], rescaled to η_t = α/√t (α = 1 is the printed statement)",
+    citation=CITATION + (", Theorem 1 [verbatim], rescaled to η_t = α/√t (α = 1 is the printed statement; "
+                          "docs/sources.md §S3.2)"),
     kind="upper",
     bound_expr=Q.D ** 2 * sp.sqrt(Q.T) / (2 * Q.alpha) + (sp.sqrt(Q.T) - sp.Rational(1, 2)) * Q.alpha * Q.G ** 2,
     hypothesis_list=(H.algorithm("sgd", "Greedy Projection: x_{t+1} = P(x_t − η_t ∇c_t(x_t))"),
