@@ -19,9 +19,8 @@ prints the verdict table when an ``assert verdict.status == ...`` comparison fai
 """
 from __future__ import annotations
 
-import numpy as np
-
-from ..errors import require
+# nothing of regret (nor numpy) at import: the pytest plugin, regret.testing.plugin, is loaded in every
+# pytest session and imports this package; the helpers import what they use when called
 
 __all__ = ["assert_bound_holds", "assert_bound_violated", "assert_regret_rate", "assert_sublinear",
            "RegretAssertionError", "check_bound", "rate_table"]
@@ -85,7 +84,10 @@ def assert_bound_violated(theorem, optimizer=None, problem=None, T: int | None =
 
 
 def _run(optimizer, problem, T, seeds, checkpoints):
+    import numpy as np
+
     from ..engine import default_checkpoints
+    from ..errors import require
     from ..runs import run
 
     require(isinstance(T, (int, np.integer)) and T >= 10, "T", T, "an integer ≥ 10 (a rate needs a range of T)")
@@ -96,6 +98,8 @@ def _run(optimizer, problem, T, seeds, checkpoints):
 
 def rate_table(run, fit, rows: int = 10) -> str:
     """Checkpoints with mean regret, R/√T and R/T, then the fit."""
+    import numpy as np
+
     from ..analysis import rates
 
     r = rates(run)
@@ -116,6 +120,8 @@ def assert_regret_rate(optimizer, problem, max_exponent: float = 0.5, tol: float
     """Fail if the fitted exponent p of R(T) ~ T^p over the tail exceeds ``max_exponent + tol``
     (the point estimate; the message shows the bootstrap CI over seeds). Regret ≤ 0 on the whole
     tail passes (no growth). Returns the :class:`~regret.analysis.GrowthFit`."""
+    import numpy as np
+
     from ..analysis import growth_exponent
 
     run = _run(optimizer, problem, T, seeds, checkpoints)
@@ -132,6 +138,8 @@ def assert_sublinear(optimizer, problem, T: int = 10_000, seeds=5, margin: float
     """Fail unless the regret looks sublinear on the tail: the fitted exponent is at most 1 − margin,
     and the mean R(T)/T at T is below its value at the start of the tail (or the mean regret is ≤ 0
     on the whole tail). Returns the fit."""
+    import numpy as np
+
     from ..analysis import growth_exponent, tail_mask
 
     run = _run(optimizer, problem, T, seeds, checkpoints)
