@@ -142,7 +142,7 @@ def _full_call(opt, inst, T, kernel=None):
         kernel = kernels.run_one if loop_wide.is_wide(d, fam.code) else kernels.kernel_for(d, fam.code)
 
     def call():
-        kernel(code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, dom.code, dom.P,
+        kernel(code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, T, dom.code, dom.P,
                      float(dom.r), x0, cps, np.zeros(0), empty, empty, *outs)
     return call
 
@@ -327,7 +327,7 @@ def batch_section(quick) -> dict:
     d, K = 1, 1
     args = (np.array([o.code for o in opts], dtype=np.int64), np.stack([o.hp_vector() for o in opts]),
             np.zeros((R, 1)), np.zeros(R, dtype=np.int64), inst.family.code, inst.family.params, inst.A[None],
-            inst.b[None], inst.idx[None, :T].copy(), inst.domain.code, inst.domain.P, float(inst.domain.r),
+            inst.b[None], inst.idx[None, :T].copy(), T, inst.domain.code, inst.domain.P, float(inst.domain.r),
             np.tile(inst.start(), (R, 1)), cps, np.zeros((0, 0)), np.zeros((0, 0, d)), np.zeros((0, 0, d)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d)))

@@ -21,6 +21,16 @@ class SolverFailure(RuntimeError):
     """Every comparator route failed to return a certified optimum."""
 
 
+class NonFiniteComparator(SolverFailure):
+    """The comparator's value, minimiser or certificate at a checkpoint is not a finite number (NaN or
+    ±inf: the data overflow float64); never reported as a number."""
+
+    def __init__(self, checkpoint: int, what: str, value, detail: str = ""):
+        self.checkpoint, self.what, self.value = int(checkpoint), what, value
+        super().__init__(f"comparator at T'={int(checkpoint)}: {what} = {value!r} is not finite"
+                         + (f" ({detail})" if detail else ""))
+
+
 def require(ok: bool, field: str, value, allowed: str) -> None:
     """Raise :class:`InvalidInput` unless ``ok``."""
     if not ok:

@@ -11,13 +11,45 @@
 (the compiled loops) followed by :func:`attach_comparator`: min_{x∈X} Σ_{t≤T'} f_t(x) at every
 checkpoint T', computed once per seed and cached (:mod:`regret.comparator`). The regret at T' is
 then ``RunResult.regret`` = Σ_{t≤T'} f_t(x_t) − min_{x∈X} Σ_{t≤T'} f_t(x).
+
+A run whose learner diverged (``RunResult.diverged``: its loss stopped being finite) keeps its
+comparator when the data are finite — it is a property of the data, not of the learner — and its
+regret is NaN from the divergence on. Only where no comparator exists *because* of the divergence (an
+adversary's rows written from a non-finite x_t, or a comparator that overflows) does a diverged
+seed get a NaN curve (:meth:`regret.comparator.ComparatorCurve.undefined`); for a seed that did not
+diverge those errors are raised.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from . import engine, reference
-from .comparator import best_fixed_cached
-from .engine.prepare import as_optimizer, optimizers as optimizer_list
+from .comparator import ComparatorCurve, best_fixed_cached
+from .errors import InvalidInput, NonFiniteComparator
+from .engine.prepare import as_optimizer, check_memory, optimizers as optimizer_list
 from .optimizers.arrays import ArrayOptimizer
+
+
+def check_comparator_memory(problem) -> None:
+    """Refuse, before the run, a comparator that cannot fit: the least-squares route keeps d × d
+    sufficient statistics (three of them), known from an instance or a named problem's d."""
+    from .problems import Instance, ProblemSpec
+
+    if isinstance(problem, str):
+        from .problems import problem as make_problem
+
+        try:
+            problem = make_problem(problem)
+        except InvalidInput:
+            return  # the engine names the error
+    if isinstance(problem, Instance):
+        name, d = problem.family.name, problem.d
+    elif isinstance(problem, ProblemSpec):
+        name, d = problem.name, problem.params.get("d")
+    else:
+        return
+    if name == "least_squares" and isinstance(d, (int, np.integer)):
+        check_memory({"problem": 8.0 * 3 * int(d) ** 2}, "the least-squares comparator")
 
 
 def attach_comparator(results):
@@ -28,9 +60,53 @@ def attach_comparator(results):
     for res in results if many else [results]:
         key = tuple(id(inst) for inst in res.instances)
         if key not in curves:
-            curves[key] = [best_fixed_cached(inst, res.checkpoints) for inst in res.instances]
-        res.comparator = list(curves[key])
+            curves[key] = [_curve_or_error(inst, res.checkpoints) for inst in res.instances]
+        diverged, at = res.diverged, res.diverged_at
+        res.comparator = [_curve_for_seed(c, inst, res.checkpoints, int(at[j]) if diverged[j] else 0)
+                          for j, (c, inst) in enumerate(zip(curves[key], res.instances))]
     return results
+
+
+def _curve_or_error(inst, checkpoints):
+    """The comparator curve of ``inst``, or the error that says no finite comparator exists: data that
+    are not finite or overflow (possible after the run only for an adversary's rows, written inside the
+    loop: other instances are checked when they are built) or a comparator that overflows."""
+    from .problems.base import check_scale
+
+    try:
+        if "adversary" in inst.meta:
+            inst.family.check_data(inst.A, inst.b)
+            check_scale(inst)
+        return best_fixed_cached(inst, checkpoints)
+    except NonFiniteComparator as exc:
+        return exc
+    except InvalidInput as exc:
+        if exc.field in ("A", "b"):
+            return exc
+        raise
+
+
+def _curve_for_seed(curve, inst, checkpoints, diverged_at: int):
+    """``curve`` if it is one; else raise its error, unless the seed diverged (``diverged_at`` > 0):
+    then NaN from the divergence on, and the comparator of the rounds before it where there are
+    checkpoints (their data are finite: the learner's loss was)."""
+    if isinstance(curve, ComparatorCurve):
+        return curve
+    if not diverged_at:
+        raise curve
+    cps = np.asarray(checkpoints, dtype=np.int64)
+    out = ComparatorCurve.undefined(cps, inst.d, f"the learner diverged at T'={diverged_at} and {curve}")
+    before = cps[cps < diverged_at]
+    if before.size:
+        try:
+            head = best_fixed_cached(inst, before)
+        except (NonFiniteComparator, InvalidInput):
+            return out
+        k = before.size
+        out.value[:k], out.x[:k], out.certificate[:k] = head.value, head.x, head.certificate
+        out.method = f"{head.method} up to T'={int(before[-1])}; then {out.method}"
+        out.solver = head.solver
+    return out
 
 
 def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
@@ -41,6 +117,8 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     algorithm (:class:`regret.Optimizer`) runs in the engine (:mod:`regret.engine`); one written on
     numpy arrays (:class:`regret.ArrayOptimizer`) in the exact, slow loop of :mod:`regret.reference`."""
     opt = as_optimizer(optimizer)
+    if comparator:
+        check_comparator_memory(problem)
     # an algorithm written on arrays runs in the plain-Python loop, a compiled one in the engine
     path = reference.run if isinstance(opt, ArrayOptimizer) else engine.run
     res = path(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
@@ -58,6 +136,8 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     sets numba's thread count for the call (the results do not depend on it). An
     :class:`regret.ArrayOptimizer` among them runs in the plain-Python loop (:mod:`regret.reference`)."""
     opts = optimizer_list(optimizers)
+    if comparator:
+        check_comparator_memory(problem)
     compiled = [j for j, opt in enumerate(opts) if not isinstance(opt, ArrayOptimizer)]
     results = [None] * len(opts)
     if compiled:

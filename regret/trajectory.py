@@ -125,8 +125,9 @@ def from_trajectory(instance: Instance, iterates, optimizer, second_moments=None
     fam = instance.family
     losses = np.zeros(T)
     G = np.zeros((T, d))
+    rows = instance.round_rows(0, T)
     for t in range(T):
-        losses[t] = value_grad(fam.code, fam.params, instance.A, instance.idx[t], instance.b, X[t], G[t])
+        losses[t] = value_grad(fam.code, fam.params, instance.A, rows[t], instance.b, X[t], G[t])
     return _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator, "regret.from_trajectory")
 
 

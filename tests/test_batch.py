@@ -119,7 +119,7 @@ def test_stack_pads_rows_that_idx_never_reads():
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d))]
     x0s = np.zeros((R, d))
     loop.run_batch(np.array([opt.code] * R), np.stack([opt.hp_vector()] * R), np.zeros((R, 1)), np.array([0, 1]),
-                   a.family.code, a.family.params, A3, b2, idx2, a.domain.code, a.domain.P, 0.0, x0s, cps,
+                   a.family.code, a.family.params, A3, b2, idx2, 3, a.domain.code, a.domain.P, 0.0, x0s, cps,
                    np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs)
     for j, inst in enumerate((a, b)):
         ref = regret.run(opt, inst, 3, checkpoints=cps, comparator=False)

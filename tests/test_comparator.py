@@ -61,7 +61,7 @@ def certifiable(name, kind, l2):
 
 def F_of(inst, T, x):
     """Σ_{t≤T} f_t(x) round by round (the definition, not the row-weighted form)."""
-    rows = inst.idx[:T]
+    rows = inst.round_rows(0, T)
     return inst.family.total(x, inst.A[rows], inst.b[rows])
 
 

@@ -120,7 +120,7 @@ def test_theorem_2_1_bound_is_evaluated_as_written(adabelief, theorem_2_1, famil
     beta1_t = b1 * lam ** (t - 1)
     for j, inst in enumerate(run.instances):
         X = run.iterates[j]
-        g = np.array([adabelief._loss_grad(family, inst.A[inst.idx[k]], inst.b[inst.idx[k]], X[k])[1]
+        g = np.array([adabelief._loss_grad(family, inst.A[inst.round_rows(k, k + 1)[0]], inst.b[inst.round_rows(k, k + 1)[0]], X[k])[1]
                       for k in range(T)])
         first = D_inf ** 2 * np.sqrt(cps) / (2 * a * (1 - b1)) * np.sqrt(s[j, cps - 1]).sum(axis=1)
         c = np.minimum.accumulate(s[j].min(axis=1))[cps - 1]

@@ -46,7 +46,7 @@ def _both(opt, inst, T, cps, records=True):
                "gmaxinf": np.zeros(K), "ratio_max": np.zeros(K), "xmin": np.zeros((K, 1)), "xmax": np.zeros((K, 1)),
                "x_final": np.zeros(1), "losses": np.zeros(T if records else 0),
                "iterates": np.zeros((T + 1 if records else 0, 1)), "vhat_hist": np.zeros((T if records else 0, 1))}
-        common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T], dom.code, dom.P,
+        common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), T, dom.code, dom.P,
                   float(dom.r), cps, out["losses"], out["iterates"], out["vhat_hist"], out["cum_loss"], out["gsq"],
                   out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
                   out["x_final"])

@@ -69,7 +69,7 @@ def test_wide_loop_agrees_with_the_serial_loop_to_rounding():
     iters = np.zeros((T + 1, D))
     fam, dom = inst.family, inst.domain
     loop.run_one(opt.code, opt.hp_vector(), opt.schedule_array(T), fam.code, fam.params, inst.A, inst.b,
-                 inst.idx[:T], dom.code, dom.P, float(dom.r), inst.start(), cps, np.zeros(T), iters,
+                 inst.idx[:T], T, dom.code, dom.P, float(dom.r), inst.start(), cps, np.zeros(T), iters,
                  np.zeros((0, D)), *out)
     np.testing.assert_allclose(res.learner_loss[0], out[0], rtol=1e-12)
     # Adam's step m/√v is scale-free, so a coordinate with a tiny gradient carries the rounding of z

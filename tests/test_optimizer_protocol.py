@@ -57,7 +57,7 @@ def test_a_code_outside_the_table_is_an_error_in_the_compiled_loop(d):
     inst = regret.from_arrays("linear", regret.box(d, -1.0, 1.0), np.ones((2, d)))
     K = 1
     args = (len(BUILTIN_TABLE.algorithms), regret.optimizer("sgd").hp_vector(), np.zeros(1), inst.family.code,
-            inst.family.params, inst.A, inst.b, inst.idx, inst.domain.code, inst.domain.P, 0.0, np.zeros(d),
+            inst.family.params, inst.A, inst.b, inst.idx, inst.T, inst.domain.code, inst.domain.P, 0.0, np.zeros(d),
             np.array([2]), np.zeros(0), np.zeros((0, d)), np.zeros((0, d)), np.zeros(K), np.zeros((K, d)),
             np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(d))
     with pytest.raises(ValueError, match="outside the table"):

@@ -27,7 +27,7 @@ def round_loss(inst, t, x):
     """f_t(x) as the engine evaluates it (round t uses data row idx[t−1])."""
     x = np.atleast_1d(np.asarray(x, dtype=np.float64))
     g = np.zeros(inst.d)
-    return value_grad(inst.family.code, inst.family.params, inst.A, int(inst.idx[t - 1]), inst.b, x, g)
+    return value_grad(inst.family.code, inst.family.params, inst.A, int(inst.round_rows(t - 1, t)[0]), inst.b, x, g)
 
 
 def test_every_named_problem_has_small_parameters_here():
@@ -39,7 +39,8 @@ def test_named_problem_builds_for_small_T_and_is_valid(name):
     spec = regret.problem(name, **SMALL[name])
     for T in (1, 7):
         inst = spec.instance(T, seed=3)
-        assert inst.T == T and inst.idx.shape == (T,)
+        assert inst.T == T and inst.round_rows(0, T).shape == (T,)
+        assert inst.idx.shape == ((T,) if not inst.periodic else inst.idx.shape)
         assert inst.family.dim(inst.A.shape[1]) == inst.domain.d == inst.d
         inst.family.check_data(inst.A, inst.b)  # raises on bad data
         assert 0 <= inst.idx.min() and inst.idx.max() < inst.A.shape[0]
@@ -56,7 +57,8 @@ def test_same_seed_same_data_and_different_seeds_differ_unless_deterministic(nam
     a, a2, b = spec.instance(T, 1), spec.instance(T, 1), spec.instance(T, 2)
 
     def data(inst):
-        return np.concatenate([inst.A[inst.idx].ravel(), inst.b[inst.idx]])
+        rows = inst.round_rows(0, inst.T)
+        return np.concatenate([inst.A[rows].ravel(), inst.b[rows]])
 
     assert np.array_equal(data(a), data(a2)) and np.array_equal(a.start(), a2.start())
     # a fresh spec with the same name and parameters gives the same stream (SeedSequence per problem)
@@ -109,7 +111,7 @@ def test_reddi_stochastic_frequency_within_binomial_interval(params, p):
         inst = spec.instance(T, seed)
         slopes = np.array([round_loss(inst, t, 1.0) for t in range(1, 2001)])
         assert set(np.unique(slopes)) <= {C, -s}
-        hits = int(np.sum(inst.A[inst.idx, 0] == C))
+        hits = int(np.sum(inst.A[inst.round_rows(0, T), 0] == C))
         sd = math.sqrt(T * p * (1 - p))
         assert abs(hits - T * p) <= 4.5 * sd, (hits, T * p, sd)
     assert math.isclose(inst.meta["expected_slope"], p * C - (1 - p) * s)
@@ -130,7 +132,7 @@ def test_expected_abs_walk_closed_form():
     Even T = 2m: Σ_k |2k − 2m| C(2m, k) = 2·Σ_{k>m} (2k − 2m) C(2m, k), and
     Σ_{k>m} (k − m) C(2m, k) telescopes through k·C(2m, k) = 2m·C(2m−1, k−1) to m·C(2m, m)/2, so
     E|S_{2m}| = 2m·C(2m, m)/4^m. Odd T = 2m − 1: S_{2m} = S_{2m−1} ± 1 with |S_{2m−1}| ≥ 1, so
-    E|S_{2m}| = E|S_{2m−1}|. The exact sum above agrees for every T ≤ 200; theory.md §5 gives
+    E|S_{2m}| = E|S_{2m−1}|. The exact sum above agrees for every T ≤ 200; docs/sources.md §S5 gives
     E|S_100| = 7.9589."""
     for T in range(1, 201):
         m = -(-T // 2)

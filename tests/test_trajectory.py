@@ -24,7 +24,7 @@ def torch_points(inst, T, make_torch_opt, alpha, lo, hi, record=None):
     opt = make_torch_opt([x])
     points = [x.detach().clone().numpy()]
     for t in range(1, T + 1):
-        row = int(inst.idx[t - 1])
+        row = int(inst.round_rows(t - 1, t)[0])
         opt.zero_grad()
         z = A[row] @ x
         loss = z if inst.family.name == "linear" else 0.5 * (z - b[row]) ** 2

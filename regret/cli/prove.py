@@ -15,7 +15,7 @@ import json
 import sys
 import textwrap
 
-from ..theory import proofs_runner
+from ..errors import InvalidInput
 
 SCHEMA = "regret.prove/1"
 
@@ -47,7 +47,17 @@ def _table(rows: list[list[str]], header: list[str], wrap_last: int = 70) -> str
 
 
 def main(args) -> int:
-    proofs = proofs_runner.select(proofs_runner.discover(args.dir), args.names)
+    # imported here: regret.theory loads sympy and every theorem (~1.5 s), which no other
+    # subcommand's start-up should pay
+    from ..theory import proofs_runner
+
+    found = proofs_runner.discover(args.dir)
+    try:
+        proofs = proofs_runner.select(found, args.names)
+    except InvalidInput as exc:
+        from .util import with_suggestion
+
+        raise with_suggestion(exc, [p.name for p in found]) from None
     if args.list:
         if args.json:
             print(json.dumps({"schema": SCHEMA, "proofs": [

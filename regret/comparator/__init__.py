@@ -21,18 +21,26 @@ On R^d a comparator needs a certificate that does not rely on a bounded domain: 
 l2 term raise it as well (on separable data the infimum is not attained); Huber, hinge and absolute
 losses without an l2 term raise :class:`regret.errors.InvalidInput` (a minimiser exists, but no
 certificate on R^d can be computed without strong convexity).
+
+Every number a curve holds is finite: a value, minimiser or certificate that is NaN or ±inf (data
+that overflow float64) raises :class:`regret.errors.NonFiniteComparator` (a ``SolverFailure``) naming
+the checkpoint, when the :class:`ComparatorCurve` is built — never a number, never a certificate
+clamped to 0. A first-order solve whose certificate stays above ``REJECT_RTOL``·max(1, |F|) (the
+cvxpy route's threshold, :mod:`.solvers`) after the cvxpy fallback raises ``SolverFailure``.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput, SolverFailure, UnboundedComparator
+from ..errors import InvalidInput, NonFiniteComparator, SolverFailure, UnboundedComparator
 from ..problems import Instance
 from . import certificates as C
 from .objective import Block, checkpoint_counts
+from .solvers import REJECT_RTOL
 
 METHODS = ("auto", "closed_form", "sufficient_statistics", "first_order", "working_set", "cvxpy")
 RTOL = 1e-9
@@ -43,7 +51,12 @@ FALLBACK_RTOL = 1e-6  # a first-order certificate above this relative size sends
 class ComparatorCurve:
     """Comparators at the checkpoints of one instance: value F(x̂_{T'}) (K,) with x̂ ∈ X, so the
     value is ≥ F* and ≤ F* + certificate; minimiser x (K, d); certificate (K,) ≥ F(x̂) − F*; how
-    they were obtained (``method``) and by which solver; ``seconds`` the wall time of the curve."""
+    they were obtained (``method``) and by which solver; ``seconds`` the wall time of the curve.
+
+    Every value, minimiser and certificate is finite (else :class:`regret.errors.NonFiniteComparator`
+    at construction), except in a curve built by :meth:`undefined` (``defined`` False): the NaN
+    curve of a diverged run whose data are themselves not finite (an adversary's rows written from
+    a non-finite x_t)."""
 
     checkpoints: np.ndarray
     value: np.ndarray
@@ -52,6 +65,28 @@ class ComparatorCurve:
     method: str
     solver: str = ""
     seconds: float = 0.0
+    defined: bool = True
+
+    def __post_init__(self):
+        if not self.defined:
+            return
+        for what, arr in (("F(x̂) (the comparator's value)", self.value), ("the certificate", self.certificate),
+                          ("x̂ (the comparator)", self.x)):
+            arr = np.asarray(arr, dtype=np.float64)
+            bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1) if arr.size else np.zeros(0, bool)
+            if bad.any():
+                k = int(np.argmax(bad))
+                shown = float(arr[k]) if arr.ndim == 1 else arr[k].tolist()[:8]
+                raise NonFiniteComparator(int(self.checkpoints[k]), what, shown,
+                                          f"{self.method}; e.g. data that overflow float64")
+
+    @classmethod
+    def undefined(cls, checkpoints, d: int, why: str) -> "ComparatorCurve":
+        """A curve of NaNs (no comparator exists: ``why``); only for a diverged run."""
+        cps = np.asarray(checkpoints, dtype=np.int64)
+        nan = np.full(cps.size, np.nan)
+        return cls(cps, nan, np.full((cps.size, d), np.nan), nan.copy(), method=f"undefined: {why}",
+                   solver="", defined=False)
 
 
 def _check_checkpoints(inst, checkpoints) -> np.ndarray:
@@ -95,13 +130,13 @@ def linear_closed_form(inst: Instance, checkpoints) -> ComparatorCurve:
     S, prev = np.zeros(inst.A.shape[1]), 0
     for T in cps:
         # S grows by the rounds prev < t ≤ T only (O(T·d) for the whole curve)
-        seg = inst.idx[prev:T]
-        if seg.size and seg[-1] - seg[0] == seg.size - 1 and np.all(np.diff(seg) == 1):
+        seg = None if inst.periodic else inst.idx[prev:T]
+        if seg is not None and seg.size and seg[-1] - seg[0] == seg.size - 1 and np.all(np.diff(seg) == 1):
             S = S + inst.A[seg[0]:seg[-1] + 1].sum(axis=0)  # a stream: a view of the rows, no copy
         else:
-            dc = np.bincount(seg, minlength=inst.A.shape[0])
+            dc = inst.row_counts_between(prev, int(T))
             rows = np.flatnonzero(dc)
-            S = S + inst.A[rows].T @ dc[rows].astype(np.float64)
+            S = S + inst.A[rows].T @ dc[rows]
         prev = int(T)
         n = float(T)
         if l2 > 0:
@@ -119,7 +154,8 @@ def linear_closed_form(inst: Instance, checkpoints) -> ComparatorCurve:
         value = dom.support_min(S)
         vals.append(value)
         xs.append(x)
-        certs.append(max(0.0, float(S @ x) - value))  # the Frank–Wolfe gap at x̂ = LMO(S)
+        with np.errstate(over="ignore", invalid="ignore"):
+            certs.append(C.nonneg(float(S @ x) - value))  # the Frank–Wolfe gap at x̂ = LMO(S), NaN-safe
     how = "x* = Π_X(−S/(l2·T'))" if l2 > 0 else "support function"
     return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
                            method=f"closed form ({how})", solver="numpy",
@@ -159,18 +195,25 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
     for T, c in zip(cps, checkpoint_counts(inst, cps)):
         block = Block(fam, inst.A, inst.b, c)
         x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
-        if cert > FALLBACK_RTOL * max(1.0, abs(f)):
-            # stalled (rounding in the line search): the cvxpy reference for this checkpoint, if better
+        if not C.within(cert, f, FALLBACK_RTOL):
+            # stalled (rounding in the line search) or not finite: the cvxpy reference for this
+            # checkpoint, if better
             from .cvx import CvxCurve
 
             try:
                 v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [c]).solve()
-            except SolverFailure:
-                pass
+            except SolverFailure as exc:
+                why = f"cvxpy fallback failed: {exc}"
             else:
-                if cc[0] < cert:
+                why = f"cvxpy fallback certified {float(cc[0]):.3g}"
+                if math.isfinite(cc[0]) and math.isfinite(v[0]) and not cc[0] >= cert:
                     x, f, cert, how = xx[0], float(v[0]), float(cc[0]), f"cvxpy ({slv})"
                     fallback += 1
+            if not C.within(cert, f, REJECT_RTOL):
+                # the cvxpy route's reject threshold: a stalled solve is a failure, not a comparator
+                raise SolverFailure(
+                    f"first-order comparator at T'={int(T)} for {fam.name} on {dom.describe()}: certificate "
+                    f"{cert:.3g} > {REJECT_RTOL:g}·max(1, |F|) with F = {f:.6g} after {how}; {why}")
         vals.append(f)
         xs.append(x.copy())
         certs.append(cert)
@@ -266,6 +309,7 @@ def _fingerprint(inst: Instance) -> tuple:
     for arr in (inst.A, inst.b, inst.idx, inst.domain.P):
         h.update(np.ascontiguousarray(arr).view(np.uint8))
         h.update(str(arr.shape).encode())
+    h.update(f"rounds={inst.rounds}".encode())
     return (repr(inst.family), inst.domain.kind, float(inst.domain.r), h.hexdigest())
 
 

@@ -98,7 +98,7 @@ def _certify(inst, block, x, model, n):
         if u is None:
             u = primal_multipliers(name, block.A, block.b, block.c, x)
         lb = best_dual_bound(name, block.A, block.b, block.c, u, x, dom, block.mu)
-        return f, max(0.0, f - lb)
+        return f, C.nonneg(f - lb)  # NaN-safe: a NaN or overflowing bound is never a certificate of 0
     if name == "least_squares":
         from .least_squares import certificate
 

@@ -38,7 +38,7 @@ class SufficientStatistics:
         inst = self.inst
         if T <= self.n:
             return
-        dc = np.bincount(inst.idx[self.n:T], minlength=inst.A.shape[0]).astype(np.float64)
+        dc = inst.row_counts_between(self.n, T)
         rows = np.flatnonzero(dc)
         if rows.size == T - self.n and np.all(np.diff(rows) == 1) and np.all(dc[rows] == 1):
             A, b = inst.A[rows[0]:rows[-1] + 1], inst.b[rows[0]:rows[-1] + 1]  # a stream: a view

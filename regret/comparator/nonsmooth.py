@@ -19,6 +19,8 @@ and F(x̂) − L(u) ≥ F(x̂) − F* is the certificate.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import certificates as C
@@ -28,18 +30,23 @@ LARGE_LP = 2000  # rows: above this an interior-point solver goes first (see .so
 
 
 def dual_bound(name, A, b, c, u, dom, lam) -> float:
-    """L(u) (see the module docstring) for rows (A, b) with multiplicities c and multipliers u."""
-    if name == "hinge":
-        u = np.clip(u, 0.0, c)
-        kappa = float(np.sum(u))
-        v = -(A.T @ (b * u))
-    elif name == "absolute":
-        u = np.clip(u, -c, c)
-        kappa = -float(b @ u)
-        v = A.T @ u
-    else:
-        raise ValueError(name)
-    return kappa + C.min_linear_plus_ridge(dom, v, lam)
+    """L(u) (see the module docstring) for rows (A, b) with multiplicities c and multipliers u; NaN
+    (never a bound) when u has a NaN entry (np.clip keeps it) or the arithmetic overflows."""
+    if np.any(np.isnan(u)):
+        return math.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        if name == "hinge":
+            u = np.clip(u, 0.0, c)
+            kappa = float(np.sum(u))
+            v = -(A.T @ (b * u))
+        elif name == "absolute":
+            u = np.clip(u, -c, c)
+            kappa = -float(b @ u)
+            v = A.T @ u
+        else:
+            raise ValueError(name)
+        out = kappa + C.min_linear_plus_ridge(dom, v, lam)
+    return math.nan if math.isnan(out) or out == math.inf else out
 
 
 def primal_multipliers(name, A, b, c, x):
@@ -62,16 +69,21 @@ def best_dual_bound(name, A, b, c, u, x, dom, lam) -> float:
     """max of L(u) over the solver's multipliers u and their snapped versions: where the kink
     argument at x̂ is clearly away from 0 (|m| > τ, τ ∈ {1e-9, 1e-7, 1e-5}), complementary slackness
     fixes u to an end of its box; interior-point solvers return those only to ~1e-8. Every candidate
-    is a valid bound (u is clipped to its box), so the maximum is one as well."""
-    best = dual_bound(name, A, b, c, u, dom, lam)
+    that is a number is a valid bound (u is clipped to its box), so the maximum is one as well; NaN
+    when none is."""
+    cands = [dual_bound(name, A, b, c, u, dom, lam)]
     m = margins(name, A, b, x)
     for tau in (1e-9, 1e-7, 1e-5):
         if name == "hinge":
             us = np.where(m > tau, c, np.where(m < -tau, 0.0, u))
         else:
             us = np.where(m > tau, c, np.where(m < -tau, -c, u))
-        best = max(best, dual_bound(name, A, b, c, us, dom, lam))
-    return best
+        cands.append(dual_bound(name, A, b, c, us, dom, lam))
+    # each candidate that is a number is a valid bound; a NaN one (NaN multipliers, or arithmetic that
+    # overflowed) is none, and is left out explicitly (Python's max keeps or drops a NaN depending on
+    # the order of its arguments). No candidate a number: NaN, never a bound.
+    cands = [v for v in cands if not math.isnan(v)]
+    return max(cands) if cands else math.nan
 
 
 def working_set(block, dom, x_ref, rho_hint=0.0, max_rounds=40):
@@ -160,15 +172,18 @@ def working_set(block, dom, x_ref, rho_hint=0.0, max_rounds=40):
             inside = not np.isfinite(rho) or float(np.abs(xh - x_ref).max()) < rho * (1 - 1e-7)
             record[id(xh)] = (lb, f, inside)
             # inside the trust region G(x̂) = F(x̂) and F(x̂) − L(u) judges the solver; on its boundary
-            # the sub-problem is an intermediate step, judged by its status only
-            return f, (max(0.0, f - lb) if inside else 0.0)
+            # the sub-problem is an intermediate step, judged by its status only (but a non-finite
+            # F or bound is never judged 0)
+            if not (math.isfinite(f) and math.isfinite(lb)):
+                return f, math.nan
+            return f, (C.nonneg(f - lb) if inside else 0.0)
 
         _, xh, _, solver = run_solvers(prob, x, lp, dom, certify,
                                        f"{name} comparator (working set of {K.size} rows) on {dom.describe()}",
                                        large=K.size > LARGE_LP)
         lb, f, inside = record[id(xh)]
         if inside or k >= nrows:
-            return xh, f, max(0.0, f - lb), solver
+            return xh, f, C.nonneg(f - lb), solver
         x_ref = xh
         k = min(nrows, max(2 * k, 2 * K.size))
-    return xh, f, max(0.0, f - lb), solver
+    return xh, f, C.nonneg(f - lb), solver

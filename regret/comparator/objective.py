@@ -20,7 +20,7 @@ def checkpoint_counts(inst, checkpoints) -> list[np.ndarray]:
     n = inst.A.shape[0]
     counts, prev, acc = [], 0, np.zeros(n)
     for T in checkpoints:
-        acc = acc + np.bincount(inst.idx[prev:int(T)], minlength=n)
+        acc = acc + inst.row_counts_between(prev, int(T))
         prev = int(T)
         counts.append(acc.copy())
     return counts

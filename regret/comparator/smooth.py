@@ -25,10 +25,17 @@ NEWTON_FIRST_D = 256  # Newton first up to this d: a Hessian costs ~d/2 gradient
 #                       steps, SPG 10 to > 3000 (sparse-logistic, d = 200: 12 s → 0.3 s per checkpoint)
 NEWTON_MAX_D = 1000  # Newton after a stalled SPG up to this d (Hessian n·d², subproblem d³)
 SPG_BUDGET = 300  # larger d: SPG iterations before Newton takes over
+NEWTON_MAXIT = 50  # projected Newton steps per stage
+SPG_MAXIT = 20000  # SPG iterations per stage without budget (it usually stops on its stall rule first)
 
 
 def _cert(block, dom, x, g):
     return C.gap(dom, x, g, block.mu)
+
+
+def _better(cert, than) -> bool:
+    """cert < than, a number always better than NaN (``nan < x`` is False either way round)."""
+    return not np.isnan(cert) and (np.isnan(than) or cert < than)
 
 
 STALL = 500  # SPG stops when its best certificate has not halved for this many iterations
@@ -81,11 +88,11 @@ def spg(block, dom, x0, rtol=1e-9, maxit=20000, memory=10, gamma=1e-4, stall=STA
         x, f, g = xn, fn, gn
         hist.append(f)
         cert = _cert(block, dom, x, g)
-        if cert < best[0]:
+        if _better(cert, best[0]):
             if cert <= 0.5 * best[0]:
                 last_halving = it
             best = (cert, x, f, g)
-    cert, x, f, g = best if best[0] < cert else (cert, x, f, g)
+    cert, x, f, g = best if _better(best[0], cert) else (cert, x, f, g)
     return x, f, g, cert, it
 
 
@@ -129,13 +136,15 @@ def solve(block, dom, x0, rtol=1e-9):
     """Small d (≤ NEWTON_FIRST_D): projected Newton, then SPG if needed. Otherwise SPG for at most
     SPG_BUDGET iterations, then (d ≤ NEWTON_MAX_D) projected Newton from SPG's point, then SPG again
     without budget; each stage starts from the best point so far and the first one whose certificate
-    is ≤ rtol·max(1, |F|) ends the checkpoint. Returns (x, F, cert, how)."""
+    is ≤ rtol·max(1, |F|) ends the checkpoint. Returns (x, F, cert, how); the certificate may be
+    above the target (a stalled solve) or NaN (a non-finite objective): the caller judges it
+    (:func:`regret.comparator.first_order_curve`)."""
     if block.d <= NEWTON_FIRST_D:
-        steps = [("newton", 50), ("spg", 20000)]
+        steps = [("newton", NEWTON_MAXIT), ("spg", SPG_MAXIT)]
     elif block.d <= NEWTON_MAX_D:
-        steps = [("spg", SPG_BUDGET), ("newton", 50), ("spg", 20000)]
+        steps = [("spg", min(SPG_BUDGET, SPG_MAXIT)), ("newton", NEWTON_MAXIT), ("spg", SPG_MAXIT)]
     else:
-        steps = [("spg", 20000)]
+        steps = [("spg", SPG_MAXIT)]
     best = None
     used = []
     for step, budget in steps:
@@ -146,9 +155,9 @@ def solve(block, dom, x0, rtol=1e-9):
         else:
             x, f, g, cert, its = spg(block, dom, start, rtol=rtol, maxit=budget)
             used.append(f"SPG ({its} it)")
-        if best is None or cert < best[3]:
+        if best is None or _better(cert, best[3]):
             best = (x, f, g, cert)
-        if best[3] <= C.tolerance(best[1], rtol):
+        if C.within(best[3], best[1], rtol):
             break
     x, f, g, cert = best
     if dom.bounded:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 import warnings
@@ -75,7 +76,8 @@ def run_solvers(problem, xvar, lp, dom, certify, what, large=False):
     """Solve ``problem`` with the installed solvers in order until one returns status optimal and a
     certificate ≤ ACCEPT_RTOL·max(1, |F|); ``certify(x̂) → (F(x̂), certificate)`` on the feasible x̂
     (the solver's point projected onto X). Returns (F, x̂, certificate, solver); raises SolverFailure
-    when no solver gives a certified optimum (REJECT_RTOL)."""
+    when no solver gives a certified optimum (REJECT_RTOL). A point, value or certificate that is not
+    finite is never accepted nor kept as the best so far."""
     import cvxpy as cp
 
     best, tried = None, []
@@ -94,13 +96,20 @@ def run_solvers(problem, xvar, lp, dom, certify, what, large=False):
         x = np.asarray(xvar.value, dtype=np.float64).reshape(-1)
         if dom.bounded:
             x = dom.project(x)
+        if not np.all(np.isfinite(x)):
+            tried.append(f"{solver}: a non-finite point")
+            continue
         f, cert = certify(x)
+        if not (math.isfinite(f) and math.isfinite(cert)):
+            # never compared (NaN < anything is False) and never accepted
+            tried.append(f"{solver}: F = {f!r}, certificate {cert!r} (not finite)")
+            continue
         if best is None or cert < best[2]:
             best = (f, x, cert, solver)
         if cert <= ACCEPT_RTOL * max(1.0, abs(f)):
             break
         tried.append(f"{solver}: certificate {cert:.3g}")
-    if best is None or best[2] > REJECT_RTOL * max(1.0, abs(best[0])):
+    if best is None or not best[2] <= REJECT_RTOL * max(1.0, abs(best[0])):
         raise SolverFailure(f"{what}: no certified optimum ({'; '.join(tried) or 'no solver installed'})")
     return best
 

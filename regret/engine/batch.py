@@ -55,17 +55,21 @@ def _stack(insts, T):
     zero-padded (the padding is never indexed: idx only names each instance's own rows)."""
     if len(insts) == 1:
         inst = insts[0]
-        return inst.A[None], inst.b[None], np.ascontiguousarray(inst.idx[None, :T])
+        return inst.A[None], inst.b[None], np.ascontiguousarray(inst.kernel_rows(T)[None])
     rows = max(inst.A.shape[0] for inst in insts)
     p = insts[0].A.shape[1]
     A3 = np.zeros((len(insts), rows, p))
     b2 = np.zeros((len(insts), rows))
-    idx2 = np.empty((len(insts), T), dtype=np.int64)
+    # the loops wrap round t to idx[(t − 1) mod len(idx)]: periods of one length stack as they are,
+    # anything else is written out to T rounds
+    periods = [inst.kernel_rows(T) for inst in insts]
+    if len({len(r) for r in periods}) > 1:
+        periods = [inst.round_rows(0, T) for inst in insts]
+    idx2 = np.stack(periods)
     for s, inst in enumerate(insts):
         n = inst.A.shape[0]
         A3[s, :n] = inst.A
         b2[s, :n] = inst.b
-        idx2[s] = inst.idx[:T]
     return A3, b2, idx2
 
 
@@ -103,7 +107,8 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
                 results[j] = res
         return results
     kernels = next(iter(groups))
-    setup = prepare(problem, T, seed, seeds, x0, checkpoints)
+    setup = prepare(problem, T, seed, seeds, x0, checkpoints, (record_losses, record_iterates, record_state),
+                    optimizers=len(opts))
     T, d, fam, dom = setup.T, setup.d, setup.family, setup.domain
     alpha_list = [opt.schedule_array(T) for opt in opts]  # validates array schedules (length ≥ T)
     hp_list = [opt.hp_vector(kernels.table.n_hp) for opt in opts]
@@ -125,7 +130,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
         kernel = kernels.batch_for(d, fam.code)
-        kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, dom.code,
+        kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, T, dom.code,
                dom.P, float(dom.r), x0s, setup.checkpoints, *rec.outputs())
     return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
 

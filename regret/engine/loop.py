@@ -49,35 +49,35 @@ register_dependent_cache(__file__)
 
 
 @njit(cache=True, error_model="numpy")
-def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
             losses, iterates, vhat_history,
             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
-    """Run T = len(idx) rounds from x_1 = x0. Output arrays are preallocated by the caller; the
+    """Run T rounds from x_1 = x0, round t on data row idx[(t − 1) mod len(idx)]. Output arrays are preallocated by the caller; the
     optional records (losses, iterates, vhat_history) are written when their first dimension is > 0."""
     d = x0.shape[0]
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
             x0.copy())
 
 
 @njit(cache=True, error_model="numpy")
-def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
                         adv_params, adv_state, losses, iterates, vhat_history,
                         learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`run_one` against an adaptive adversary (:mod:`regret.problems.adversary`): at the start
     of round t, ``ADV.choose`` writes row idx[t−1] of (A, b) from x_t, its parameters and its state."""
     d = x0.shape[0]
     S.check_code(opt_code)
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
             x0.copy(), adv_params, adv_state)
 
 
 @njit(cache=True, error_model="numpy")
-def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
             x, g, w, St, sc, sq, lo, hi, adv_params=None, adv_state=None):
     """The rounds of :func:`run_one`, on its work arrays: x = x_1, g = 0, w = 1, St = 0 (the
@@ -85,7 +85,8 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     kernels receive are borrowed (:func:`_borrowed`): the caller keeps them alive. With an adversary
     (``adv_params``, ``adv_state``), ``ADV.choose`` writes each round's data row before it is read;
     without one, ``ADV`` is :mod:`regret.problems.no_adversary` and the call compiles to nothing."""
-    T = idx.shape[0]
+    n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
+    j_idx = 0
     d = x.shape[0]
     hp = _borrowed(hp)
     lp = _borrowed(lp)
@@ -118,7 +119,8 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     dmax = 0.0
     k = 0
     for t in range(1, T + 1):
-        row = idx[t - 1]
+        row = idx[j_idx]
+        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         ADV.choose(t, x, adv_params, adv_state, A, b, row)  # an adaptive adversary picks f_t from x_t
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
         f = value_grad(loss_code, lp, A, row, b, x, g)
@@ -163,7 +165,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
+def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, T, dom_code, P, r,
               x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
               x_min, x_max, x_final):
     """Many runs in one call, in parallel over runs (numba ``prange``; docs/architecture.md, "Performance model": at small d,
@@ -187,10 +189,10 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
         ij = iterates[j] if iterates.shape[0] > 0 else no_rows
         vj = vhat_history[j] if vhat_history.shape[0] > 0 else no_rows
         if one_d:
-            loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
+            loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r,
                            x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
                            step_ratio[j], x_min[j], x_max[j], x_final[j])
         else:
-            run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r,
+            run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r,
                     x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j],
                     x_min[j], x_max[j], x_final[j])

@@ -36,17 +36,17 @@ def is_1d(d, loss_code):
 
 
 @njit(cache=True, error_model="numpy")
-def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
            losses, iterates, vhat_history,
            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
-    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
               learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x0[0], np.zeros(1),
               np.ones(1))
 
 
 @njit(cache=True, error_model="numpy")
-def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
               learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w):
     """:func:`regret.engine.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
     x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
@@ -65,22 +65,23 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps,
     # compiler cannot rule out that a store to an output array changes them
     hp = S.hp_tuple(hp)
     if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, T, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
                 grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
     elif loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_SQRT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, T, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
                 grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_SQRT, False)
     else:
-        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
                 learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, True)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, records):
     """The rounds of :func:`rounds_1d`; ``sched`` is hp's schedule code and ``records`` False only
     when no per-round record is asked for."""
-    T = idx.shape[0]
+    n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
+    j_idx = 0
     alpha_arr = borrowed(alpha_arr)
     lp = borrowed(lp)
     A = borrowed(A)
@@ -114,7 +115,8 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, l
     dmax = 0.0
     k = 0
     for t in range(1, T + 1):
-        row = idx[t - 1]
+        row = idx[j_idx]
+        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
         a = A[row, 0]
         f, coef = score_loss(loss_code, lp, 0.0 + a * x, b, row)

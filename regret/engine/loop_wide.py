@@ -54,7 +54,7 @@ def is_wide(d: int, loss_code: int) -> bool:
 
 
 @njit(cache=True, error_model="numpy")
-def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, x0, cps,
+def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
              losses, iterates, vhat_history,
              learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_one` for a single-index family (not multiclass), parallel over chunks
@@ -62,14 +62,14 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, 
     d = x0.shape[0]
     nch = n_chunks(d)
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
-    _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates,
+    _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates,
                  vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
                  x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
                  np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
 
 
 @njit(cache=True, error_model="numpy")
-def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, dom_code, P, r,
+def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, T, dom_code, P, r,
                   x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
                   x_min, x_max, x_final):
     """:func:`regret.engine.loop.run_batch` for wide problems, in one compiled call: the runs one after the
@@ -80,7 +80,7 @@ def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2
     no_state = np.zeros((0, d))
     for j in range(opt_codes.shape[0]):
         s = data_of_run[j]
-        run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], dom_code, P, r, x0s[j],
+        run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r, x0s[j],
                  cps, losses[j] if losses.shape[0] > 0 else no_loss,
                  iterates[j] if iterates.shape[0] > 0 else no_rows,
                  vhat_history[j] if vhat_history.shape[0] > 0 else no_state,
@@ -88,13 +88,14 @@ def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, cps, losses, iterates, vhat_history,
+def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
                  learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
                  x, g, w, St, sq, lo, hi, part, part_big):
     """The rounds of :func:`run_wide` on its work arrays (x = x_1, g = 0, w = 1, St = 0, sq = 0,
     lo = hi = x_1; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞; ``part_big``: the per-chunk
     max |Δ| as bits)."""
-    T = idx.shape[0]
+    n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
+    j_idx = 0
     d = x.shape[0]
     nch = part.shape[1]
     weighted = hp[S.HP_WEIGHTED] != 0.0
@@ -117,7 +118,8 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P, r, c
     dmax = 0.0
     k = 0
     for t in range(1, T + 1):
-        row = idx[t - 1]
+        row = idx[j_idx]
+        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         # pass 1: z = <a_t, x_t> and ||x_t||^2, a partial sum per chunk
         for c in prange(nch):
             j0, j1 = chunk(c, d)

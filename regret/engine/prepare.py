@@ -7,6 +7,7 @@ have filled a :class:`regret.engine.record.Record`, :meth:`Setup.result` builds 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,17 +58,24 @@ def optimizers(items) -> list[Optimizer]:
     return [as_optimizer(o) for o in items]
 
 
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
 def seed_list(seed, seeds) -> list:
     """The seeds of a run: ``seed`` alone, ``seeds`` consecutive ones from ``seed``, or a list."""
+    require(_is_int(seed) and 0 <= seed < 2 ** 63, "seed", seed, "an integer ≥ 0")
     if seeds is None:
-        require(isinstance(seed, (int, np.integer)) and seed >= 0, "seed", seed, "an integer ≥ 0")
         return [int(seed)]
-    if isinstance(seeds, (int, np.integer)):
-        require(seeds >= 1, "seeds", seeds, "a count ≥ 1 or a list of seeds")
+    if _is_int(seeds):
+        require(1 <= seeds <= MAX_SEEDS, "seeds", seeds, f"a count in 1..{MAX_SEEDS} or a list of seeds")
         return list(range(int(seed), int(seed) + int(seeds)))
-    out = [int(s) for s in seeds]
-    require(len(out) > 0 and all(s >= 0 for s in out), "seeds", seeds, "a non-empty list of integers ≥ 0")
-    return out
+    allowed = "a count ≥ 1 or a non-empty list of integers ≥ 0"
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise InvalidInput("seeds", seeds, allowed)
+    out = list(seeds)
+    require(len(out) > 0 and all(_is_int(s) and 0 <= s < 2 ** 63 for s in out), "seeds", seeds, allowed)
+    return [int(s) for s in out]
 
 
 def instances(problem, T: int, seeds: list) -> list[Instance]:
@@ -131,15 +139,78 @@ class Setup:
                          instances=list(self.instances), **fields)
 
 
-def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None) -> Setup:
+def available_memory() -> int:
+    """Bytes this machine can still allocate (MemAvailable of /proc/meminfo; else physical memory)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 62
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1024 or unit == "PB":
+            return f"{n:.3g} {unit}"
+        n /= 1024.0
+    return f"{n:.3g} PB"
+
+
+def check_memory(parts: dict, what: str = "this run") -> None:
+    """InvalidInput naming the largest part when the parts (field -> bytes) exceed the memory this
+    machine has available: one line with the estimate, instead of numpy's MemoryError later."""
+    total = float(sum(parts.values()))
+    avail = available_memory()
+    if total > avail:
+        field, size = max(parts.items(), key=lambda kv: kv[1])
+        raise InvalidInput(field, f"~{_human(size)} of the ~{_human(total)} {what} needs",
+                           f"a request that fits in the {_human(avail)} of memory this machine has available")
+
+
+def record_bytes(R: int, T: int, K: int, d: int, losses: bool, iterates: bool, state: bool) -> dict:
+    """The bytes of a Record (regret.engine.record), by the option or argument that sizes each part."""
+    return {"record_losses": 8.0 * R * T * losses, "record_iterates": 8.0 * R * (T + 1) * d * iterates,
+            "record_state": 8.0 * R * T * d * state, "checkpoints": 8.0 * R * K * (3 * d + 4) + 8.0 * R * d}
+
+
+def _instance_bytes(problem, T: int, seeds: list) -> dict:
+    """A lower estimate of the data a named problem generates before it is generated: a stream of T
+    rows of d features per seed (a periodic or fixed sequence stores less; an Instance is already
+    there)."""
+    spec = make_problem(problem) if isinstance(problem, str) else problem
+    d = getattr(spec, "params", {}).get("d") if isinstance(spec, ProblemSpec) else None
+    if spec is None or isinstance(spec, Instance) or not _is_int(d) or getattr(spec, "deterministic", False):
+        return {}
+    return {"problem": 8.0 * len(seeds) * T * max(int(d), 1)}
+
+
+MAX_T = 2 ** 62  # rounds are counted in int64 inside the loops
+MAX_SEEDS = 2 ** 31
+
+
+def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None, records=(True, False, False),
+            optimizers: int = 1) -> Setup:
     """Check T, the seeds, the checkpoints and x0 against every seed's instance (InvalidInput naming
-    the first thing wrong, before any work)."""
-    require(isinstance(T, (int, np.integer)) and not isinstance(T, bool) and T >= 1, "T", T, "an integer ≥ 1")
+    the first thing wrong, before any work), and that the data and the Record of ``optimizers``
+    optimizers × seeds with ``records`` = (losses, iterates, state) fit in memory."""
+    require(_is_int(T) and 1 <= T <= MAX_T, "T", T, f"an integer in 1..2^62")
     T = int(T)
     seeds = seed_list(seed, seeds)
-    insts = instances(problem, T, seeds)
+    check_memory(_instance_bytes(problem, T, seeds), "the problem's data")
+    try:
+        insts = instances(problem, T, seeds)
+    except MemoryError:
+        raise InvalidInput("problem", label(problem),
+                           f"a problem whose data fit in the {_human(available_memory())} of memory available") from None
     cps = default_checkpoints(T) if checkpoints is None else check_checkpoints(checkpoints, T)
     d = insts[0].d
+    check_memory(record_bytes(optimizers * len(seeds), T, cps.size, d, *records))
     starts = []
     for inst in insts:
         x1 = inst.start() if x0 is None else as_point(x0)

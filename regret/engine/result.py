@@ -7,6 +7,10 @@ nothing of the comparator.
 
 Index convention: x_1 is the start point, x_{t+1} the point after the t-th update; the regret at
 checkpoint T' is Σ_{t≤T'} f_t(x_t) − min_{x∈X} Σ_{t≤T'} f_t(x).
+
+Diverged runs: a seed whose Σ_{t≤T'} f_t(x_t) stops being finite (the learner's iterates overflow, or
+NaN) is *diverged* (``diverged``, ``diverged_at``): its regret is NaN from that checkpoint on — never
+a finite-looking number — and ``summary()`` says "diverged at T'=…" (``status``) with NaN statistics.
 """
 from __future__ import annotations
 
@@ -66,8 +70,44 @@ class RunResult:
 
     @property
     def regret(self) -> np.ndarray:
-        """(S, K) R(T') = Σ f_t(x_t) − min_x Σ f_t(x)."""
-        return self.learner_loss - self.comparator_loss
+        """(S, K) R(T') = Σ f_t(x_t) − min_x Σ f_t(x); NaN where Σ f_t(x_t) is not finite (a diverged
+        seed, from its ``diverged_at`` on: an inf learner loss would otherwise give R = ±inf)."""
+        learner = self.learner_loss
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isfinite(learner), learner - self.comparator_loss, np.nan)
+
+    # -- divergence -------------------------------------------------------------------------------------
+    @property
+    def diverged(self) -> np.ndarray:
+        """(S,) bool: the seed's Σ_{t≤T'} f_t(x_t) is not finite at some checkpoint (the learner
+        diverged: its iterates or losses overflowed float64, or became NaN)."""
+        return ~np.isfinite(self.learner_loss).all(axis=1)
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        """(S,) int: the first checkpoint T' at which Σ_{t≤T'} f_t(x_t) is not finite; with per-round
+        losses recorded, the first round t ≤ T' at which f_t(x_t) or the running sum is not finite.
+        0 for a seed that did not diverge."""
+        bad = ~np.isfinite(self.learner_loss)
+        out = np.where(bad.any(axis=1), np.asarray(self.checkpoints)[bad.argmax(axis=1)], 0).astype(np.int64)
+        if self.losses is not None:
+            for s in np.flatnonzero(out):
+                # the round, if one is found no later than the checkpoint (a plain cumsum may overflow
+                # where the engine's compensated sum does not, and conversely: the checkpoint decides)
+                losses = self.losses[s, :out[s]]
+                with np.errstate(over="ignore", invalid="ignore"):
+                    run = ~np.isfinite(np.cumsum(losses)) | ~np.isfinite(losses)
+                if run.any():
+                    out[s] = int(np.argmax(run)) + 1
+        return out
+
+    def status(self) -> str:
+        """"ok", or "diverged at T'=… (seed s)" for every diverged seed."""
+        if not self.diverged.any():
+            return "ok"
+        at = self.diverged_at
+        parts = [f"T'={int(at[j])} (seed {self.seeds[j]})" for j in np.flatnonzero(self.diverged)]
+        return "diverged at " + ", ".join(parts)
 
     # -- the statistics the theorems use ---------------------------------------------------------------
     @property
@@ -96,10 +136,17 @@ class RunResult:
         return (self.x_max - self.x_min).max(axis=-1)
 
     def summary(self) -> dict:
-        """Per-optimizer numbers at T (mean and spread over seeds), as printed by ``regret run``."""
+        """Per-optimizer numbers at T (mean and spread over seeds), as printed by ``regret run``.
+
+        ``status`` is "ok" or "diverged at T'=… (seed s)"; ``diverged`` lists per seed whether it
+        diverged and ``diverged_at`` where (0: it did not). When a seed diverged, the statistics over
+        seeds that involve its learner loss (regret, regret/T, regret/√T, learner loss) are NaN, never
+        numbers: report the status instead."""
+        div = self.diverged
         out = {"optimizer": self.optimizer.name, "hyperparameters": self.optimizer.hyperparameters(),
                "problem": self.problem, "family": self.family, "domain": self.domain, "T": self.T,
-               "d": self.d, "seeds": list(self.seeds)}
+               "d": self.d, "seeds": list(self.seeds), "status": self.status(),
+               "diverged": div.tolist(), "diverged_at": self.diverged_at.tolist()}
         if self.comparator is not None:
             R = self.regret[:, -1]
             out.update({
@@ -112,13 +159,18 @@ class RunResult:
                 "certificate_max": float(self.certificate[:, -1].max()),
                 "comparator_method": self.comparator[0].method,
             })
-        out["learner_loss"] = _stats(self.learner_loss[:, -1])
+        learner = self.learner_loss[:, -1]
+        out["learner_loss"] = _stats(np.where(div, np.nan, learner))
         out["x_final"] = self.x_final.tolist()
         return out
 
 
 def _stats(v) -> dict:
+    """Mean, min, max and sample std; all NaN when any entry is not finite (a diverged seed)."""
     v = np.asarray(v, dtype=np.float64)
+    if not np.all(np.isfinite(v)):
+        nan = float("nan")
+        return {"mean": nan, "min": nan, "max": nan, "std": nan}
     return {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
             "std": float(v.std(ddof=1)) if v.size > 1 and v.min() != v.max() else 0.0}
 

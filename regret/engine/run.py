@@ -23,7 +23,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     # before any work, if it does not follow the protocol
     adversary = problem if isinstance(problem, Adversary) else None
     kernels, opt_code = kernels_for(opt, adversary)
-    setup = prepare(problem, T, seed, seeds, x0, checkpoints)
+    setup = prepare(problem, T, seed, seeds, x0, checkpoints, (record_losses, record_iterates, record_state))
     T, d, fam, dom = setup.T, setup.d, setup.family, setup.domain
     alpha_arr = opt.schedule_array(T)
     hp = opt.hp_vector(kernels.table.n_hp)
@@ -36,8 +36,8 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     for j, inst in enumerate(setup.instances):
         # an adversary's parameters and this seed's state enter between the inputs and the outputs
         hook = (adv_params, adversary.state(setup.seeds[j])) if adversary is not None else ()
-        kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.idx[:T], dom.code, dom.P,
-               float(dom.r), setup.starts[j], setup.checkpoints, *hook, *rec.outputs(j))
+        kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), T, dom.code,
+               dom.P, float(dom.r), setup.starts[j], setup.checkpoints, *hook, *rec.outputs(j))
     return setup.result(opt, rec.result_fields(slice(None)))
 
 

@@ -106,7 +106,11 @@ class Optimizer:
             require(sched in ("constant", "sqrt"), f"{self.name}.schedule", sched,
                     "'constant', 'sqrt' or an array of step sizes")
         else:
-            arr = np.asarray(sched, dtype=np.float64)
+            try:
+                arr = np.asarray(sched, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InvalidInput(f"{self.name}.schedule", type(sched).__name__,
+                                   "'constant', 'sqrt' or an array of step sizes (numbers)") from None
             require(arr.ndim == 1 and arr.size > 0, f"{self.name}.schedule", f"array of shape {arr.shape}",
                     "a non-empty 1-D array of step sizes α_1, α_2, …")
             bad = np.flatnonzero(~(np.isfinite(arr) & (arr > 0)))

@@ -29,11 +29,11 @@ def reddi(T: int, rng, C: float = 3.0, period: int = 3, s: float = 1.0, x0: floa
     require(s > 0, "s", s, "a number > 0")
     require(-1.0 <= x0 <= 1.0, "x0", x0, "a start point in [−1, 1]")
     A = np.array([[C]] + [[-s]] * (int(period) - 1), dtype=np.float64)
-    idx = np.arange(T, dtype=np.int64) % int(period)  # round t uses row (t − 1) mod k: row 0 when t mod k = 1
+    idx = np.arange(int(period), dtype=np.int64)  # round t uses row (t − 1) mod k: row 0 when t mod k = 1
     meta = {"citation": "Reddi, Kale & Kumar, ICLR 2018, Theorem 1 / Figure 1",
             "x_star": -1.0 if C > (period - 1) * s else 1.0}  # a period's total is (C − (k−1)s)·x
     return Instance("reddi", Family("linear"), domains.box(1, -1.0, 1.0), A, np.zeros(int(period)), idx,
-                    x0=np.array([x0]), meta=meta)
+                    x0=np.array([x0]), meta=meta, rounds=int(T))  # one period stored, whatever T
 
 
 def reddi_stochastic(T: int, rng, C: float = 1010.0, s: float = 10.0, p: float = 0.01,

@@ -56,7 +56,8 @@ def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.nd
     losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final = out
     d = x1.shape[0]
     fam, dom = inst.family, inst.domain
-    A, b, idx = inst.A, inst.b, inst.idx
+    A, b = inst.A, inst.b
+    idx = inst.kernel_rows(T)  # round t uses idx[(t − 1) mod len(idx)]
     choose = None
     if adversary is not None:  # the loss of round t chosen from x_t: the adversary writes row idx[t-1]
         choose = getattr(adversary.choose, "py_func", adversary.choose)
@@ -73,7 +74,7 @@ def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.nd
     g_max = g_inf = ratio = 0.0
     k = 0
     for t in range(1, T + 1):
-        row = int(idx[t - 1])
+        row = int(idx[(t - 1) % idx.shape[0]])
         if choose is not None:
             choose(t, x, adv_params, adv_state, A, b, row)
         f, g = loss_value_grad(fam, A[row], b[row], x)
@@ -111,7 +112,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     arguments and the same RunResult, without a comparator (:func:`regret.run` adds it)."""
     opt = as_optimizer(optimizer)
     arrays = opt.on_arrays()
-    setup = prepare(problem, T, seed, seeds, x0, checkpoints)
+    setup = prepare(problem, T, seed, seeds, x0, checkpoints, (record_losses, record_iterates, record_state))
     adversary = problem if isinstance(problem, Adversary) else None
     rec = Record.allocate(len(setup.instances), setup.T, setup.checkpoints.size, setup.d, record_losses,
                           record_iterates, record_state)

@@ -342,8 +342,9 @@ def record(optimizer, problem, T: int, seed: int = 0, x0=None) -> Trajectory:
     buf = np.zeros(d)
     fam = inst.family
     code, lp = fam.code, fam.params
+    rows = inst.round_rows(0, T)
     for t in range(T):
-        value_grad(code, lp, inst.A, int(inst.idx[t]), inst.b, x[t], buf)
+        value_grad(code, lp, inst.A, int(rows[t]), inst.b, x[t], buf)
         g[t] = buf
     csum = np.cumsum(g * g, axis=0)
     rec = res.grad_sq[0]

@@ -167,7 +167,7 @@ class Context:
             insts = instances(spec, run.T, list(run.seeds))
         out = np.zeros((self.S, run.T, run.d))
         for j, inst in enumerate(insts):
-            fam, A, b, idx = inst.family, inst.A, inst.b, inst.idx
+            fam, A, b, idx = inst.family, inst.A, inst.b, inst.round_rows(0, run.T)
             lp = fam.params
             X = run.iterates[j]
             for s in range(run.T):
@@ -176,7 +176,7 @@ class Context:
 
 
 def expected_abs_walk(T) -> np.ndarray:
-    """E|S_T| for a simple ±1 random walk: 2m·C(2m, m)/4^m with m = ⌈T/2⌉ (theory.md §5, exact;
+    """E|S_T| for a simple ±1 random walk: 2m·C(2m, m)/4^m with m = ⌈T/2⌉ (docs/sources.md §S5, exact;
     evaluated in log-space with lgamma, relative error ~1e-13)."""
     T = np.asarray(T, dtype=np.float64)
     m = np.ceil(T / 2.0)
