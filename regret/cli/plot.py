@@ -13,19 +13,21 @@ running maximum of the effective step of every optimizer in one panel; ``gamma``
 The traces and step panels draw the effective-step bound Kingma & Ba state (§2.1 for Adam, §7.1 for
 AdaMax; :func:`regret.theory.audit.paper_bound_for`) unless ``--step-bound`` gives another.
 
-Writes ``<stem>.pdf`` and ``<stem>.png`` (``--formats`` to choose, ``--pgf`` adds PGF, which needs a TeX
-installation) and ``<stem>.csv``; each file under a temporary name, then renamed. Same command, same
-bytes.
+Writes ``<stem>.pdf`` and ``<stem>.png`` (and ``<stem>.EXT`` when --out ends in .svg or .pgf;
+``--formats`` to choose instead, ``--pgf`` adds PGF, which needs a TeX installation) and ``<stem>.csv``.
+Every path is checked before the runs; the files are written under temporary names and renamed into
+place together at the end (a failure leaves none of them changed). Same command, same bytes.
 """
 from __future__ import annotations
 
 import sys
 
+import math
+
 from .. import engine, runs
 from ..errors import InvalidInput
-from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
-from .util import parse_T, parse_positive_int, parse_spec, parse_value
+from .util import (check_output, check_outputs, commit, make_optimizer, make_problem, parse_T, parse_positive_int,
+                   parse_value)
 
 KINDS = ("regret", "traces", "step", "gamma")
 # record_iterates / record_state keep (T+1)·d floats per seed: refuse what would not fit comfortably.
@@ -68,13 +70,9 @@ def _width(text):
 
 def build(args) -> dict:
     """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
-    opts = []
-    for text in args.optimizer:
-        name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
-        opts.append(make_optimizer(name, **params))
-    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
-    spec = make_problem(pname, **pparams)
+    opts = [make_optimizer(text) for text in args.optimizer]
     T = parse_T(args.T)
+    spec = make_problem(args.problem, T)
     if args.kind not in KINDS:
         raise InvalidInput("--kind", args.kind, f"one of {', '.join(KINDS)}")
     band = {"se": "se", "bootstrap": "bootstrap", "none": None}.get(args.band, "?")
@@ -85,26 +83,31 @@ def build(args) -> dict:
         formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
         if not formats or any(f not in ("pdf", "png", "svg", "pgf") for f in formats):
             raise InvalidInput("--formats", args.formats, "a comma-separated subset of pdf,png,svg,pgf")
-    if not args.out.lower().endswith((".pdf", ".png", ".svg", ".pgf")):
-        raise InvalidInput("--out", args.out, "a file name ending in .pdf, .png, .svg or .pgf")
-    if args.pgf or args.out.lower().endswith(".pgf") or (formats and "pgf" in formats):
-        from ..plots.io import check_pgf
+    check_output(args.out, "--out", (".pdf", ".png", ".svg", ".pgf"), case_sensitive=False)
+    from ..plots.io import check_pgf, figure_files
 
+    if args.pgf or args.out.lower().endswith(".pgf") or (formats and "pgf" in formats):
         check_pgf()  # before any work: PGF needs a TeX installation
+    outputs = {path: "--out" for path in figure_files(args.out, formats=formats, pgf=args.pgf).values()}
+    check_outputs(outputs)
     coords = None
     if args.coords is not None:
         try:
             coords = [int(c) for c in args.coords.split(",")]
         except ValueError:
             raise InvalidInput("--coords", args.coords, "comma-separated coordinate indices, e.g. 0,1,2") from None
+        d = spec.instance(1, 0).d
+        bad = [c for c in coords if not 0 <= c < d]
+        if bad or len(set(coords)) != len(coords):
+            raise InvalidInput("--coords", args.coords, f"distinct coordinate indices in 0..{d - 1} (d = {d})")
     step_bound = None
     if args.step_bound is not None:
         v = parse_value(args.step_bound)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
-            raise InvalidInput("--step-bound", args.step_bound, "a number > 0")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0 or not math.isfinite(v):
+            raise InvalidInput("--step-bound", args.step_bound, "a finite number > 0")
         step_bound = float(v)
-    return {"opts": opts, "spec": spec, "T": T, "seeds": parse_positive_int(args.seeds, "--seeds"),
-            "n_cp": parse_positive_int(args.checkpoints, "--checkpoints"), "band": band, "formats": formats,
+    return {"outputs": outputs, "opts": opts, "spec": spec, "T": T, "seeds": parse_positive_int(args.seeds, "--seeds"),
+            "n_cp": parse_positive_int(args.checkpoints, "--checkpoints", maximum=1_000_000), "band": band, "formats": formats,
             "width": _width(args.width), "coords": coords, "step_bound": step_bound}
 
 
@@ -146,10 +149,11 @@ def main(args) -> int:
     if args.title and args.kind != "regret":
         with plots.base.styled(p.figure):
             p.figure.suptitle(args.title)
-    written = p.save(args.out, formats=cfg["formats"], pgf=args.pgf)
+    files = plots.io.render_files(p.figure, p.table, args.out, formats=cfg["formats"], pgf=args.pgf)
+    commit(files, cfg["outputs"])  # the figure files and the CSV together, or none
     for note in p.notes:
         progress(f"note: {note}")
-    for path in written.values():
+    for path in cfg["outputs"]:
         print(path)
     return 0
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import sys
 
+import os
+
 from ..errors import InvalidInput
+from .util import with_suggestion
 
 
 def add_parser(sub) -> None:
@@ -28,9 +31,33 @@ def main(args) -> int:
     if args.all == (args.name is not None):
         raise InvalidInput("report", args.name, "exactly one of NAME or --all")
     names = sorted(report.REPORTS) if args.all else [args.name]
-    for n in names:
-        report.module(n)  # validate every name before building anything
+    for n in names:  # validate every name before building anything
+        try:
+            report.module(n)
+        except InvalidInput as exc:
+            raise with_suggestion(exc, report.REPORTS) from None
+    check_root(args.out, names)
     progress = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     for n in names:
         print(report.build(n, root=args.out, progress=progress))
     return 0
+
+
+def check_root(root: str, names) -> None:
+    """Refuse, before any work, an output root the reports could not be written into."""
+    if not isinstance(root, str) or not root.strip():
+        raise InvalidInput("--out", root, "a directory")
+    if os.path.exists(root):
+        if not os.path.isdir(root):
+            raise InvalidInput("--out", root, "a directory (it names a file)")
+        where = root
+    else:
+        where = os.path.dirname(os.path.abspath(root))
+        if not os.path.isdir(where):
+            raise InvalidInput("--out", root, f"a directory, or a new one in an existing directory ({where} is not one)")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise InvalidInput("--out", root, f"a directory you can write ({where} is not writable)")
+    for n in names:
+        path = os.path.join(root, n)
+        if os.path.lexists(path) and not os.path.isdir(path):
+            raise InvalidInput("--out", root, f"a directory where {n} can be a directory ({path} is a file)")

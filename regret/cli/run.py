@@ -6,7 +6,8 @@
 Per optimizer: R(T), R(T)/T and R(T)/√T as mean ± sample standard deviation over the seeds, the final
 iterate, the comparator and its certificate. ``--json`` prints the same as JSON (schema
 ``regret.run/1``, docs/cli.md); ``--save FILE.npz`` keeps the run's arrays; ``--plot FILE.pdf``
-draws the regret curves. Every output file is written under a temporary name and renamed.
+draws the regret curves (FILE.pdf, FILE.png and FILE.csv). Every output path is checked before the runs
+start, and all the files are written under temporary names and renamed into place together at the end.
 """
 from __future__ import annotations
 
@@ -17,10 +18,8 @@ import sys
 import numpy as np
 
 from .. import engine, runs
-from ..errors import InvalidInput
-from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
-from .util import atomic_write, parse_T, parse_positive_int, parse_spec
+from .util import (check_output, check_outputs, commit, make_optimizer, make_problem, parse_T, parse_positive_int,
+                   write_together)
 
 SCHEMA = "regret.run/1"
 
@@ -37,46 +36,57 @@ def add_parser(sub) -> None:
     p.add_argument("--checkpoints", default="40", help="number of log-spaced checkpoints [40]")
     p.add_argument("--json", action="store_true", help="print JSON (schema regret.run/1) instead of the table")
     p.add_argument("--save", metavar="FILE.npz", help="save the run's arrays")
-    p.add_argument("--plot", metavar="FILE.pdf|png", help="draw the regret curves")
+    p.add_argument("--plot", metavar="FILE.pdf|png|pgf",
+                   help="draw the regret curves: writes STEM.pdf, STEM.png (and STEM.pgf for a .pgf name) and "
+                        "STEM.csv, the numbers plotted")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=main)
 
 
-def build(args):
-    """Parse and validate everything before any work starts (bad input → one line, exit 2)."""
-    opts = []
-    for text in args.optimizer:
-        name, params = parse_spec(text, "--optimizer", known=OPTIMIZERS)
-        opts.append(make_optimizer(name, **params))
-    pname, pparams = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
-    spec = make_problem(pname, **pparams)
-    T = parse_T(args.T)
-    seeds = parse_positive_int(args.seeds, "--seeds")
-    n_cp = parse_positive_int(args.checkpoints, "--checkpoints")
-    for path, exts, field in ((args.save, (".npz",), "--save"), (args.plot, (".pdf", ".png", ".pgf"), "--plot")):
-        if path is not None and not path.endswith(exts):
-            raise InvalidInput(field, path, f"a file name ending in {' or '.join(exts)}")
-    if args.plot is not None and args.plot.endswith(".pgf"):
-        from ..plots.io import check_pgf
+MAX_CHECKPOINTS = 1_000_000
 
-        check_pgf()  # PGF needs TeX for text metrics: fail before the runs, not after
-    return opts, spec, T, seeds, n_cp
+
+def build(args):
+    """Parse and validate everything before any work starts (bad input → one line, exit 2): the specs,
+    every problem parameter (a small instance is built), and every output path."""
+    opts = [make_optimizer(text) for text in args.optimizer]
+    T = parse_T(args.T)
+    spec = make_problem(args.problem, T)
+    seeds = parse_positive_int(args.seeds, "--seeds")
+    n_cp = parse_positive_int(args.checkpoints, "--checkpoints", maximum=MAX_CHECKPOINTS)
+    outputs = {}
+    if args.save is not None:
+        outputs[check_output(args.save, "--save", (".npz",))] = "--save"
+    if args.plot is not None:
+        check_output(args.plot, "--plot", (".pdf", ".png", ".pgf"))
+        from ..plots.io import check_pgf, figure_files
+
+        if args.plot.endswith(".pgf"):
+            check_pgf()  # PGF needs TeX for text metrics: fail before the runs, not after
+        for path in figure_files(args.plot).values():
+            outputs[path] = "--plot"
+    check_outputs(outputs)
+    return opts, spec, T, seeds, n_cp, outputs
 
 
 def main(args) -> int:
-    opts, spec, T, seeds, n_cp = build(args)
+    opts, spec, T, seeds, n_cp, outputs = build(args)
     progress = (lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else (lambda msg: None)
     cps = engine.default_checkpoints(T, n_cp)
     results = []
     for j, opt in enumerate(opts):
         progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
         results.append(runs.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False))
+    files = {}
     if args.save:
-        save_npz(args.save, results, spec)
+        arrays = npz_arrays(results, spec)
+        files[args.save] = lambda fh: np.savez_compressed(fh, **arrays)
     if args.plot:
-        from ..plots import plot_runs
+        from ..plots import io as plot_io, regret_figure
 
-        plot_runs(results, args.plot)
+        p = regret_figure(results)
+        files.update(plot_io.render_files(p.figure, p.table, args.plot))
+    commit(files, outputs)  # every output of the command, or none
     if args.json:
         print(json.dumps(to_json(results, spec), indent=2))
     else:
@@ -126,7 +136,8 @@ def table(results, spec) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def save_npz(path: str, results, spec) -> None:
+def npz_arrays(results, spec) -> dict:
+    """The arrays of ``--save`` (docs/cli.md)."""
     arrays = {"checkpoints": results[0].checkpoints, "seeds": np.asarray(results[0].seeds),
               "meta": np.array(json.dumps(to_json(results, spec)))}
     for j, r in enumerate(results):
@@ -135,5 +146,10 @@ def save_npz(path: str, results, spec) -> None:
                        f"opt{j}_x_final": r.x_final, f"opt{j}_x_star": r.x_star, f"opt{j}_G": r.G,
                        f"opt{j}_G_inf": r.G_inf, f"opt{j}_step_ratio": r.step_ratio,
                        f"opt{j}_sum_grad_norms": r.sum_grad_norms, f"opt{j}_sum_sqrt_T_vhat": r.sum_sqrt_T_vhat})
-    with atomic_write(path) as fh:
-        np.savez_compressed(fh, **arrays)
+    return arrays
+
+
+def save_npz(path: str, results, spec) -> None:
+    """Write the arrays of ``--save`` to ``path`` (atomically)."""
+    arrays = npz_arrays(results, spec)
+    write_together({path: lambda fh: np.savez_compressed(fh, **arrays)})

@@ -28,9 +28,7 @@ import numpy as np
 
 from .. import engine  # theory, analysis and sympy are imported where used: ~1 s every `regret` start-up paid
 from ..errors import InvalidInput
-from ..optimizers import OPTIMIZERS, optimizer as make_optimizer
-from ..problems import ADVERSARIES, PROBLEMS, problem as make_problem
-from .util import parse_T, parse_positive_int, parse_spec
+from .util import make_optimizer, make_problem, parse_T, parse_positive_int, with_suggestion
 
 SCHEMA = "regret.verify/1"
 EXPECT = ("HOLDS", "VIOLATED", "NOT-APPLICABLE", "INCONCLUSIVE", "any")
@@ -65,7 +63,7 @@ def add_parser(sub) -> None:
 def _tail(text) -> float:
     try:
         v = float(text)
-    except ValueError:
+    except (TypeError, ValueError):
         raise InvalidInput("--tail", text, "a fraction in (0, 1]") from None
     if not 0 < v <= 1:
         raise InvalidInput("--tail", text, "a fraction in (0, 1]")
@@ -81,27 +79,24 @@ def build(args):
     key = args.theorem if args.theorem is not None else args.theorem_option
     if key is None and args.bound is None:
         raise InvalidInput("theorem", None, "a theorem key, FILE.py:NAME, --bound EXPR, or --list")
+    if key is not None:
+        try:
+            base = theory.get(key)
+        except InvalidInput as exc:
+            raise with_suggestion(exc, theory.REGISTRY) if exc.field == "theorem" else exc from None
     if args.bound is not None:
-        thm = theory.get(key).with_bound(args.bound) if key is not None else theory.bound(args.bound)
+        thm = base.with_bound(args.bound) if key is not None else theory.bound(args.bound)
         if key is None:
             for flag, value in (("--optimizer", args.optimizer), ("--problem", args.problem), ("--T", args.T)):
                 if value is None:
                     raise InvalidInput(flag, None, "given: a --bound of one's own has no default run")
     else:
-        thm = theory.get(key)
-    if args.optimizer:
-        name, params = parse_spec(args.optimizer, "--optimizer", known=OPTIMIZERS)
-        opt = make_optimizer(name, **params)
-    else:
-        opt = thm.default.optimizer_spec()
-    if args.problem:
-        name, params = parse_spec(args.problem, "--problem", known=PROBLEMS + ADVERSARIES)
-        spec = make_problem(name, **params)
-    else:
-        spec = thm.default.problem_spec()
+        thm = base
+    opt = make_optimizer(args.optimizer) if args.optimizer else thm.default.optimizer_spec()
     T = parse_T(args.T) if args.T is not None else thm.default.T
+    spec = make_problem(args.problem, T) if args.problem else thm.default.problem_spec()
     seeds = parse_positive_int(args.seeds, "--seeds") if args.seeds is not None else thm.default.seeds
-    n_cp = parse_positive_int(args.checkpoints, "--checkpoints")
+    n_cp = parse_positive_int(args.checkpoints, "--checkpoints", maximum=1_000_000)
     return thm, opt, spec, T, seeds, n_cp, _tail(args.tail)
 
 

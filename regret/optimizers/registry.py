@@ -128,6 +128,12 @@ def _entry_points() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
+def _did_you_mean(name: str, known) -> str:
+    from ..cli.util import did_you_mean
+
+    return did_you_mean(name, known)
+
+
 def resolve(name) -> type:
     """The algorithm class a name stands for: a built-in's name, an entry point of the group
     ``regret.optimizers``, ``module:Class`` or ``path/to/file.py:Class``; or the class itself. It is
@@ -144,8 +150,9 @@ def resolve(name) -> type:
             cls = import_attribute(name, "optimizer")
         else:
             eps = _entry_points()
+            known = sorted(builtin) + sorted(eps)
             require(name in eps, "optimizer", name,
-                    f"one of {sorted(builtin) + sorted(eps)}, or module:Class / FILE.py:Class for your own")
+                    f"one of {known}, or module:Class / FILE.py:Class for your own{_did_you_mean(name, known)}")
             cls = eps[name].load()
     if isinstance(cls, type) and issubclass(cls, ArrayOptimizer):
         check_array_protocol(cls)  # the slow path: init/update on arrays (regret.reference)

@@ -8,7 +8,8 @@ into the CSV is written with Python's shortest round-trip ``repr`` (reading it b
 float64).
 
 Atomic: every file is rendered into memory, written to a temporary name in the target directory and
-renamed into place, so a reader never sees half a file (docs/architecture.md, "The protocol": nothing is written half).
+renamed into place, so a reader never sees half a file (docs/architecture.md, "The protocol": nothing is
+written half); the files of one figure are renamed together, so a failure leaves none of them changed.
 
 The CSV is a long ("tidy") table, one row per plotted point::
 
@@ -23,17 +24,16 @@ non-positive value on a logarithmic axis).
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 
 import matplotlib
 import numpy as np
 
+from ..cli.util import write_together
 from ..errors import require
 
 FORMATS = ("pdf", "png", "pgf", "svg")
@@ -105,16 +105,7 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     directory = os.path.dirname(os.path.abspath(path))
     require(os.path.isdir(directory), "path", path, "a file in an existing directory")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix="-" + os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_together({path: data})
 
 
 def _stem_and_formats(path, formats, pgf: bool) -> tuple[str, tuple]:
@@ -163,21 +154,40 @@ def render(fig, fmt: str, dpi: float | None = None) -> bytes:
     return buf.getvalue()
 
 
+def figure_files(path, formats=None, pgf: bool = False, csv_file: bool = True) -> dict:
+    """{format: file} that :func:`save` writes for ``path``: ``<stem>.pdf`` and ``<stem>.png`` (with
+    ``formats=None``; ``path``'s own suffix added when it is another format, e.g. ``<stem>.pgf``), or
+    each of ``formats``; ``<stem>.pgf`` too with ``pgf=True``; and ``<stem>.csv`` (``csv_file``)."""
+    stem, fmts = _stem_and_formats(path, formats, pgf)
+    out = {f: f"{stem}.{f}" for f in fmts}
+    if csv_file:
+        out["csv"] = f"{stem}.csv"
+    return out
+
+
+def render_files(fig, table: PlotTable, path, formats=None, pgf: bool = False, dpi: float | None = None,
+                 csv_file: bool = True) -> dict:
+    """{file: bytes} of :func:`save`, rendered in memory and not written."""
+    files = figure_files(path, formats, pgf, csv_file)
+    require(isinstance(table, PlotTable), "table", type(table).__name__, "a regret.plots.PlotTable")
+    if "pgf" in files:
+        check_pgf()
+    out = {files[f]: render(fig, f, dpi) for f in files if f != "csv"}
+    if csv_file:
+        out[files["csv"]] = table.to_csv().encode("utf-8")
+    return out
+
+
 def save(fig, table: PlotTable, path, formats=None, pgf: bool = False, dpi: float | None = None,
          csv_file: bool = True) -> dict:
     """Write ``fig`` as ``<stem>.pdf`` and ``<stem>.png`` (``formats`` to choose; ``pgf=True`` adds
     ``<stem>.pgf``) and ``table`` as ``<stem>.csv``; ``path`` gives the stem (``out.pdf`` → ``out``).
-    Returns {format: path written}. Every file is written atomically."""
-    stem, fmts = _stem_and_formats(path, formats, pgf)
-    require(isinstance(table, PlotTable), "table", type(table).__name__, "a regret.plots.PlotTable")
-    if "pgf" in fmts:
-        check_pgf()
-    rendered = {f: render(fig, f, dpi) for f in fmts}  # render all before writing any
-    out = {}
-    for f, data in rendered.items():
-        atomic_write_bytes(f"{stem}.{f}", data)
-        out[f] = f"{stem}.{f}"
-    if csv_file:
-        atomic_write_bytes(f"{stem}.csv", table.to_csv().encode("utf-8"))
-        out["csv"] = f"{stem}.csv"
-    return out
+    Returns {format: path written}. The files are written together or not at all: each is rendered
+    first, written under a temporary name beside its target, and all are renamed at the end (a
+    failure anywhere leaves the previous files as they were; :func:`regret.cli.util.write_together`)."""
+    written = figure_files(path, formats, pgf, csv_file)
+    files = render_files(fig, table, path, formats, pgf, dpi, csv_file)  # render all before writing any
+    directory = os.path.dirname(os.path.abspath(next(iter(files))))
+    require(os.path.isdir(directory), "path", path, "a file in an existing directory")
+    write_together(files)
+    return written

@@ -24,8 +24,10 @@ function of (rng, T), a different sequence per seed), and ``problem("file.py:NAM
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
+import math
 
 import numpy as np
 
@@ -62,7 +64,8 @@ def parameters(name: str) -> dict:
     """The parameters a named problem accepts, with their defaults."""
     if name in _ADVERSARIES:
         return {k: p.default for k, p in inspect.signature(_ADVERSARIES[name]).parameters.items()}
-    require(name in _GENERATORS, "problem", name, f"one of {sorted(PROBLEMS + ADVERSARIES)}")
+    require(name in _GENERATORS, "problem", name,
+            f"one of {sorted(PROBLEMS + ADVERSARIES)}{_did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, _ = _GENERATORS[name]
     sig = inspect.signature(fn)
     out = {k: p.default for k, p in list(sig.parameters.items())[2:]}
@@ -85,22 +88,77 @@ def problem(name: str, **params):
                 "a ProblemSpec (regret.problems.from_generator) or an Adversary")
         return _with_params(spec, params)
     if name in _ADVERSARIES:
-        _check_params(name, params, fixed={})
+        _check_params(name, params, fixed={}, finite=False)  # its constructor names orthogonal.G etc.
         return _ADVERSARIES[name](**params)
-    require(name in _GENERATORS, "problem", name,
-            f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own")
+    require(isinstance(name, str) and name in _GENERATORS, "problem", name,
+            f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own"
+            f"{_did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, deterministic = _GENERATORS[name]
     _check_params(name, params, fixed)
-    return ProblemSpec(name, dict(params), functools.partial(fn, **fixed), deterministic)
+    return ProblemSpec(name, dict(params), _Generator(fn, fixed), deterministic)
 
 
-def _check_params(name: str, params: dict, fixed: dict) -> None:
+class _Generator:
+    """A named problem's generator with its fixed parameters (``functools.partial``-like: ``func``,
+    ``keywords``). A whole number given for a parameter whose default is a float (``zipf=16`` from the
+    command line) reaches the generator as a float — as an int, ``arange(1, d + 1) ** zipf`` would
+    overflow int64 — while the spec keeps it as given, so its label and its seeds do not change."""
+
+    def __init__(self, func, fixed: dict):
+        self.func, self.keywords = func, dict(fixed)
+        defaults = parameters_of(func)
+        self.floats = {k for k, v in defaults.items() if isinstance(v, float) and not isinstance(v, bool)}
+
+    def __call__(self, T, rng, **params):
+        for k, v in params.items():
+            if k in self.floats and isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+                params[k] = float(v)
+        return self.func(T, rng, **self.keywords, **params)
+
+
+def parameters_of(fn) -> dict:
+    """The parameters of a generator after (T, rng), with their defaults."""
+    return {k: p.default for k, p in list(inspect.signature(fn).parameters.items())[2:]}
+
+
+def _check_params(name: str, params: dict, fixed: dict, finite: bool = True) -> None:
     """Every parameter is one the named problem takes (and does not fix), of its default's kind."""
     allowed = parameters(name)
+    free = sorted(set(allowed) - set(fixed))
     for k, v in params.items():
         require(k in allowed and k not in fixed, f"{name} parameter", k,
-                f"one of {sorted(set(allowed) - set(fixed))}")
-        _check_type(k, v, allowed[k])
+                f"one of {free}" + (f" ({k} is fixed by {name})" if k in fixed else _did_you_mean(k, free)))
+        _check_type(k, v, allowed[k], finite)
+
+
+def _did_you_mean(value, choices) -> str:
+    from ..cli.util import did_you_mean
+
+    return did_you_mean(value, choices)
+
+
+def check(spec, T: int = 1) -> None:
+    """Run every check a problem makes of its parameters and data before any work: build its instance
+    of seed 0 — at the horizon T for Reddi's sequences and .npz files (one period or the file is stored,
+    whatever T: this also checks T against the rounds the file holds), at a few rounds for a stream — and
+    check the scale of its losses at T (:func:`regret.problems.base.check_scale`). An error is the
+    InvalidInput the run itself would raise, naming the parameter; nothing is returned."""
+    if isinstance(spec, Adversary):
+        return  # built and checked by its constructor
+    require(isinstance(spec, ProblemSpec), "problem", spec, "a ProblemSpec or an Adversary")
+    T = int(T)
+    rows = T
+    whole = getattr(spec.make, "func", None) in (reddi.reddi, data.npz)  # one period / the file, whatever T
+    if not whole:  # a sample of the stream: 16 rounds, or 1 when a round is wide
+        d = spec.params.get("d")
+        rows = min(T, 1 if isinstance(d, (int, np.integer)) and d > 2 ** 20 else 16)
+    try:
+        inst = spec.instance(rows, 0)
+    except MemoryError:
+        raise InvalidInput("problem", spec.label(), "a problem whose data fit in the memory available") from None
+    if not whole and T > inst.T and inst.idx.size:
+        # the losses of T rounds: the scale check of Instance at T, over the rows of the sample
+        dataclasses.replace(inst, rounds=T, meta={})
 
 
 def catalogue() -> str:
@@ -133,7 +191,14 @@ def _with_params(spec: ProblemSpec, params: dict) -> ProblemSpec:
     return dataclasses.replace(spec, params=merged)
 
 
-def _check_type(key: str, value, default) -> None:
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int beyond float64
+        return False
+
+
+def _check_type(key: str, value, default, finite: bool = True) -> None:
     """A parameter has the kind of its default (an int for an int, a number for a float or None, a
     string for a string), so that the generators' range checks compare numbers with numbers."""
     real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
@@ -144,9 +209,10 @@ def _check_type(key: str, value, default) -> None:
                 "an integer")
     elif isinstance(default, float) or default is None:
         require(real, key, value, "a number")
+        require(not finite or _finite(value), key, value, "a finite number")
     elif isinstance(default, str):
         require(isinstance(value, str), key, value, "a string")
 
 
-__all__ = ["Instance", "ProblemSpec", "Adversary", "problem", "parameters", "catalogue", "from_arrays", "from_generator",
+__all__ = ["Instance", "ProblemSpec", "Adversary", "problem", "parameters", "check", "catalogue", "from_arrays", "from_generator",
            "orthogonal", "seed_sequence", "PROBLEMS", "ADVERSARIES"]

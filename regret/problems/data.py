@@ -4,8 +4,8 @@
 
 | key | shape | meaning |
 | --- | --- | --- |
-| A | (n, p) float | data rows a (features) |
-| b | (n,) float | targets / labels (zeros for linear losses) |
+| A | (n, p) float | data rows a (features): one row per round (rounds × features) |
+| b | (n,) float | targets / labels; required, except for linear losses (which read none) |
 | family | () str | one of the loss families (linear, least_squares, logistic, ...) |
 | domain | () str | box, ball, simplex or unbounded (default ball) |
 | radius | () float | box half-width / ball radius / simplex total (default 1) |
@@ -13,7 +13,8 @@
 | x0 | (d,) float, optional | the start point x_1 |
 | l2, classes, delta | () float/int, optional | family parameters |
 
-Every array is checked (shape, finiteness, labels) before anything runs.
+Every array is checked (shape, finiteness, labels, and a scale at which Σ_t f_t stays finite in
+float64 on a bounded domain: :func:`regret.problems.base.check_scale`) before anything runs.
 """
 from __future__ import annotations
 
@@ -69,6 +70,28 @@ def _floats(name: str, value) -> np.ndarray:
         raise InvalidInput(name, shown, "numbers") from None
 
 
+def _array(z, key: str) -> np.ndarray:
+    """The array ``key`` of an open .npz file (InvalidInput for an object array, which needs pickle)."""
+    try:
+        return z[key]
+    except ValueError as exc:
+        raise InvalidInput(key, "an array of Python objects", f"a numeric array ({exc})") from None
+
+
+def _scalar(z, key: str, cast):
+    """The scalar ``key`` of an open .npz file as ``cast`` (float or int)."""
+    value = _array(z, key)
+    try:
+        require(value.size == 1, key, f"array of shape {value.shape}", "a single number")
+        return cast(value.reshape(()).item())
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(key, str(value.reshape(-1)[0]), f"a number ({cast.__name__})") from None
+
+
+_B_MEANS = {"least_squares": "targets", "absolute": "targets", "huber": "targets", "logistic": "±1 labels",
+            "hinge": "±1 labels", "multiclass": "class labels 0..K−1"}
+
+
 def npz(T: int, rng, path: str = "") -> Instance:
     """Load a problem from an .npz file (format in the module docstring); T ≤ the rounds it holds."""
     require(bool(path), "path", path, "the path of an .npz file")
@@ -78,31 +101,52 @@ def npz(T: int, rng, path: str = "") -> Instance:
     except Exception as exc:  # not a zip / corrupt
         raise InvalidInput("path", path, f"a readable .npz file ({exc.__class__.__name__})") from None
     with z:
+        files = list(z.files)
         require("A" in z.files, "npz keys", sorted(z.files), "an array 'A' (and 'family')")
         require("family" in z.files, "npz keys", sorted(z.files), "a string 'family'")
-        fam_name = str(z["family"])
+        fam_name = str(_array(z, "family"))
         require(fam_name in NAMES, "family", fam_name, f"one of {list(NAMES)}")
-        A = z["A"]
+        A = _array(z, "A")
         require(A.ndim == 2, "A", f"array of shape {A.shape}", "a 2-D array (rows × features)")
         kw = {}
         for key, cast in (("l2", float), ("classes", int), ("delta", float)):
             if key in z.files:
-                kw[key] = cast(z[key])
+                kw[key] = _scalar(z, key, cast)
         fam = Family(fam_name, **kw)
-        b = z["b"] if "b" in z.files else np.zeros(A.shape[0])
-        kind = str(z["domain"]) if "domain" in z.files else "ball"
-        radius = float(_floats("radius", z["radius"])) if "radius" in z.files else 1.0
+        if "b" in z.files:
+            b = _array(z, "b")
+            if b.ndim == 1 and A.ndim == 2 and b.shape[0] != A.shape[0] and b.shape[0] == A.shape[1]:
+                raise InvalidInput("b", f"array of shape {b.shape}",
+                                   f"one entry per row of A {A.shape}: A holds one row per round, so A "
+                                   f"looks transposed — save A.T (rounds × features)")
+        else:  # only linear losses read no b
+            require(fam_name == "linear", "npz keys", sorted(z.files),
+                    f"an array 'b' ({_B_MEANS.get(fam_name, 'targets')}, one per row of A): only linear "
+                    "losses may omit it")
+            b = np.zeros(A.shape[0])
+        kind = str(_array(z, "domain")) if "domain" in z.files else "ball"
+        radius = _scalar(z, "radius", float) if "radius" in z.files else 1.0
         d = fam.dim(A.shape[1])
         require(kind in ("box", "ball", "simplex", "unbounded"), "domain", kind,
                 "one of box, ball, simplex, unbounded")
         dom = {"box": lambda: domains.box(d, -radius, radius), "ball": lambda: domains.ball(d, radius),
                "simplex": lambda: domains.simplex(d, radius), "unbounded": lambda: domains.unbounded(d)}[kind]()
-        idx = z["idx"] if "idx" in z.files else np.arange(A.shape[0])
-        x0 = z["x0"] if "x0" in z.files else None
+        idx = _array(z, "idx") if "idx" in z.files else np.arange(A.shape[0])
+        x0 = _floats("x0", _array(z, "x0")) if "x0" in z.files else None
         if x0 is not None:
-            require(x0.shape == (d,), "x0", f"array of shape {x0.shape}", f"shape ({d},)")
+            hint = (f" (A {A.shape} looks transposed: one row per round, one column per feature — save A.T)"
+                    if x0.shape == (fam.dim(A.shape[0]),) and A.shape[0] != A.shape[1] else "")
+            require(x0.shape == (d,), "x0", f"array of shape {x0.shape}", f"shape ({d},){hint}")
             require(bool(np.all(np.isfinite(x0))), "x0", "array with NaN/inf", "finite numbers")
         inst = from_arrays(fam, dom, A, b, idx, x0, name="npz")
-    require(T <= inst.T, "T", T, f"at most the {inst.T} rounds the file holds")
+    if T > inst.T:
+        n, p = inst.A.shape
+        hint = ""
+        if "idx" not in files and p >= T > n:
+            hint = (f"; A has {n} rows (one per round) and {p} columns (features): if its rounds are the "
+                    f"columns, save A.T")
+        elif "idx" not in files:
+            hint = "; to replay rows, give 'idx', the row of each round"
+        raise InvalidInput("T", T, f"at most the {inst.T} rounds the file holds{hint}")
     inst.idx = inst.idx[:T]
     return inst

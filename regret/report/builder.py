@@ -8,17 +8,21 @@ the last digits of numbers computed through exp/log or BLAS may differ (glibc's 
 choose CPU-specific kernels; measured: the kingma-ba-2015 report rebuilt on a second AMD EPYC host
 changed regret values at ~1e-16 relative and comparator certificates in their 3rd digit, and
 bounds-gallery's PNGs were re-rasterized with a few bytes changed although its CSVs were identical;
-the verdicts were identical); metadata.json records the CPU that built a report. The directory is built under a temporary name beside the target and renamed
-into place at the end, so an interrupted build leaves the previous report untouched.
+the verdicts were identical); metadata.json records the CPU that built a report. The directory is built under a temporary name beside the target and swapped
+into place at the end in one atomic step (:func:`swap_into_place`), so an interrupted build leaves the
+previous report untouched, a reader always finds a complete report, and two concurrent writers both
+succeed (the last one wins).
 """
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,8 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import require
-
-VERDICT_COLUMNS = ("claim", "setting", "verdict", "evidence")
+from .claims import Claim, ClaimsTable
+from .markdown import fmt, md_table  # noqa: F401  (fmt: re-exported, regret.report.builder.fmt)
 
 
 def cpu() -> dict:
@@ -68,32 +72,10 @@ def versions() -> dict:
             "sympy": sympy.__version__, "cvxpy": cvxpy.__version__, "matplotlib": matplotlib.__version__}
 
 
-def fmt(v, digits: int = 4) -> str:
-    """Numbers for prose and tables: 4 significant digits, plain integers as integers."""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    v = float(v)
-    if v != v:
-        return "nan"
-    if v == int(v) and abs(v) < 1e9:
-        return str(int(v))
-    return f"{v:.{digits}g}"
-
-
-def md_table(headers, rows) -> str:
-    def cell(x):
-        return str(x).replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(out)
-
-
 @dataclass
 class Report:
-    """Accumulates one report's Markdown, files and verdicts; :meth:`write` puts them in place."""
+    """Accumulates one report's Markdown, files and claims (:mod:`regret.report.claims`, the verdict
+    table); :meth:`write` puts them in place."""
 
     name: str
     title: str
@@ -102,7 +84,7 @@ class Report:
     progress: object = print
     parts: list = field(default_factory=list)
     files: dict = field(default_factory=dict)  # relative name -> bytes
-    verdicts: list = field(default_factory=list)
+    claims: ClaimsTable = field(default_factory=ClaimsTable)
     settings: list = field(default_factory=list)
     started: float = field(default_factory=time.time)
 
@@ -145,9 +127,18 @@ class Report:
         w.writerows(rows)
         self.files[f"{stem}.csv"] = buf.getvalue().encode("utf-8")
 
+    def claim(self, *claims: Claim) -> None:
+        """Rows of the report's verdict table (and of verdicts.csv), in this order."""
+        self.claims.add(*claims)
+
     def verdict(self, claim: str, setting: str, status: str, evidence: str) -> None:
-        """One row of the report's verdict table (and of verdicts.csv)."""
-        self.verdicts.append((claim, setting, status, evidence))
+        """One row of the verdict table from its four cells (a :class:`Claim` without a source)."""
+        self.claim(Claim(claim, setting, status, evidence))
+
+    @property
+    def verdicts(self) -> list[tuple]:
+        """The verdict table's rows: (claim, setting, verdict, evidence)."""
+        return self.claims.rows()
 
     # -- output -------------------------------------------------------------------------------------
     def markdown(self, shows: str, does_not_show: str) -> str:
@@ -162,7 +153,7 @@ class Report:
         vers = versions()
         head.append("**Versions.** " + ", ".join(f"{k} {v}" for k, v in vers.items()) + "\n")
         head.append("## Verdicts\n")
-        head.append(md_table(VERDICT_COLUMNS, self.verdicts) + "\n" if self.verdicts else "(none)\n")
+        head.append(self.claims.markdown() + "\n")
         head.append("## What this shows\n")
         head.append(shows.strip() + "\n")
         head.append("## What this does not show\n")
@@ -170,38 +161,103 @@ class Report:
         return "\n".join(head + self.parts)
 
     def write(self, root: str, shows: str, does_not_show: str) -> str:
-        """Write reports/NAME/ atomically; return its path."""
+        """Write ROOT/NAME/ and return its path: atomically for readers, safely against another writer.
+
+        The report is written into a temporary directory beside the target (``.tmp-NAME-*``), then
+        swapped in by :func:`swap_into_place`: a reader of ROOT/NAME finds the previous report or the
+        new one, each complete; of two concurrent writers the last one wins and neither fails. A failure,
+        Ctrl-C or SIGTERM before the swap leaves the previous report untouched and no temporary."""
+        from ..cli.util import cleanup_on_sigterm, file_mode
+
         target = os.path.join(root, self.name)
         os.makedirs(root, exist_ok=True)
-        tmp = tempfile.mkdtemp(dir=root, prefix=f".tmp-{self.name}-")
-        try:
-            files = dict(self.files)
-            files["README.md"] = self.markdown(shows, does_not_show).encode("utf-8")
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-            w.writerow(VERDICT_COLUMNS)
-            w.writerows(self.verdicts)
-            files["verdicts.csv"] = buf.getvalue().encode("utf-8")
-            meta = {"report": self.name, "command": self.command, "versions": versions(),
-                    "python": platform.python_version(), "machine": platform.machine(),
-                    "processor": platform.processor(), "cpu": cpu(), "cpu_count": os.cpu_count(),
-                    "built_at_unix": time.time(), "build_seconds": round(time.time() - self.started, 3),
-                    "output_dir": os.path.abspath(target), "files": sorted(files)}
-            files["metadata.json"] = (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8")
-            for rel, data in files.items():
-                with open(os.path.join(tmp, rel), "wb") as fh:
-                    fh.write(data)
-                os.chmod(os.path.join(tmp, rel), 0o644)
-            os.chmod(tmp, 0o755)
-            old = None
-            if os.path.exists(target):
-                old = tempfile.mkdtemp(dir=root, prefix=f".old-{self.name}-")
-                os.rmdir(old)
-                os.replace(target, old)
-            os.replace(tmp, target)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with cleanup_on_sigterm():
+            tmp, trash = None, []
+            try:
+                tmp = tempfile.mkdtemp(dir=root, prefix=f".tmp-{self.name}-")
+                files = dict(self.files)
+                files["README.md"] = self.markdown(shows, does_not_show).encode("utf-8")
+                files["verdicts.csv"] = self.claims.to_csv().encode("utf-8")
+                meta = {"report": self.name, "command": self.command, "versions": versions(),
+                        "python": platform.python_version(), "machine": platform.machine(),
+                        "processor": platform.processor(), "cpu": cpu(), "cpu_count": os.cpu_count(),
+                        "built_at_unix": time.time(), "build_seconds": round(time.time() - self.started, 3),
+                        "output_dir": os.path.abspath(target), "files": sorted(files)}
+                files["metadata.json"] = (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8")
+                mode = file_mode()
+                for rel, data in files.items():
+                    with open(os.path.join(tmp, rel), "wb") as fh:
+                        fh.write(data)
+                    os.chmod(os.path.join(tmp, rel), mode)
+                os.chmod(tmp, file_mode(directory=True))
+                trash = swap_into_place(tmp, target)
+            finally:
+                # the temporary directory: after a swap it holds the previous report (or is gone)
+                for path in ([tmp] if tmp else []) + trash:
+                    shutil.rmtree(path, ignore_errors=True)
         return target
+
+
+def _exchange_function():
+    """Linux's renameat2(…, RENAME_EXCHANGE): swap two paths in one atomic step (None elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+
+    def exchange(a: str, b: str) -> None:
+        if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), a, None, b)
+
+    return exchange
+
+
+_EXCHANGE = _exchange_function()
+
+
+def swap_into_place(new: str, target: str) -> list:
+    """Put the directory ``new`` at ``target`` (same parent). Returns the directories to delete
+    afterwards; ``new`` itself then names the previous ``target`` (or nothing) and is deleted too.
+
+    With an atomic exchange (Linux renameat2 RENAME_EXCHANGE) ``target`` never stops existing once it
+    exists, and two writers each exchange their own directory in (the last wins). Without it — another
+    system, or a file system that refuses the exchange — the previous directory is renamed to a
+    ``.tmp-*`` name and ``new`` renamed into place, retried while another writer gets in between
+    (``target`` is then missing for that moment)."""
+    global _EXCHANGE
+    trash = []
+    parent, name = os.path.split(os.path.abspath(target))
+    for _ in range(10_000):
+        if _EXCHANGE is not None and os.path.isdir(target):
+            try:
+                _EXCHANGE(new, target)
+                return trash
+            except FileNotFoundError:
+                pass  # removed meanwhile: rename below
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+                    raise
+                _EXCHANGE = None  # this file system cannot: rename aside and into place
+        try:
+            os.rename(new, target)  # succeeds when nothing (or an empty directory) is at target
+            return trash
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                raise
+        if _EXCHANGE is None:
+            aside = os.path.join(parent, f".tmp-{name}-old-{os.urandom(6).hex()}")
+            try:
+                os.rename(target, aside)
+                trash.append(aside)
+            except FileNotFoundError:
+                pass  # another writer moved it first
+    raise OSError(errno.EBUSY, "could not put the report in place (too many concurrent writers)", target)
