@@ -13,7 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import regret
-from regret import theory
+from regret import report as reports, theory
+from regret.plots import io as plot_io
+from regret.theory import proofs_runner
 from regret.cli import main
 from regret.cli.util import parse_positive_int, parse_spec, parse_T
 from regret.errors import InvalidInput
@@ -270,7 +272,7 @@ CASES = [
     ("plot kind", PLOT + ["--kind", "surface"], "--kind", None, None),
     ("plot band", PLOT + ["--band", "sd"], "--band", None, None),
     ("plot formats unknown", PLOT + ["--formats", "pdf,bmp"], "--formats",
-     lambda d: regret.plots.io.figure_files("x.pdf", formats=["pdf", "bmp"]), None),
+     lambda d: plot_io.figure_files("x.pdf", formats=["pdf", "bmp"]), None),
     ("plot formats empty", PLOT + ["--formats", ","], "--formats", None, None),
     ("plot width text", PLOT + ["--width", "huge"], "--width", None, None),
     ("plot width zero", PLOT + ["--width", "0"], "--width", None, None),
@@ -283,7 +285,7 @@ CASES = [
     ("plot step bound negative", PLOT + ["--step-bound", "-1"], "--step-bound", None, None),
     ("plot step bound inf", PLOT + ["--step-bound", "inf"], "--step-bound", None, None),
     ("plot step bound text", PLOT + ["--step-bound", "big"], "--step-bound", None, None),
-    ("plot out extension", PLOT[:-1] + ["fig.jpg"], "--out", lambda d: regret.plots.io.figure_files("fig.jpg"), None),
+    ("plot out extension", PLOT[:-1] + ["fig.jpg"], "--out", lambda d: plot_io.figure_files("fig.jpg"), None),
     ("plot out missing directory", PLOT[:-1] + ["missing/fig.pdf"], "--out", None, "existing directory"),
     ("plot out png taken by a directory", PLOT[:-1] + [f"{D}/taken.pdf"], "--out", None, "directory"),
     ("plot without out", PLOT[:-2], "--out", None, "required"),
@@ -330,12 +332,12 @@ CASES = [
     ("proof unknown", ["prove", "no-such-proof"], "proof", None, None),
     ("proof typo", ["prove", "gama-psd"], "proof", None, "did you mean 'gamma-psd'"),
     ("proofs directory missing", ["prove", "--dir", f"{D}/no-proofs"], "proofs directory",
-     lambda d: theory.proofs_runner.discover(f"{d}/no-proofs"), None),
+     lambda d: proofs_runner.discover(f"{d}/no-proofs"), None),
     ("proofs directory empty", ["prove", "--dir", f"{D}/adir.npz"], "proofs directory",
-     lambda d: theory.proofs_runner.discover(f"{d}/adir.npz"), None),
+     lambda d: proofs_runner.discover(f"{d}/adir.npz"), None),
     # `regret report`
-    ("report unknown", ["report", "nope"], "report", lambda d: regret.report.module("nope"), None),
-    ("report typo", ["report", "redi-2018"], "report", lambda d: regret.report.module("redi-2018"),
+    ("report unknown", ["report", "nope"], "report", lambda d: reports.module("nope"), None),
+    ("report typo", ["report", "redi-2018"], "report", lambda d: reports.module("redi-2018"),
      "did you mean 'reddi-2018'"),
     ("report neither name nor all", ["report"], "report", None, None),
     ("report name and all", ["report", "reddi-2018", "--all"], "report", None, None),

@@ -144,7 +144,7 @@ def npz(T: int, rng, path: str = "") -> Instance:
         hint = ""
         if "idx" not in files and p >= T > n:
             hint = (f"; A has {n} rows (one per round) and {p} columns (features): if its rounds are the "
-                    f"columns, save A.T")
+                    f"columns, save A.T; to replay rows, give 'idx', the row of each round")
         elif "idx" not in files:
             hint = "; to replay rows, give 'idx', the row of each round"
         raise InvalidInput("T", T, f"at most the {inst.T} rounds the file holds{hint}")
