@@ -281,3 +281,17 @@ def test_cli_json_marks_a_diverged_run(tmp_path, capsys):
     for key in ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss"):
         assert all(math.isnan(v) for v in r[key].values()), key
     assert all(math.isnan(v) for v in r["regret_per_seed"])
+
+
+def test_cli_table_prints_the_status_of_a_diverged_run(tmp_path, capsys):
+    """The table shows "diverged at T'=…" in the R(T) column, never "nan ± nan"."""
+    path = tmp_path / "explode.npz"
+    np.savez(path, A=np.ones((1, 1)), b=np.ones(1), family=np.array("least_squares"),
+             domain=np.array("unbounded"), idx=np.zeros(400, dtype=np.int64))
+    code = main(["run", "--optimizer", "sgd:alpha=10", "--optimizer", "sgd:alpha=0.1", "--problem",
+                 f"npz:path={path}", "--T", "400", "--checkpoints", "8", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0 and "nan ±" not in out.lower()  # x_(T+1) itself may be nan: it is what was played
+    diverged = next(line for line in out.splitlines() if line.startswith("sgd(alpha=10)"))
+    fine = next(line for line in out.splitlines() if line.startswith("sgd(alpha=0.1)"))
+    assert "diverged at T'=" in diverged and "diverged" not in fine

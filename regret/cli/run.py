@@ -118,14 +118,20 @@ def table(results, spec) -> str:
     seed_txt = f"seed {s[0]}" if len(s) == 1 else f"seeds {s[0]}..{s[-1]}"
     out.write(f"problem {spec.label()}: {first.family} losses on {first.domain}, T={first.T}, {seed_txt}\n")
     comp = first.comparator[0]
-    out.write(f"comparator: {comp.method}{' [' + comp.solver + ']' if comp.solver else ''}; "
-              f"x* = {_vec(first.x_star[0, -1])} (seed {s[0]}); "
-              f"certificate (max over seeds) = {first.certificate[:, -1].max():.3g}\n")
+    if getattr(comp, "defined", True):
+        out.write(f"comparator: {comp.method}{' [' + comp.solver + ']' if comp.solver else ''}; "
+                  f"x* = {_vec(first.x_star[0, -1])} (seed {s[0]}); "
+                  f"certificate (max over seeds) = {first.certificate[:, -1].max():.3g}\n")
+    else:  # no comparator after a divergence whose data are not finite (an adversary's)
+        out.write(f"comparator: {comp.method}\n")
     note = " (this problem is deterministic: every seed gives the same sequence)" if spec.deterministic else ""
     out.write(f"mean ± sample std over seeds{note}\n\n")
     rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", f"x_(T+1) (seed {s[0]})")]
     for r in results:
         sm = r.summary()
+        if sm.get("status", "ok") != "ok":  # a diverged learner: its status, never a NaN statistic
+            rows.append((r.optimizer.label(), sm["status"], "-", "-", _vec(r.x_final[0])))
+            continue
         rows.append((r.optimizer.label(), _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
                      _pm(sm["regret_over_sqrt_T"], ".4g"), _vec(r.x_final[0])))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
