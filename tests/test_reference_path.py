@@ -115,6 +115,8 @@ def test_a_class_that_breaks_the_array_protocol_is_refused():
     inst = _instance(2)
     with pytest.raises(InvalidInput, match=r"ArrayNoUpdate\.update"):
         regret.optimizer(ArrayNoUpdate)
+    with pytest.raises(InvalidInput, match=r"ArrayNoUpdate\.update"):
+        regret.run(ArrayNoUpdate(), inst, 5)  # an instance made directly is checked too
     with pytest.raises(InvalidInput, match=r"array_wrong_shape\.update.*shape \(3,\)"):
         regret.run(ArrayWrongShape(), inst, 5)
     with pytest.raises(InvalidInput, match="compiled algorithm"):

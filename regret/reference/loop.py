@@ -20,7 +20,7 @@ from ..engine.prepare import as_optimizer, prepare
 from ..engine.record import Record
 from ..engine.result import RunResult
 from ..errors import require
-from ..optimizers.arrays import ArrayOptimizer
+from ..optimizers.arrays import ArrayOptimizer, check_array_protocol
 from ..problems.adversary import Adversary
 from .losses import loss_value_grad
 from .projections import project
@@ -112,6 +112,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     arguments and the same RunResult, without a comparator (:func:`regret.run` adds it)."""
     opt = as_optimizer(optimizer)
     arrays = opt.on_arrays()
+    check_array_protocol(type(arrays))  # an instance made directly, not through regret.optimizer
     setup = prepare(problem, T, seed, seeds, x0, checkpoints, (record_losses, record_iterates, record_state))
     adversary = problem if isinstance(problem, Adversary) else None
     rec = Record.allocate(len(setup.instances), setup.T, setup.checkpoints.size, setup.d, record_losses,
