@@ -21,14 +21,16 @@ import numpy as np
 import regret
 from regret import engine
 from regret.engine import loop, loop_wide
+from regret.engine.carry import Carry
 from regret.engine.kernel_set import kernels_for
+from regret.optimizers import steps as S
 
 from . import kernels, peers
 
 OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
 DIMS = (1, 10, 1000, 10**6)
 ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (docs/architecture.md, "Performance model")
-SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "comparator", "cli")
+SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "chunks", "comparator", "cli")
 
 
 def _timed(fn, repeats):
@@ -141,9 +143,10 @@ def _full_call(opt, inst, T, kernel=None):
     if kernel is None:  # the engine's loop for d (kernel_for), but serial at d = 10^6 (see _wide_section)
         kernel = kernels.run_one if loop_wide.is_wide(d, fam.code) else kernels.kernel_for(d, fam.code)
 
-    def call():
-        kernel(code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, T, dom.code, dom.P,
-                     float(dom.r), x0, cps, np.zeros(0), empty, empty, *outs)
+    def call():  # all T rounds in one compiled call, from a fresh carry (regret.engine.carry)
+        carry = Carry.start(x0[None], hp[None], kernels.table.n_state)
+        kernel(code, hp, alpha, fam.code, fam.params, inst.A, inst.b, idx, 1, T, dom.code, dom.P,
+               float(dom.r), cps, np.zeros(0), empty, empty, *outs, *carry.of(0))
     return call
 
 
@@ -199,7 +202,7 @@ def _wide_section(quick) -> dict:
                 continue
             numba.set_num_threads(threads)
             med, best, _ = _timed(full, reps)
-            x, St = np.zeros(d), np.zeros((loop.STATE_ROWS, d))
+            x, St = np.zeros(d), np.zeros((S.N_ROWS, d))
             part = np.zeros(loop_wide.n_chunks(d), dtype=np.int64)
             umed, ubest, _ = _timed(lambda: kernels.update_only_wide(opt.code, hp, alpha, g, x, T, St, part), reps)
             out[f"adam wide d={d} threads={threads}"] = {
@@ -325,17 +328,19 @@ def batch_section(quick) -> dict:
             for a in alphas for b2 in beta2s]
     cps = np.array([T])
     d, K = 1, 1
-    args = (np.array([o.code for o in opts], dtype=np.int64), np.stack([o.hp_vector() for o in opts]),
+    hps = np.stack([o.hp_vector() for o in opts])
+    args = (np.array([o.code for o in opts], dtype=np.int64), hps,
             np.zeros((R, 1)), np.zeros(R, dtype=np.int64), inst.family.code, inst.family.params, inst.A[None],
-            inst.b[None], inst.idx[None, :T].copy(), T, inst.domain.code, inst.domain.P, float(inst.domain.r),
-            np.tile(inst.start(), (R, 1)), cps, np.zeros((0, 0)), np.zeros((0, 0, d)), np.zeros((0, 0, d)),
+            inst.b[None], inst.idx[None, :T].copy(), 1, T, inst.domain.code, inst.domain.P, float(inst.domain.r),
+            cps, np.zeros((0, 0)), np.zeros((0, 0, d)), np.zeros((0, 0, d)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d)))
+    x0s = np.tile(inst.start(), (R, 1))
     res = {"configurations": R, "T": T, "d": 1}
     before = numba.get_num_threads()
     for th in (1, 2):
         numba.set_num_threads(min(th, numba.config.NUMBA_NUM_THREADS))
-        med, best = _median(lambda: loop.run_batch(*args), 3)
+        med, best = _median(lambda: loop.run_batch(*args, *Carry.start(x0s, hps, S.N_ROWS).all()), 3)
         res[f"threads={th}"] = {"rounds/s median": R * T / med, "rounds/s best": R * T / best,
                                 "ns/round/thread median": med / (R * T) * th * 1e9}
     numba.set_num_threads(before)
@@ -354,6 +359,56 @@ def _generic_cvxpy(inst, T):
     prob = cp.Problem(cp.Minimize(inst.family.cvxpy_total(x, A, b)), inst.domain.cvxpy_constraints(x))
     prob.solve(solver="CLARABEL")
     return float(inst.family.total(x.value, A, b)), prob.status
+
+
+CHUNK_CASES = (("reddi", 1, 40_000_000), ("linear", 10, 4_000_000), ("linear", 1000, 40_000))
+
+
+def chunks_section(quick) -> dict:
+    """What cutting a run into compiled calls (regret/engine/carry.py) and drawing a progress bar
+    between them cost: regret.engine.run (Adam, no per-round record) as one call for all T rounds,
+    in the default chunks, and in the default chunks with a visible bar (tqdm, into /dev/null),
+    timed in rotation so that the three see the same machine load."""
+    import contextlib
+    import io
+
+    from regret import progress
+    from regret.engine import carry
+
+    out = {}
+    reps = 9 if not quick else 2
+    for name, d, T in CHUNK_CASES:
+        T = T if not quick else T // 20
+        prob = regret.problem("reddi", C=3) if name == "reddi" else regret.problem("linear", d=d, domain="box")
+
+        def once(work, shown):
+            carry.WORK_PER_CALL = work
+            sink = io.StringIO()
+            with progress.shown(shown), contextlib.redirect_stderr(sink):
+                engine.run("adam", prob, T, record_losses=False)
+
+        default = carry.WORK_PER_CALL
+        ways = {"one call": (1 << 62, False), "chunks": (default, False), "chunks + bar": (default, True)}
+        times = {k: [] for k in ways}
+        try:
+            once(default, False)  # compile / load
+            for _ in range(reps):
+                for k, (work, shown) in ways.items():
+                    t0 = time.perf_counter()
+                    once(work, shown)
+                    times[k].append(time.perf_counter() - t0)
+        finally:
+            carry.WORK_PER_CALL = default
+        med = {k: statistics.median(v) for k, v in times.items()}
+        best = {k: min(v) for k, v in times.items()}
+        out[f"{name} d={d}"] = {"d": d, "T": T, "calls": len(list(carry.chunks(T, d))),
+                                **{f"{k} s median": v for k, v in med.items()},
+                                **{f"{k} s min": v for k, v in best.items()},
+                                "chunks / one call": med["chunks"] / med["one call"],
+                                "chunks + bar / one call": med["chunks + bar"] / med["one call"],
+                                "chunks / one call (min)": best["chunks"] / best["one call"],
+                                "chunks + bar / one call (min)": best["chunks + bar"] / best["one call"]}
+    return out
 
 
 def comparator_section(quick) -> dict:
@@ -572,6 +627,18 @@ def markdown(r) -> str:
             v = b.get(f"threads={th}")
             if v:
                 L.append(f"| {th} | {v['rounds/s median']:.3g} | {v['ns/round/thread median']:.3g} |")
+    if "chunks" in r:
+        L += ["", "## A run in compiled chunks, with and without a progress bar (Adam, regret.engine.run, no records)",
+              "", "Median (min) seconds over runs timed in rotation.", "",
+              "| problem | d | T | calls | one call s | chunks s | chunks + bar s | chunks / one call | "
+              "chunks + bar / one call |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for k, v in r["chunks"].items():
+            L.append(f"| {k.split()[0]} | {v['d']} | {v['T']} | {v['calls']} | "
+                     f"{v['one call s median']:.3f} ({v['one call s min']:.3f}) | "
+                     f"{v['chunks s median']:.3f} ({v['chunks s min']:.3f}) | "
+                     f"{v['chunks + bar s median']:.3f} ({v['chunks + bar s min']:.3f}) | "
+                     f"{v['chunks / one call']:.3f} ({v['chunks / one call (min)']:.3f}) | "
+                     f"{v['chunks + bar / one call']:.3f} ({v['chunks + bar / one call (min)']:.3f}) |")
     if "comparator" in r:
         L += ["", "## Comparator at checkpoint T (box; linear d = 100, least squares d = 10)", "",
               "Generic cvxpy: Σ_t f_t written row by row (Family.cvxpy_total over the T rows played), Clarabel. "
@@ -613,6 +680,7 @@ def main(argv=None) -> int:
     funcs = {"stream": lambda: stream(r["machine"], args.quick), "engine": lambda: engine_section(args.quick),
              "user": lambda: user_section(args.quick), "torch": lambda: torch_section(args.quick), "numpy": lambda: numpy_section(args.quick),
              "optax": lambda: optax_section(args.quick), "batch": lambda: batch_section(args.quick),
+             "chunks": lambda: chunks_section(args.quick),
              "comparator": lambda: comparator_section(args.quick), "cli": lambda: cli_section(args.quick)}
     for name in SECTIONS:
         if name not in only:

@@ -16,7 +16,6 @@ from numba import njit, prange
 
 from regret.engine.borrow import borrowed as _borrowed
 from regret.engine.kernel_cache import register_dependent_cache
-from regret.engine.loop import STATE_ROWS
 from regret.engine.loop_wide import chunk
 from regret.optimizers import steps as S
 
@@ -33,7 +32,7 @@ def update_only(opt_code, hp, alpha_arr, g, x, T):
     if d == 1:
         return _updates_1d(opt_code, hp, alpha_arr, g[0], x, T)
     w_own = np.ones(d)
-    St_own = np.zeros((STATE_ROWS, d))
+    St_own = np.zeros((S.N_ROWS, d))
     sc_own = np.zeros(S.N_SC)
     return _updates(opt_code, hp, alpha_arr, g, x, T, w_own, St_own, sc_own)
 

@@ -19,6 +19,7 @@ import pytest
 
 import regret
 from regret.engine import batch, loop
+from regret.engine.carry import Carry
 from regret.domains import project_inplace
 from regret.losses import value_grad
 from regret.optimizers import steps as S
@@ -117,10 +118,11 @@ def test_stack_pads_rows_that_idx_never_reads():
     R, K, d = 2, 2, 2
     outs = [np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d))]
-    x0s = np.zeros((R, d))
-    loop.run_batch(np.array([opt.code] * R), np.stack([opt.hp_vector()] * R), np.zeros((R, 1)), np.array([0, 1]),
-                   a.family.code, a.family.params, A3, b2, idx2, 3, a.domain.code, a.domain.P, 0.0, x0s, cps,
-                   np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs)
+    hps = np.stack([opt.hp_vector()] * R)
+    carry = Carry.start(np.zeros((R, d)), hps, S.N_ROWS)
+    loop.run_batch(np.array([opt.code] * R), hps, np.zeros((R, 1)), np.array([0, 1]),
+                   a.family.code, a.family.params, A3, b2, idx2, 1, 3, a.domain.code, a.domain.P, 0.0, cps,
+                   np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs, *carry.all())
     for j, inst in enumerate((a, b)):
         ref = regret.run(opt, inst, 3, checkpoints=cps, comparator=False)
         assert np.array_equal(outs[0][j], ref.learner_loss[0]) and np.array_equal(outs[8][j], ref.x_final[0])
@@ -166,7 +168,7 @@ def _loop_before(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, dom_code, P,
     x = x0.copy()
     g = np.zeros(d)
     w = np.ones(d)
-    St = np.zeros((loop.STATE_ROWS, d))
+    St = np.zeros((S.N_ROWS, d))
     sc = np.zeros(S.N_SC)
     sc[S.SC_LAM_POW] = 1.0
     if hp[S.HP_BIAS] == 0.0:

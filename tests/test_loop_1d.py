@@ -7,6 +7,7 @@ import pytest
 import regret
 from regret.engine import loop, loop_1d
 from regret.engine import default_checkpoints
+from regret.engine.carry import Carry
 from regret.optimizers import steps as S
 
 OUTPUTS = ("cum_loss", "gsq", "vhat_cp", "gmax2", "gmaxinf", "ratio_max", "xmin", "xmax", "x_final",
@@ -46,15 +47,15 @@ def _both(opt, inst, T, cps, records=True):
                "gmaxinf": np.zeros(K), "ratio_max": np.zeros(K), "xmin": np.zeros((K, 1)), "xmax": np.zeros((K, 1)),
                "x_final": np.zeros(1), "losses": np.zeros(T if records else 0),
                "iterates": np.zeros((T + 1 if records else 0, 1)), "vhat_hist": np.zeros((T if records else 0, 1))}
-        common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), T, dom.code, dom.P,
+        common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), 1, T, dom.code, dom.P,
                   float(dom.r), cps, out["losses"], out["iterates"], out["vhat_hist"], out["cum_loss"], out["gsq"],
                   out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
                   out["x_final"])
+        carry = Carry.start(x0[None], hp[None], S.N_ROWS)
         if kernel == "1d":
-            loop_1d.rounds_1d(*common, float(x0[0]), np.zeros(1), np.ones(1))
+            loop_1d.rounds_1d(*common, *carry.of(0), np.zeros(1))
         else:
-            loop._rounds(*common, x0.copy(), np.zeros(1), np.ones(1), np.zeros((loop.STATE_ROWS, 1)),
-                         np.zeros(S.N_SC), np.zeros(1), x0.copy(), x0.copy())
+            loop.run_one(*common, *carry.of(0))
         results.append(out)
     return results
 
@@ -113,7 +114,7 @@ def test_bench_update_only_at_d1_equals_the_array_updates():
         x1 = np.array([0.25])
         r1 = kernels.update_only(opt.code, hp, alpha_arr, g, x1, T)
         x2 = np.array([0.25])
-        r2 = kernels._updates(opt.code, hp, alpha_arr, g, x2, T, np.ones(1), np.zeros((loop.STATE_ROWS, 1)),
+        r2 = kernels._updates(opt.code, hp, alpha_arr, g, x2, T, np.ones(1), np.zeros((S.N_ROWS, 1)),
                               np.zeros(S.N_SC))
         assert x1[0] == x2[0] and r1 == r2, opt.label()
         assert x1[0] != 0.25, opt.label()

@@ -5,6 +5,7 @@ import pytest
 
 import regret
 from regret.engine import loop, loop_wide
+from regret.engine.carry import Carry
 from regret.losses import NAMES
 
 from test_engine_reference import OPT_CONFIGS, compare, make_opt
@@ -68,9 +69,10 @@ def test_wide_loop_agrees_with_the_serial_loop_to_rounding():
            np.zeros((K, D)), np.zeros((K, D)), np.zeros(D)]
     iters = np.zeros((T + 1, D))
     fam, dom = inst.family, inst.domain
-    loop.run_one(opt.code, opt.hp_vector(), opt.schedule_array(T), fam.code, fam.params, inst.A, inst.b,
-                 inst.idx[:T], T, dom.code, dom.P, float(dom.r), inst.start(), cps, np.zeros(T), iters,
-                 np.zeros((0, D)), *out)
+    hp = opt.hp_vector()
+    loop.run_one(opt.code, hp, opt.schedule_array(T), fam.code, fam.params, inst.A, inst.b,
+                 inst.idx[:T], 1, T, dom.code, dom.P, float(dom.r), cps, np.zeros(T), iters,
+                 np.zeros((0, D)), *out, *Carry.start(inst.start()[None], hp[None], regret.optimizers.steps.N_ROWS).of(0))
     np.testing.assert_allclose(res.learner_loss[0], out[0], rtol=1e-12)
     # Adam's step m/√v is scale-free, so a coordinate with a tiny gradient carries the rounding of z
     # into x at the size of the step (|x| ≤ 0.02 here): compare on that scale

@@ -12,6 +12,7 @@ import pytest
 
 import regret
 from regret.engine import kernel_set
+from regret.engine.carry import Carry
 from regret.errors import InvalidInput
 from regret.optimizers import Optimizer, algorithms, steps as S
 from regret.optimizers.registry import BUILTIN_TABLE, Table, check_protocol
@@ -56,10 +57,12 @@ def test_a_code_outside_the_table_is_an_error_in_the_compiled_loop(d):
     """The compiled loops check the code on entry (the Python side refuses it before)."""
     inst = regret.from_arrays("linear", regret.box(d, -1.0, 1.0), np.ones((2, d)))
     K = 1
-    args = (len(BUILTIN_TABLE.algorithms), regret.optimizer("sgd").hp_vector(), np.zeros(1), inst.family.code,
-            inst.family.params, inst.A, inst.b, inst.idx, inst.T, inst.domain.code, inst.domain.P, 0.0, np.zeros(d),
+    hp = regret.optimizer("sgd").hp_vector()
+    args = (len(BUILTIN_TABLE.algorithms), hp, np.zeros(1), inst.family.code,
+            inst.family.params, inst.A, inst.b, inst.idx, 1, inst.T, inst.domain.code, inst.domain.P, 0.0,
             np.array([2]), np.zeros(0), np.zeros((0, d)), np.zeros((0, d)), np.zeros(K), np.zeros((K, d)),
-            np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(d))
+            np.zeros((K, d)), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros((K, d)), np.zeros((K, d)), np.zeros(d),
+            *Carry.start(np.zeros((1, d)), hp[None], BUILTIN_TABLE.n_state).of(0))
     with pytest.raises(ValueError, match="outside the table"):
         kernel_set.BUILTIN.kernel_for(d, inst.family.code)(*args)
 

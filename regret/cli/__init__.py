@@ -101,7 +101,11 @@ def main(argv=None) -> int:
             args = parser.parse_args(argv)
         except _UsageError as exc:
             raise _usage_error(parser, exc, argv) from None
-        return int(args.func(args) or 0)
+        from .. import progress
+
+        # progress bars (long runs, between compiled chunks) on a terminal unless --quiet
+        with progress.shown(False if getattr(args, "quiet", False) else None):
+            return int(args.func(args) or 0)
     except (InvalidInput, SolverFailure) as exc:
         print(f"regret: error: {exc}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import require
 from ..problems.adversary import Adversary
+from .carry import Carry, drive
 from .kernel_set import kernels_for
 from .prepare import optimizers as optimizers_list, prepare
 from .record import Record
@@ -124,14 +125,17 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
         alpha_arrs[o * n_seed:(o + 1) * n_seed, :a.shape[0]] = a
     x0s = np.tile(setup.starts, (n_opt, 1))
     seed_of_run = np.tile(np.arange(n_seed, dtype=np.int64), n_opt)
+    carry = Carry.start(x0s, hps, kernels.table.n_state)
 
     # as regret.run does: the first instance's family and domain, every instance's own data
     A3, b2, idx2 = _stack(setup.instances, T)
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
         kernel = kernels.batch_for(d, fam.code)
-        kernel(opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2, T, dom.code,
-               dom.P, float(dom.r), x0s, setup.checkpoints, *rec.outputs())
+        lead = (opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2)
+        tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *rec.outputs(), *carry.all())
+        drive(lambda t_first, t_last: kernel(*lead, t_first, t_last, *tail), T, d * R,
+              f"{R} runs" if R > 1 else opts[0].label())
     return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
 
 

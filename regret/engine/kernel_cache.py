@@ -4,7 +4,7 @@ and what happens when no directory can be written or a cache file is damaged.
 Keyed on every source a kernel embeds. numba keys a cached function on its own source file only, but a
 cached kernel carries the machine code of every compiled function it calls: after an edit of an
 optimizer's file, losses.py or domains.py alone, ``run_one`` would keep running the old updates. The
-kernels of every file that calls :func:`register_dependent_cache` (regret/engine/loop.py,
+kernels of every file that calls :func:`register_dependent_cache` (regret/engine/carry.py, regret/engine/loop.py,
 regret/engine/loop_1d.py, regret/engine/loop_wide.py, bench/kernels.py) are keyed on the contents of all
 the files whose compiled code they embed (:data:`KERNEL_SOURCES`) in every place numba may cache them
 (``numba.core.caching.CacheImpl._locator_classes``): ``NUMBA_CACHE_DIR``, the ``__pycache__`` beside the
@@ -71,7 +71,7 @@ def _python_files(directory) -> list:
 # regret/optimizers (the protocol, the generated dispatch and each algorithm's update)
 KERNEL_SOURCES = (tuple(os.path.join(_PACKAGE, f) for f in ("domains.py", "losses.py",
                                                              os.path.join("problems", "no_adversary.py")))
-                  + tuple(os.path.join(_HERE, f) for f in ("accounting.py", "borrow.py", "loop_1d.py",
+                  + tuple(os.path.join(_HERE, f) for f in ("accounting.py", "borrow.py", "carry.py", "loop_1d.py",
                                                            "loop_wide.py", "loop.py"))
                   + tuple(sorted(_python_files(os.path.join(_PACKAGE, "optimizers"))
                                  + _python_files(os.path.join(_PACKAGE, "optimizers", "algorithms")))))

@@ -104,7 +104,7 @@ def _with_adversary(base: Kernels, adversary) -> Kernels:
     choose = inlined(adversary.choose)
     key = _source_key(base.table, base.steps.BUILTIN.source, extra=(adversary.choose,))
     adv = _module(f"regret.problems.adversary_{key[:20] if key else next(_UNCACHED)}", {"choose": choose})
-    overrides = {"ADV": adv, "S": base.steps, "STATE_ROWS": base.steps.N_ROWS}
+    overrides = {"ADV": adv, "S": base.steps}
     array = _module_again(loop, overrides, key)  # only its adversarial entry is used (and compiled)
     return dataclasses.replace(base, run_one_adversarial=array.run_one_adversarial)
 
@@ -184,6 +184,6 @@ def _instantiate(table: Table) -> Kernels:
     S.step = _module_again(steps, {"apply": dispatch.apply}, key).step
     one_d = _module_again(loop_1d, {"S": S}, key)
     wide = _module_again(loop_wide, {"S": S}, key)
-    array = _module_again(loop, {"S": S, "loop_1d": one_d, "STATE_ROWS": dispatch.n_state}, key)
+    array = _module_again(loop, {"S": S, "loop_1d": one_d}, key)
     return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
                    array.run_one_adversarial)

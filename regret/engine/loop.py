@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from . import loop_1d
+from . import carry as C, loop_1d
 from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from .borrow import borrowed as _borrowed
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
@@ -41,52 +41,51 @@ from .kernel_cache import register_dependent_cache
 from ..optimizers import steps as S
 from ..problems import no_adversary as ADV  # an adaptive adversary's loops rebind it (regret.engine.kernel_set)
 
-# rows of the optimizer's state matrix (steps.py: M, V, VHAT, BUF)
-STATE_ROWS = S.N_ROWS
-
 # the engine's kernels are keyed on every source they embed (regret/engine/kernel_cache.py)
 register_dependent_cache(__file__)
 
 
 @njit(cache=True, error_model="numpy")
-def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
+def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
             losses, iterates, vhat_history,
-            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
-    """Run T rounds from x_1 = x0, round t on data row idx[(t − 1) mod len(idx)]. Output arrays are preallocated by the caller; the
-    optional records (losses, iterates, vhat_history) are written when their first dimension is > 0."""
-    d = x0.shape[0]
+            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
+    """Run rounds t_first..t_last, round t on data row idx[(t − 1) mod len(idx)], from the state in
+    (vec, St, acc, pos) (:class:`regret.engine.carry.Carry`: x_1 and nothing else before round 1),
+    which it leaves as round t_last + 1 finds it. Output arrays are preallocated by the caller, for
+    all T rounds; the optional records (losses, iterates, vhat_history) are written when their first
+    dimension is > 0."""
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
-            x0.copy())
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+            vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], pos)
 
 
 @njit(cache=True, error_model="numpy")
-def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
+def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
                         adv_params, adv_state, losses, iterates, vhat_history,
-                        learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
+                        learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
     """:func:`run_one` against an adaptive adversary (:mod:`regret.problems.adversary`): at the start
-    of round t, ``ADV.choose`` writes row idx[t−1] of (A, b) from x_t, its parameters and its state."""
-    d = x0.shape[0]
+    of round t, ``ADV.choose`` writes row idx[t−1] of (A, b) from x_t, its parameters and its state
+    (which the caller keeps from one chunk of rounds to the next)."""
     S.check_code(opt_code)
-    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            x0.copy(), np.zeros(d), np.ones(d), np.zeros((STATE_ROWS, d)), np.zeros(S.N_SC), np.zeros(d), x0.copy(),
-            x0.copy(), adv_params, adv_state)
+    _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+            vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], pos, adv_params, adv_state)
 
 
 @njit(cache=True, error_model="numpy")
-def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            x, g, w, St, sc, sq, lo, hi, adv_params=None, adv_state=None):
-    """The rounds of :func:`run_one`, on its work arrays: x = x_1, g = 0, w = 1, St = 0 (the
-    optimizer's state rows), sc = 0 (its scalars), sq = 0, lo = hi = x_1. The arrays the per-round
-    kernels receive are borrowed (:func:`_borrowed`): the caller keeps them alive. With an adversary
-    (``adv_params``, ``adv_state``), ``ADV.choose`` writes each round's data row before it is read;
-    without one, ``ADV`` is :mod:`regret.problems.no_adversary` and the call compiles to nothing."""
+def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+            vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+            x, g, w, St, sc, sq, lo, hi, pos, adv_params=None, adv_state=None):
+    """Rounds t_first..t_last of :func:`run_one` on its carried arrays: x = x_t, g, w, St (the
+    optimizer's state rows), sc (its round scalars, then the running sums: the ``acc`` of
+    :mod:`regret.engine.carry`), sq, lo, hi, pos. The arrays the per-round kernels receive are
+    borrowed (:func:`_borrowed`): the caller keeps them alive. With an adversary (``adv_params``,
+    ``adv_state``), ``ADV.choose`` writes each round's data row before it is read; without one,
+    ``ADV`` is :mod:`regret.problems.no_adversary` and the call compiles to nothing."""
     n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
-    j_idx = 0
+    j_idx = pos[C.J_IDX]
+    k = pos[C.K]
     d = x.shape[0]
     hp = _borrowed(hp)
     lp = _borrowed(lp)
@@ -100,7 +99,6 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r
     sc = _borrowed(sc)
     box_lo = P[0]
     box_hi = P[1]
-    sc[S.SC_BETA1_T], sc[S.SC_LAM_POW], sc[S.SC_BC1], sc[S.SC_BC2] = S.initial_scalars(hp)
     weighted = hp[S.HP_WEIGHTED] != 0.0
     sched = int(hp[S.HP_SCHEDULE])
     alpha = hp[S.HP_ALPHA]
@@ -108,17 +106,12 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r
     want_losses = losses.shape[0] > 0
     want_iterates = iterates.shape[0] > 0
     want_state = vhat_history.shape[0] > 0
-    if want_iterates:
+    if want_iterates and t_first == 1:
         for i in range(d):
             iterates[0, i] = x[i]
-    run_sum = 0.0
-    run_comp = 0.0
-    g2max = 0.0
-    ginf = 0.0
-    rmax = 0.0
-    dmax = 0.0
-    k = 0
-    for t in range(1, T + 1):
+    run_sum, run_comp, g2max, ginf, rmax, dmax = sc[C.RUN_SUM], sc[C.RUN_COMP], sc[C.G2MAX], sc[C.GINF], sc[C.RMAX], \
+        sc[C.DMAX]
+    for t in range(t_first, t_last + 1):
         row = idx[j_idx]
         j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         ADV.choose(t, x, adv_params, adv_state, A, b, row)  # an adaptive adversary picks f_t from x_t
@@ -160,26 +153,32 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r
                 checkpoint_coordinate(k, i, sq[i], lo[i], hi[i], grad_sq, x_min, x_max)
             S.second_moments(opt, hp, t, sc[S.SC_BC1], sc[S.SC_BC2], St, vhat[k], 0, d)
             k += 1
+    sc[C.RUN_SUM], sc[C.RUN_COMP], sc[C.G2MAX], sc[C.GINF], sc[C.RMAX], sc[C.DMAX] = run_sum, run_comp, g2max, ginf, \
+        rmax, dmax
+    pos[C.K] = k
+    pos[C.J_IDX] = j_idx
     for i in range(d):
         x_final[i] = x[i]
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, T, dom_code, P, r,
-              x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
-              x_min, x_max, x_final):
-    """Many runs in one call, in parallel over runs (numba ``prange``; docs/architecture.md, "Performance model": at small d,
-    parallelize over runs, not coordinates). Run j uses configuration (opt_codes[j], hps[j],
-    alpha_arrs[j]) on data set data_of_run[j] of the stacked (A3, b2, idx2) and writes row j of
-    every output. The optional records have first dimension R or 0 (``losses``: (R, T) or (0, 0);
-    ``iterates``: (R, T+1, d) or (0, 0, d); ``vhat_history``: (R, T, d) or (0, 0, d)).
+def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, t_first, t_last, dom_code, P, r,
+              cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
+              x_min, x_max, x_final, vec, St, acc, pos):
+    """Rounds t_first..t_last of many runs in one call, in parallel over runs (numba ``prange``;
+    docs/architecture.md, "Performance model": at small d, parallelize over runs, not coordinates).
+    Run j uses configuration (opt_codes[j], hps[j], alpha_arrs[j]) on data set data_of_run[j] of the
+    stacked (A3, b2, idx2), carries its state in row j of (vec, St, acc, pos)
+    (:class:`regret.engine.carry.Carry`) and writes row j of every output. The optional records have
+    first dimension R or 0 (``losses``: (R, T) or (0, 0); ``iterates``: (R, T+1, d) or (0, 0, d);
+    ``vhat_history``: (R, T, d) or (0, 0, d)).
 
     The inputs every run reads (lp, A, b, P) reach the per-round kernels borrowed (:func:`_rounds`),
     so the threads never write a shared reference count (with counted arrays, 2 threads ran slower
     than 1). Runs share nothing else, and each is :func:`run_one` itself, so every result is
     bit-identical to the same run made alone, whatever the thread count or batch composition."""
     R = opt_codes.shape[0]
-    d = x0s.shape[1]
+    d = vec.shape[2]
     no_loss = np.zeros(0)
     no_rows = np.zeros((0, d))
     one_d = loop_1d.is_1d(d, loss_code)  # as Kernels.kernel_for chooses for a single run
@@ -189,10 +188,10 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
         ij = iterates[j] if iterates.shape[0] > 0 else no_rows
         vj = vhat_history[j] if vhat_history.shape[0] > 0 else no_rows
         if one_d:
-            loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r,
-                           x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
-                           step_ratio[j], x_min[j], x_max[j], x_final[j])
+            loop_1d.run_1d(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last,
+                           dom_code, P, r, cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
+                           step_ratio[j], x_min[j], x_max[j], x_final[j], vec[j], St[j], acc[j], pos[j])
         else:
-            run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r,
-                    x0s[j], cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j],
-                    x_min[j], x_max[j], x_final[j])
+            run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last,
+                    dom_code, P, r, cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
+                    step_ratio[j], x_min[j], x_max[j], x_final[j], vec[j], St[j], acc[j], pos[j])

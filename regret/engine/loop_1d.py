@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import carry as C
 from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from .borrow import borrowed
 from ..domains import BOX, UNBOUNDED, project_inplace
@@ -36,22 +37,24 @@ def is_1d(d, loss_code):
 
 
 @njit(cache=True, error_model="numpy")
-def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
+def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
            losses, iterates, vhat_history,
-           learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
+           learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
     """:func:`regret.engine.loop.run_one` for d = 1 (same arguments and outputs), through :func:`rounds_1d`."""
-    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-              learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x0[0], np.zeros(1),
-              np.ones(1))
+    rounds_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+              vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc,
+              pos, np.zeros(1))
 
 
 @njit(cache=True, error_model="numpy")
-def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-              learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w):
-    """:func:`regret.engine.loop.run_one` for d = 1 and a single-index loss family (not multiclass), from
-    x_1 = x1 (a float); same arguments and outputs, and two work arrays of one element, xa (the point
-    for the ball and simplex projections) and w = 1 (their weight). The inputs and work arrays are
-    borrowed (:mod:`regret.engine.borrow`): the caller holds them until this returns.
+def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+              vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc,
+              pos, xa):
+    """:func:`regret.engine.loop.run_one` for d = 1 and a single-index loss family (not multiclass):
+    same arguments and outputs, the carry (vec, St, acc, pos) of :mod:`regret.engine.carry` loaded
+    into registers at the start and stored at the end, and a work array xa of one element (the point
+    for the ball and simplex projections). The inputs and work arrays are borrowed
+    (:mod:`regret.engine.borrow`): the caller holds them until this returns.
 
     The rounds are :func:`_rounds`, compiled three times: for linear losses on an interval without
     per-round records (every lower-bound construction here: Reddi et al.'s sequences, the Rademacher
@@ -65,23 +68,31 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, c
     # compiler cannot rule out that a store to an output array changes them
     hp = S.hp_tuple(hp)
     if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, T, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
-                grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_CONSTANT, False)
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses, iterates,
+                vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+                (vec, St, acc, pos, xa), S.SCHED_CONSTANT, False)
     elif loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_SQRT:
-        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, T, BOX, P, r, cps, losses, iterates, vhat_history, learner_loss,
-                grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, S.SCHED_SQRT, False)
+        _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses, iterates,
+                vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+                (vec, St, acc, pos, xa), S.SCHED_SQRT, False)
     else:
-        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-                learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, True)
+        _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+                vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+                (vec, St, acc, pos, xa), sched, True)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-            learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, x1, xa, w, sched, records):
-    """The rounds of :func:`rounds_1d`; ``sched`` is hp's schedule code and ``records`` False only
-    when no per-round record is asked for."""
+def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+            vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, work, sched,
+            records):
+    """The rounds of :func:`rounds_1d`; ``work`` is its (vec, St, acc, pos, xa) in one tuple (an
+    inlined call takes at most 30 arguments: CPython passes more as ``*args``, which numba's inliner
+    refuses), ``sched`` hp's schedule code and ``records`` False only when no per-round record is
+    asked for."""
+    vec, St, acc, pos, xa = work
     n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
-    j_idx = 0
+    j_idx = pos[C.J_IDX]
+    k = pos[C.K]
     alpha_arr = borrowed(alpha_arr)
     lp = borrowed(lp)
     A = borrowed(A)
@@ -96,25 +107,19 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps
     box_lo = P[0, 0]
     box_hi = P[1, 0]
     xa = borrowed(xa)
-    w = borrowed(w)
-    # optimizer state (the rows of the array loop's St) and scalars (its ``sc``)
-    st = S.zero_state()
-    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
-    beta1_prev = 0.0
-    x = x1
-    if want_iterates:
+    w = borrowed(vec[C.W])
+    # the carry in registers: the optimizer's state (the rows of the array loop's St), its round
+    # scalars (the array loop's ``sc``), the point and the statistics
+    st = S.load_state(St)
+    beta1_t, bc1, bc2, lam_pow, beta1_prev = (acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW],
+                                              acc[S.SC_BETA1_PREV])
+    x = vec[C.X, 0]
+    sq, lo, hi = vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0]
+    run_sum, run_comp, g2max, ginf, rmax, dmax = (acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF],
+                                                 acc[C.RMAX], acc[C.DMAX])
+    if want_iterates and t_first == 1:
         iterates[0, 0] = x
-    run_sum = 0.0
-    run_comp = 0.0
-    sq = 0.0
-    lo = x
-    hi = x
-    g2max = 0.0
-    ginf = 0.0
-    rmax = 0.0
-    dmax = 0.0
-    k = 0
-    for t in range(1, T + 1):
+    for t in range(t_first, t_last + 1):
         row = idx[j_idx]
         j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
@@ -160,4 +165,12 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps
             checkpoint_coordinate(k, 0, sq, lo, hi, grad_sq, x_min, x_max)
             vhat[k, 0] = S.coordinate_second_moment(opt, hp, t, bc1, bc2, st)
             k += 1
+    S.store_state(st, St)
+    acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW], acc[S.SC_BETA1_PREV] = (beta1_t, bc1, bc2,
+                                                                                             lam_pow, beta1_prev)
+    vec[C.X, 0], vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0] = x, sq, lo, hi
+    acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF], acc[C.RMAX], acc[C.DMAX] = (run_sum, run_comp, g2max,
+                                                                                         ginf, rmax, dmax)
+    pos[C.K] = k
+    pos[C.J_IDX] = j_idx
     x_final[0] = x

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from . import carry as C
 from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .kernel_cache import register_dependent_cache
@@ -54,48 +55,49 @@ def is_wide(d: int, loss_code: int) -> bool:
 
 
 @njit(cache=True, error_model="numpy")
-def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, x0, cps,
+def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
              losses, iterates, vhat_history,
-             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final):
+             learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
     """:func:`regret.engine.loop.run_one` for a single-index family (not multiclass), parallel over chunks
     of coordinates; same arguments and outputs."""
-    d = x0.shape[0]
-    nch = n_chunks(d)
+    nch = n_chunks(vec.shape[1])
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
-    _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates,
-                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                 x0.copy(), np.zeros(d), np.ones(d), np.zeros((S.N_ROWS, d)), np.zeros(d), x0.copy(), x0.copy(),
+    _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses,
+                 iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+                 vec[C.X], vec[C.G], vec[C.W], St, vec[C.SQ], vec[C.LO], vec[C.HI], acc, pos,
                  np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
 
 
 @njit(cache=True, error_model="numpy")
-def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, T, dom_code, P, r,
-                  x0s, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
-                  x_min, x_max, x_final):
+def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, t_first, t_last, dom_code, P,
+                  r, cps, losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio,
+                  x_min, x_max, x_final, vec, St, acc, pos):
     """:func:`regret.engine.loop.run_batch` for wide problems, in one compiled call: the runs one after the
     other, each :func:`run_wide` (parallel over coordinates). Same arguments and outputs."""
-    d = x0s.shape[1]
+    d = vec.shape[2]
     no_loss = np.zeros(0)
     no_rows = np.zeros((0, d))
     no_state = np.zeros((0, d))
     for j in range(opt_codes.shape[0]):
         s = data_of_run[j]
-        run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], T, dom_code, P, r, x0s[j],
-                 cps, losses[j] if losses.shape[0] > 0 else no_loss,
+        run_wide(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last, dom_code,
+                 P, r, cps, losses[j] if losses.shape[0] > 0 else no_loss,
                  iterates[j] if iterates.shape[0] > 0 else no_rows,
                  vhat_history[j] if vhat_history.shape[0] > 0 else no_state,
-                 learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j], x_min[j], x_max[j], x_final[j])
+                 learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j], step_ratio[j], x_min[j], x_max[j], x_final[j],
+                 vec[j], St[j], acc[j], pos[j])
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r, cps, losses, iterates, vhat_history,
-                 learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                 x, g, w, St, sq, lo, hi, part, part_big):
-    """The rounds of :func:`run_wide` on its work arrays (x = x_1, g = 0, w = 1, St = 0, sq = 0,
-    lo = hi = x_1; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞; ``part_big``: the per-chunk
-    max |Δ| as bits)."""
+def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
+                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+                 x, g, w, St, sq, lo, hi, acc, pos, part, part_big):
+    """Rounds t_first..t_last of :func:`run_wide` on its carried arrays (x, g, w, St, sq, lo, hi,
+    acc, pos: :mod:`regret.engine.carry`; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞;
+    ``part_big``: the per-chunk max |Δ| as bits)."""
     n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
-    j_idx = 0
+    j_idx = pos[C.J_IDX]
+    k = pos[C.K]
     d = x.shape[0]
     nch = part.shape[1]
     weighted = hp[S.HP_WEIGHTED] != 0.0
@@ -105,19 +107,14 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r
     want_losses = losses.shape[0] > 0
     want_iterates = iterates.shape[0] > 0
     want_state = vhat_history.shape[0] > 0
-    beta1_t, lam_pow, bc1, bc2 = S.initial_scalars(hp)
-    beta1_prev = 0.0
-    if want_iterates:
+    beta1_t, bc1, bc2, lam_pow, beta1_prev = (acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW],
+                                              acc[S.SC_BETA1_PREV])
+    if want_iterates and t_first == 1:
         for i in range(d):
             iterates[0, i] = x[i]
-    run_sum = 0.0
-    run_comp = 0.0
-    g2max = 0.0
-    ginf = 0.0
-    rmax = 0.0
-    dmax = 0.0
-    k = 0
-    for t in range(1, T + 1):
+    run_sum, run_comp, g2max, ginf, rmax, dmax = (acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF],
+                                                 acc[C.RMAX], acc[C.DMAX])
+    for t in range(t_first, t_last + 1):
         row = idx[j_idx]
         j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
         # pass 1: z = <a_t, x_t> and ||x_t||^2, a partial sum per chunk
@@ -192,5 +189,11 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, T, dom_code, P, r
             for i in prange(d):
                 checkpoint_coordinate(k, i, sq[i], lo[i], hi[i], grad_sq, x_min, x_max)
             k += 1
+    acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW], acc[S.SC_BETA1_PREV] = (beta1_t, bc1, bc2,
+                                                                                             lam_pow, beta1_prev)
+    acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF], acc[C.RMAX], acc[C.DMAX] = (run_sum, run_comp, g2max,
+                                                                                         ginf, rmax, dmax)
+    pos[C.K] = k
+    pos[C.J_IDX] = j_idx
     for i in prange(d):
         x_final[i] = x[i]

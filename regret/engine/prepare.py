@@ -199,7 +199,7 @@ def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None, records=(
     """Check T, the seeds, the checkpoints and x0 against every seed's instance (InvalidInput naming
     the first thing wrong, before any work), and that the data and the Record of ``optimizers``
     optimizers × seeds with ``records`` = (losses, iterates, state) fit in memory."""
-    require(_is_int(T) and 1 <= T <= MAX_T, "T", T, f"an integer in 1..2^62")
+    require(_is_int(T) and 1 <= T <= MAX_T, "T", T, "an integer in 1..2^62")
     T = int(T)
     seeds = seed_list(seed, seeds)
     check_memory(_instance_bytes(problem, T, seeds), "the problem's data")

@@ -7,7 +7,10 @@ best fixed comparator at every checkpoint (:mod:`regret.runs`), hence the regret
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..problems.adversary import Adversary
+from .carry import Carry, drive
 from .kernel_set import kernels_for
 from .prepare import as_optimizer, prepare
 from .record import Record
@@ -33,11 +36,15 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     if adversary is not None:  # the array loop with the adversary's hook, whatever d is
         kernel = kernels.run_one_adversarial
         adv_params = adversary.param_vector()
+    n = len(setup.instances)
+    carry = Carry.start(setup.starts, np.broadcast_to(hp, (n, hp.size)), kernels.table.n_state)
     for j, inst in enumerate(setup.instances):
         # an adversary's parameters and this seed's state enter between the inputs and the outputs
         hook = (adv_params, adversary.state(setup.seeds[j])) if adversary is not None else ()
-        kernel(opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), T, dom.code,
-               dom.P, float(dom.r), setup.starts[j], setup.checkpoints, *hook, *rec.outputs(j))
+        lead = (opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T))
+        tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *hook, *rec.outputs(j), *carry.of(j))
+        desc = f"{opt.label()}" + (f" seed {setup.seeds[j]}" if n > 1 else "")
+        drive(lambda t_first, t_last: kernel(*lead, t_first, t_last, *tail), T, d, desc)
     return setup.result(opt, rec.result_fields(slice(None)))
 
 

@@ -36,7 +36,8 @@ _ROUND_ARGS = "hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2"
 
 # the functions a table's dispatch module provides to the engine's loops (its ``S``)
 DISPATCH_NAMES = ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
-                  "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state")
+                  "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state", "load_state",
+                  "store_state")
 
 
 def inlined(fn):
@@ -180,7 +181,10 @@ def source(table: Table) -> str:
               f"        raise ValueError('optimizer code outside the table of {len(A)} algorithms')", "",
               "@njit(**NJIT)", "def hp_tuple(hp):",
               f"    return ({', '.join(f'hp[{j}]' for j in range(table.n_hp))},)", "",
-              "@njit(**NJIT)", "def zero_state():", f"    return ({', '.join(['0.0'] * n)},)", ""]
+              "@njit(**NJIT)", "def zero_state():", f"    return ({', '.join(['0.0'] * n)},)", "",
+              # the one-dimensional loop's state tuple from and to the state rows it carries between calls
+              "@njit(**NJIT)", "def load_state(St):", f"    return ({', '.join(f'St[{j}, 0]' for j in range(n))},)", "",
+              "@njit(**NJIT)", "def store_state(st, St):", *[f"    St[{j}, 0] = st[{j}]" for j in range(n)], ""]
     return "\n".join(lines)
 
 

@@ -36,7 +36,7 @@ N_HP = BUILTIN.n_hp
 N_ROWS = BUILTIN.n_state
 # the built-in table's dispatch, by the names the loops call (codegen.DISPATCH_NAMES: check_code,
 # apply, apply_chunk, coordinate, coordinate_weight, weights, coordinate_second_moment,
-# second_moments, hp_tuple, zero_state); a user's table replaces exactly these (regret.engine.kernel_set)
+# second_moments, hp_tuple, zero_state, load_state, store_state); a user's table replaces exactly these (regret.engine.kernel_set)
 globals().update({name: getattr(BUILTIN, name) for name in DISPATCH_NAMES})
 
 
