@@ -3,6 +3,9 @@
 Every invalid input raises :class:`InvalidInput` (a ``ValueError``) whose message names the offending
 field, the value it had and what is allowed; the CLI prints that message as one line and exits 2.
 """
+from __future__ import annotations
+
+import difflib
 
 
 class InvalidInput(ValueError):
@@ -11,6 +14,20 @@ class InvalidInput(ValueError):
     def __init__(self, field: str, value, allowed: str):
         self.field, self.value, self.allowed = field, value, allowed
         super().__init__(f"{field}={value!r} is invalid: {allowed}")
+
+
+def did_you_mean(value, choices) -> str:
+    """'; did you mean 'adam'?' when ``value`` is close to one of ``choices`` (difflib), else ''."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(value.strip(), choices, n=3, cutoff=0.6)
+    if not close:  # 'Adam', 'ADAM': the same name in another case
+        low = {c.lower(): c for c in choices}
+        close = [low[value.strip().lower()]] if value.strip().lower() in low else []
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
 class UnboundedComparator(InvalidInput):

@@ -424,11 +424,13 @@ API_FIELD = {"--T": "T", "--seeds": "seeds", "--formats": "formats", "--out": "p
 
 @pytest.mark.parametrize("case", API, ids=[c[0] for c in API])
 def test_api(case, data):
-    _, _, field, call, _ = case
+    _, _, field, call, needle = case
     with pytest.raises(InvalidInput) as err:
         call(str(data))
     assert err.value.field in (field, API_FIELD.get(field)), str(err.value)
     assert "\n" not in str(err.value)
+    if needle:  # the hint ("did you mean …", the rows/columns of an .npz) is the API's, not only the CLI's
+        assert needle in str(err.value), str(err.value)
 
 
 def test_the_corpus_is_large_and_covers_every_subcommand():

@@ -6,7 +6,6 @@ import sys
 import os
 
 from ..errors import InvalidInput
-from .util import with_suggestion
 
 
 def add_parser(sub) -> None:
@@ -31,11 +30,8 @@ def main(args) -> int:
     if args.all == (args.name is not None):
         raise InvalidInput("report", args.name, "exactly one of NAME or --all")
     names = sorted(report.REPORTS) if args.all else [args.name]
-    for n in names:  # validate every name before building anything
-        try:
-            report.module(n)
-        except InvalidInput as exc:
-            raise with_suggestion(exc, report.REPORTS) from None
+    for n in names:  # validate every name before building anything (an unknown one: "did you mean")
+        report.module(n)
     check_root(args.out, names)
     progress = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     for n in names:

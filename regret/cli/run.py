@@ -18,8 +18,8 @@ import sys
 import numpy as np
 
 from .. import engine, runs
-from .util import (check_output, check_outputs, commit, make_optimizer, make_problem, parse_T, parse_positive_int,
-                   write_together)
+from .util import (check_output, check_outputs, commit, json_safe, make_optimizer, make_problem, parse_T,
+                   parse_positive_int, write_together)
 
 SCHEMA = "regret.run/1"
 
@@ -88,7 +88,7 @@ def main(args) -> int:
         files.update(plot_io.render_files(p.figure, p.table, args.plot))
     commit(files, outputs)  # every output of the command, or none
     if args.json:
-        print(json.dumps(to_json(results, spec), indent=2))
+        print(json.dumps(to_json(results, spec), indent=2, allow_nan=False))
     else:
         print(table(results, spec))
     return 0
@@ -96,9 +96,9 @@ def main(args) -> int:
 
 def to_json(results, spec) -> dict:
     first = results[0]
-    return {"schema": SCHEMA, "problem": spec.label(), "family": first.family, "domain": first.domain,
-            "T": first.T, "d": first.d, "seeds": first.seeds, "spread": "sample standard deviation over seeds",
-            "results": [r.summary() for r in results]}
+    return json_safe({"schema": SCHEMA, "problem": spec.label(), "family": first.family, "domain": first.domain,
+                      "T": first.T, "d": first.d, "seeds": first.seeds,
+                      "spread": "sample standard deviation over seeds", "results": [r.summary() for r in results]})
 
 
 def _pm(stats: dict, fmt: str) -> str:

@@ -5,14 +5,15 @@ with the temporaries removed on any failure, Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import shutil
 import signal
 import tempfile
 import threading
 
-from ..errors import InvalidInput
+import numpy as np
+
+from ..errors import InvalidInput, did_you_mean  # noqa: F401  (did_you_mean: the subcommands use it from here)
 
 # The largest horizon --T accepts: every whole number up to 2^53 is exact in float64 ("1e15" is), and
 # beyond it the engine's int64 round counters and the accumulated float64 sums lose meaning.
@@ -20,20 +21,6 @@ MAX_T = 2 ** 53
 
 
 # -- names ------------------------------------------------------------------------------------------
-def did_you_mean(value, choices) -> str:
-    """'; did you mean 'adam'?' when ``value`` is close to one of ``choices`` (difflib), else ''."""
-    if not isinstance(value, str) or not value.strip():
-        return ""
-    choices = [str(c) for c in choices]
-    close = difflib.get_close_matches(value.strip(), choices, n=3, cutoff=0.6)
-    if not close:  # 'Adam', 'ADAM': the same name in another case
-        low = {c.lower(): c for c in choices}
-        close = [low[value.strip().lower()]] if value.strip().lower() in low else []
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-
-
 def with_suggestion(exc: InvalidInput, choices) -> InvalidInput:
     """``exc`` with a "did you mean" hint for its value among ``choices`` appended (if there is one)."""
     hint = did_you_mean(exc.value, choices)
@@ -306,3 +293,24 @@ def commit(files: dict, fields: dict) -> None:
         target = getattr(exc, "target", None) or next(iter(files), "")
         raise InvalidInput(fields.get(target, "output"), str(target),
                            f"a file that can be written ({exc.strerror or exc}); nothing was written") from None
+
+
+def json_safe(obj):
+    """``obj`` with numpy scalars and arrays as plain Python, NaN as null and ±inf as the strings
+    "inf"/"-inf": JSON has no NaN or infinity (``json.dumps`` would write the non-standard ``NaN``)."""
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        if f != f:
+            return None
+        if f in (float("inf"), float("-inf")):
+            return "inf" if f > 0 else "-inf"
+        return f
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    return obj

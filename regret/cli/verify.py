@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 
 from .. import engine  # theory, analysis and sympy are imported where used: ~1 s every `regret` start-up paid
 from ..errors import InvalidInput
-from .util import make_optimizer, make_problem, parse_T, parse_positive_int, with_suggestion
+from .util import json_safe, make_optimizer, make_problem, parse_T, parse_positive_int
 
 SCHEMA = "regret.verify/1"
 EXPECT = ("HOLDS", "VIOLATED", "NOT-APPLICABLE", "INCONCLUSIVE", "any")
@@ -57,6 +56,7 @@ def add_parser(sub) -> None:
     p.add_argument("--expect", default="HOLDS", choices=EXPECT,
                    help="the verdict that makes the exit status 0 [HOLDS]")
     p.add_argument("--json", action="store_true", help="print JSON (schema regret.verify/1)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=main)
 
 
@@ -80,10 +80,7 @@ def build(args):
     if key is None and args.bound is None:
         raise InvalidInput("theorem", None, "a theorem key, FILE.py:NAME, --bound EXPR, or --list")
     if key is not None:
-        try:
-            base = theory.get(key)
-        except InvalidInput as exc:
-            raise with_suggestion(exc, theory.REGISTRY) if exc.field == "theorem" else exc from None
+        base = theory.get(key)  # an unknown key: InvalidInput with a "did you mean"
     if args.bound is not None:
         thm = base.with_bound(args.bound) if key is not None else theory.bound(args.bound)
         if key is None:
@@ -138,7 +135,7 @@ def main(args) -> int:
         return 0
     thm, opt, spec, T, seeds, n_cp, tail = build(args)
     res = verify(thm, opt, spec, T, seeds, n_cp, tail, args.diameters)
-    print(json.dumps(to_json(res), indent=2) if args.json else report(res))
+    print(json.dumps(to_json(res), indent=2, allow_nan=False) if args.json else report(res))
     want = args.expect.replace("-", " ")
     return 0 if want == "any" or res["verdict"].status == want else 1
 
@@ -219,25 +216,5 @@ def to_json(res) -> dict:
         out["growth"] = res["growth"].to_dict()
         out["summary"] = res["summary"]
         out["rates"] = analysis.rates(run).to_dict()
-    return _finite(out)
-
-
-def _finite(obj):
-    """JSON has no NaN/inf: write them as null / strings."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        if f != f:
-            return None
-        if f in (float("inf"), float("-inf")):
-            return "inf" if f > 0 else "-inf"
-        return f
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return _finite(obj.tolist())
-    return obj
+    return json_safe(out)
 

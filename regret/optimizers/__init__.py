@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from ..errors import require
+from ..errors import did_you_mean, require
 from .base import Optimizer
 from .registry import BUILTINS, resolve
 
@@ -39,7 +39,7 @@ def optimizer(name, **hyperparameters) -> Optimizer:
     cls = resolve(name)
     allowed = [f.name for f in fields(cls)]
     for k in hyperparameters:
-        require(k in allowed, f"{cls.name} hyperparameter", k, f"one of {allowed}")
+        require(k in allowed, f"{cls.name} hyperparameter", k, f"one of {allowed}{did_you_mean(k, allowed)}")
     return cls(**hyperparameters)
 
 

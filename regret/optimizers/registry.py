@@ -14,7 +14,7 @@ import inspect
 import pkgutil
 from functools import cached_property
 
-from ..errors import InvalidInput, require
+from ..errors import InvalidInput, did_you_mean, require
 from ..user_code import import_attribute
 from . import layout as L
 from .arrays import ArrayOptimizer, check_array_protocol
@@ -128,12 +128,6 @@ def _entry_points() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-def _did_you_mean(name: str, known) -> str:
-    from ..cli.util import did_you_mean
-
-    return did_you_mean(name, known)
-
-
 def resolve(name) -> type:
     """The algorithm class a name stands for: a built-in's name, an entry point of the group
     ``regret.optimizers``, ``module:Class`` or ``path/to/file.py:Class``; or the class itself. It is
@@ -152,7 +146,7 @@ def resolve(name) -> type:
             eps = _entry_points()
             known = sorted(builtin) + sorted(eps)
             require(name in eps, "optimizer", name,
-                    f"one of {known}, or module:Class / FILE.py:Class for your own{_did_you_mean(name, known)}")
+                    f"one of {known}, or module:Class / FILE.py:Class for your own{did_you_mean(name, known)}")
             cls = eps[name].load()
     if isinstance(cls, type) and issubclass(cls, ArrayOptimizer):
         check_array_protocol(cls)  # the slow path: init/update on arrays (regret.reference)

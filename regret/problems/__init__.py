@@ -25,13 +25,12 @@ function of (rng, T), a different sequence per seed), and ``problem("file.py:NAM
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import math
 
 import numpy as np
 
-from ..errors import InvalidInput, require
+from ..errors import InvalidInput, did_you_mean, require
 from . import data, reddi, synthetic
 from .base import Instance, ProblemSpec, seed_sequence
 from .data import from_arrays
@@ -65,7 +64,7 @@ def parameters(name: str) -> dict:
     if name in _ADVERSARIES:
         return {k: p.default for k, p in inspect.signature(_ADVERSARIES[name]).parameters.items()}
     require(name in _GENERATORS, "problem", name,
-            f"one of {sorted(PROBLEMS + ADVERSARIES)}{_did_you_mean(name, PROBLEMS + ADVERSARIES)}")
+            f"one of {sorted(PROBLEMS + ADVERSARIES)}{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, _ = _GENERATORS[name]
     sig = inspect.signature(fn)
     out = {k: p.default for k, p in list(sig.parameters.items())[2:]}
@@ -92,7 +91,7 @@ def problem(name: str, **params):
         return _ADVERSARIES[name](**params)
     require(isinstance(name, str) and name in _GENERATORS, "problem", name,
             f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own"
-            f"{_did_you_mean(name, PROBLEMS + ADVERSARIES)}")
+            f"{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, deterministic = _GENERATORS[name]
     _check_params(name, params, fixed)
     return ProblemSpec(name, dict(params), _Generator(fn, fixed), deterministic)
@@ -127,14 +126,8 @@ def _check_params(name: str, params: dict, fixed: dict, finite: bool = True) -> 
     free = sorted(set(allowed) - set(fixed))
     for k, v in params.items():
         require(k in allowed and k not in fixed, f"{name} parameter", k,
-                f"one of {free}" + (f" ({k} is fixed by {name})" if k in fixed else _did_you_mean(k, free)))
+                f"one of {free}" + (f" ({k} is fixed by {name})" if k in fixed else did_you_mean(k, free)))
         _check_type(k, v, allowed[k], finite)
-
-
-def _did_you_mean(value, choices) -> str:
-    from ..cli.util import did_you_mean
-
-    return did_you_mean(value, choices)
 
 
 def check(spec, T: int = 1) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import importlib
 import os
 
-from ..errors import require
+from ..errors import did_you_mean, require
 from .builder import Report
 
 REPORTS = {"reddi-2018": "reddi_2018", "kingma-ba-2015": "kingma_ba_2015", "bounds-gallery": "bounds_gallery"}
 
 
 def module(name: str):
-    require(name in REPORTS, "report", name, f"one of {sorted(REPORTS)} (or --all)")
+    require(name in REPORTS, "report", name, f"one of {sorted(REPORTS)} (or --all){did_you_mean(name, REPORTS)}")
     return importlib.import_module(f".{REPORTS[name]}", __name__)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, did_you_mean
 from . import duchi, hazan, kingma_ba, phuong_phong, reddi, zinkevich
 from .base import Order, Setting, Theorem, bound_namespace, parse_bound
 from .context import Context, Unavailable
@@ -47,7 +47,7 @@ def get(key) -> Theorem:
         return thm
     if key not in REGISTRY:
         raise InvalidInput("theorem", key, f"one of {sorted(REGISTRY)}, or FILE.py:NAME / module:NAME of your own "
-                                           f"(see `regret verify --list`)")
+                                           f"(see `regret verify --list`){did_you_mean(key, REGISTRY)}")
     return REGISTRY[key]
 
 
