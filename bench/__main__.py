@@ -30,7 +30,7 @@ from . import kernels, peers
 OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
 DIMS = (1, 10, 1000, 10**6)
 ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (docs/architecture.md, "Performance model")
-SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "chunks", "comparator", "cli")
+SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "chunks", "sweep", "comparator", "cli")
 
 
 def _timed(fn, repeats):
@@ -411,6 +411,70 @@ def chunks_section(quick) -> dict:
     return out
 
 
+SWEEP_TOML = """T = {T}
+seeds = 1
+checkpoints = 10
+
+[[optimizer]]
+name = "adam"
+beta1 = 0.0
+schedule = "sqrt"
+alpha = {alphas}
+beta2 = {beta2s}
+
+[[problem]]
+name = "reddi"
+C = 3
+"""
+
+
+def sweep_section(quick) -> dict:
+    """`regret sweep` end to end against the compiled kernel it runs: a grid of 10^4 Adam
+    configurations (α × β2) on Reddi et al.'s problem (d = 1), T = 10^5, one seed, the comparator at
+    10 checkpoints, the Parquet store included; then the same command again on the finished store
+    (the resume: every cell skipped). Beside it, regret.engine.loop.run_batch on the same 10^4
+    configurations in one call: the ceiling the sweep's overheads are measured against."""
+    n_a, n_b, T = (100, 100, 100_000) if not quick else (20, 10, 10_000)
+    alphas = [float(a) for a in np.logspace(-3, 0, n_a)]
+    beta2s = [float(b) for b in np.linspace(0.1, 0.999, n_b)]
+    R = n_a * n_b
+    opts = [regret.optimizer("adam", alpha=a, beta1=0.0, beta2=b, schedule="sqrt") for a in alphas for b in beta2s]
+    inst = regret.problem("reddi", C=3).instance(T, 0)
+    hps = np.stack([o.hp_vector() for o in opts])
+    cps = engine.default_checkpoints(T, 10)
+    K, d = cps.size, 1
+    args = (np.array([o.code for o in opts], dtype=np.int64), hps, np.zeros((R, 1)), np.zeros(R, dtype=np.int64),
+            inst.family.code, inst.family.params, inst.A[None], inst.b[None], inst.kernel_rows(T)[None].copy(), 1, T,
+            inst.domain.code, inst.domain.P, float(inst.domain.r), cps, np.zeros((0, 0)), np.zeros((0, 0, d)),
+            np.zeros((0, 0, d)), np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)),
+            np.zeros((R, K)), np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d)))
+    x0s = np.tile(inst.start(), (R, 1))
+    kernel_s, _ = _median(lambda: loop.run_batch(*args, *Carry.start(x0s, hps, S.N_ROWS).all()), 1)
+    exe = str(Path(sys.executable).parent / "regret")
+    res = {"cells": R, "T": T, "d": 1, "kernel rounds/s": R * T / kernel_s}
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "sweep.toml"
+        cfg.write_text(SWEEP_TOML.format(T=T, alphas=alphas, beta2s=beta2s))
+        cmd = [exe, "sweep", str(cfg), "--out", str(Path(tmp) / "store"), "--quiet"]
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+        res["sweep s"] = time.perf_counter() - t0
+        res["exit status"] = out.returncode
+        res["sweep rounds/s"] = R * T / res["sweep s"]
+        res["sweep / kernel"] = res["sweep rounds/s"] / res["kernel rounds/s"]
+        resumes = []
+        for _ in range(3 if not quick else 1):
+            t0 = time.perf_counter()
+            again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            resumes.append(time.perf_counter() - t0)
+        res["resume s median"] = statistics.median(resumes)
+        res["resume said"] = again.stderr.strip().splitlines()[-1] if again.stderr.strip() else ""
+        t0 = time.perf_counter()
+        subprocess.run([exe, "--help"], capture_output=True, timeout=300)
+        res["regret --help s"] = time.perf_counter() - t0
+    return res
+
+
 def comparator_section(quick) -> dict:
     """Best fixed comparator at one checkpoint T on a box, the dimensions of the comparator-strategy measurements (docs/architecture.md)
     (linear d = 100, least squares d = 10): the fast route (closed form / sufficient statistics),
@@ -639,6 +703,15 @@ def markdown(r) -> str:
                      f"{v['chunks + bar s median']:.3f} ({v['chunks + bar s min']:.3f}) | "
                      f"{v['chunks / one call']:.3f} ({v['chunks / one call (min)']:.3f}) | "
                      f"{v['chunks + bar / one call']:.3f} ({v['chunks + bar / one call (min)']:.3f}) |")
+    if "sweep" in r:
+        s = r["sweep"]
+        L += ["", f"## `regret sweep`: {s['cells']} Adam configurations × T = {s['T']}, d = 1, comparator at 10 "
+              "checkpoints, Parquet store included", "",
+              f"Whole command (a subprocess, import and grid included): {s['sweep s']:.1f} s, "
+              f"{s['sweep rounds/s']:.3g} rounds/s; the compiled kernel on the same configurations in one call: "
+              f"{s['kernel rounds/s']:.3g} rounds/s (sweep / kernel = {s['sweep / kernel']:.2f}). "
+              f"The same command on the finished store (every cell skipped): {s['resume s median']:.2f} s "
+              f"(`regret --help` alone: {s['regret --help s']:.2f} s)."]
     if "comparator" in r:
         L += ["", "## Comparator at checkpoint T (box; linear d = 100, least squares d = 10)", "",
               "Generic cvxpy: Σ_t f_t written row by row (Family.cvxpy_total over the T rows played), Clarabel. "
@@ -680,7 +753,7 @@ def main(argv=None) -> int:
     funcs = {"stream": lambda: stream(r["machine"], args.quick), "engine": lambda: engine_section(args.quick),
              "user": lambda: user_section(args.quick), "torch": lambda: torch_section(args.quick), "numpy": lambda: numpy_section(args.quick),
              "optax": lambda: optax_section(args.quick), "batch": lambda: batch_section(args.quick),
-             "chunks": lambda: chunks_section(args.quick),
+             "chunks": lambda: chunks_section(args.quick), "sweep": lambda: sweep_section(args.quick),
              "comparator": lambda: comparator_section(args.quick), "cli": lambda: cli_section(args.quick)}
     for name in SECTIONS:
         if name not in only:

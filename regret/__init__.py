@@ -10,7 +10,8 @@ import sys as _sys
 __version__ = "0.1.0"
 __all__ = ["run", "RunResult", "optimizer", "problem", "from_arrays", "family", "Family", "box", "ball",
            "simplex", "unbounded", "default_checkpoints", "InvalidInput", "UnboundedComparator",
-           "SolverFailure", "OPTIMIZERS", "Optimizer", "run_many", "from_trajectory", "from_losses", "ArrayOptimizer"]
+           "SolverFailure", "OPTIMIZERS", "Optimizer", "run_many", "from_trajectory", "from_losses", "ArrayOptimizer",
+           "load"]
 
 # The API is imported on first use: an attribute (``regret.run``, ``from regret import run``) or the
 # first import of a module of the package (:class:`_APIFirst`) loads it, the same modules in the same
@@ -20,7 +21,7 @@ _API = (("domains", ("ball", "box", "simplex", "unbounded")), ("engine", ("RunRe
         ("runs", ("run", "run_many")), ("errors", ("InvalidInput", "SolverFailure", "UnboundedComparator")),
         ("losses", ("Family", "family")), ("optimizers", ("OPTIMIZERS", "Optimizer", "optimizer")),
         ("optimizers.arrays", ("ArrayOptimizer",)), ("problems", ("from_arrays", "problem")),
-        ("trajectory", ("from_losses", "from_trajectory")))
+        ("trajectory", ("from_losses", "from_trajectory")), ("sweep.store", ("load",)))
 _api = "not loaded"
 
 

@@ -48,7 +48,8 @@ class NonFiniteComparator(SolverFailure):
                          + (f" ({detail})" if detail else ""))
 
 
-def require(ok: bool, field: str, value, allowed: str) -> None:
-    """Raise :class:`InvalidInput` unless ``ok``."""
+def require(ok: bool, field: str, value, allowed) -> None:
+    """Raise :class:`InvalidInput` unless ``ok``. ``allowed`` may be a function returning the text, so
+    that a costly one (a "did you mean" search) is built only when the check fails."""
     if not ok:
-        raise InvalidInput(field, value, allowed)
+        raise InvalidInput(field, value, allowed() if callable(allowed) else allowed)

@@ -135,6 +135,13 @@ class RunResult:
         """(S, K) max_{m,n ≤ T'} ‖x_m − x_n‖∞ (exact)."""
         return (self.x_max - self.x_min).max(axis=-1)
 
+    def to_frame(self):
+        """The run as a tidy pandas DataFrame, one row per (seed, checkpoint): the columns of a sweep's
+        store (:mod:`regret.engine.frame`; ``regret.load`` reads a store into the same format)."""
+        from .frame import to_frame
+
+        return to_frame(self)
+
     def summary(self) -> dict:
         """Per-optimizer numbers at T (mean and spread over seeds), as printed by ``regret run``.
 

@@ -39,7 +39,7 @@ def optimizer(name, **hyperparameters) -> Optimizer:
     cls = resolve(name)
     allowed = [f.name for f in fields(cls)]
     for k in hyperparameters:
-        require(k in allowed, f"{cls.name} hyperparameter", k, f"one of {allowed}{did_you_mean(k, allowed)}")
+        require(k in allowed, f"{cls.name} hyperparameter", k, lambda: f"one of {allowed}{did_you_mean(k, allowed)}")
     return cls(**hyperparameters)
 
 

@@ -146,7 +146,7 @@ def resolve(name) -> type:
             eps = _entry_points()
             known = sorted(builtin) + sorted(eps)
             require(name in eps, "optimizer", name,
-                    f"one of {known}, or module:Class / FILE.py:Class for your own{did_you_mean(name, known)}")
+                    lambda: f"one of {known}, or module:Class / FILE.py:Class for your own{did_you_mean(name, known)}")
             cls = eps[name].load()
     if isinstance(cls, type) and issubclass(cls, ArrayOptimizer):
         check_array_protocol(cls)  # the slow path: init/update on arrays (regret.reference)

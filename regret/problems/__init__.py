@@ -64,7 +64,7 @@ def parameters(name: str) -> dict:
     if name in _ADVERSARIES:
         return {k: p.default for k, p in inspect.signature(_ADVERSARIES[name]).parameters.items()}
     require(name in _GENERATORS, "problem", name,
-            f"one of {sorted(PROBLEMS + ADVERSARIES)}{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
+            lambda: f"one of {sorted(PROBLEMS + ADVERSARIES)}{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, _ = _GENERATORS[name]
     sig = inspect.signature(fn)
     out = {k: p.default for k, p in list(sig.parameters.items())[2:]}
@@ -90,8 +90,8 @@ def problem(name: str, **params):
         _check_params(name, params, fixed={}, finite=False)  # its constructor names orthogonal.G etc.
         return _ADVERSARIES[name](**params)
     require(isinstance(name, str) and name in _GENERATORS, "problem", name,
-            f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own"
-            f"{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
+            lambda: f"one of {sorted(PROBLEMS + ADVERSARIES)}, or FILE.py:NAME / module:NAME of your own"
+                    f"{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, deterministic = _GENERATORS[name]
     _check_params(name, params, fixed)
     return ProblemSpec(name, dict(params), _Generator(fn, fixed), deterministic)
@@ -126,7 +126,7 @@ def _check_params(name: str, params: dict, fixed: dict, finite: bool = True) -> 
     free = sorted(set(allowed) - set(fixed))
     for k, v in params.items():
         require(k in allowed and k not in fixed, f"{name} parameter", k,
-                f"one of {free}" + (f" ({k} is fixed by {name})" if k in fixed else did_you_mean(k, free)))
+                lambda: f"one of {free}" + (f" ({k} is fixed by {name})" if k in fixed else did_you_mean(k, free)))
         _check_type(k, v, allowed[k], finite)
 
 

@@ -17,7 +17,7 @@ REPORTS = {"reddi-2018": "reddi_2018", "kingma-ba-2015": "kingma_ba_2015", "boun
 
 
 def module(name: str):
-    require(name in REPORTS, "report", name, f"one of {sorted(REPORTS)} (or --all){did_you_mean(name, REPORTS)}")
+    require(name in REPORTS, "report", name, lambda: f"one of {sorted(REPORTS)} (or --all){did_you_mean(name, REPORTS)}")
     return importlib.import_module(f".{REPORTS[name]}", __name__)
 
 

@@ -1,0 +1,97 @@
+"""A run's results as tidy rows: one row per (seed, checkpoint), the columns of a sweep's store.
+
+Columns (in this order; ``opt.<name>`` and ``problem.<name>`` hold each hyperparameter and problem
+parameter, defaults included):
+
+| column | meaning |
+| --- | --- |
+| cell, label | the sweep cell's content hash and its label (empty outside a sweep) |
+| optimizer, opt.* | the algorithm and its hyperparameters |
+| problem, problem.*, family, domain, d | the loss sequence |
+| T, seed, t | the horizon, the seed, the checkpoint T' |
+| regret, regret_over_T, regret_over_sqrt_T | R(T'), R(T')/T', R(T')/√T' (NaN where the seed diverged) |
+| learner_loss, comparator_loss, certificate | Σ_{t≤T'} f_t(x_t), min_x Σ_{t≤T'} f_t(x), its certificate |
+| G, G_inf, step_ratio, sum_grad_norms, sum_sqrt_T_vhat, D_inf_observed | the theorems' statistics at T' |
+| diverged | whether Σ_{t≤T'} f_t(x_t) is not finite at T' |
+
+Without a comparator the regret columns are NaN.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+STATISTICS = ("G", "G_inf", "step_ratio", "sum_grad_norms", "sum_sqrt_T_vhat", "D_inf_observed")
+
+
+def columns(results, cells=None, labels=None, problem_params: dict | None = None) -> dict:
+    """The tidy rows of one :class:`regret.RunResult` or of a list of them (the same problem,
+    horizon, seeds and checkpoints: a ``run_many`` call) as {column: 1-D array}. ``cells`` and
+    ``labels`` name each result's sweep cell (default: no cell, the optimizer's label)."""
+    results = [results] if not isinstance(results, list) else results
+    R = len(results)
+    first = results[0]
+    S, K = first.learner_loss.shape
+    n = S * K
+
+    def per_result(values, dtype=object):  # one value per result, repeated over its S × K rows
+        arr = np.empty(R, dtype=dtype)
+        arr[:] = values
+        return np.repeat(arr, n)
+
+    def stacked(name):  # an (S, K) statistic of every result, row-major
+        return np.concatenate([np.asarray(getattr(r, name), dtype=np.float64).reshape(-1) for r in results])
+
+    out = {"cell": per_result(cells if cells is not None else [""] * R),
+           "label": per_result(labels if labels is not None else [r.optimizer.label() for r in results]),
+           "optimizer": per_result([r.optimizer.name for r in results])}
+    hps = [r.optimizer.hyperparameters() for r in results]
+    for k in dict.fromkeys(k for hp in hps for k in hp):
+        out[f"opt.{k}"] = per_result(_one_kind([_cell_value(hp.get(k)) for hp in hps]))
+    out["problem"] = per_result([r.problem for r in results])
+    for k, v in (problem_params or {}).items():
+        out[f"problem.{k}"] = per_result([_cell_value(v)] * R)
+    t = np.tile(np.asarray(first.checkpoints, dtype=np.int64), S * R)
+    out.update({"family": per_result([r.family for r in results]), "domain": per_result([r.domain for r in results]),
+                "d": per_result([r.d for r in results], np.int64), "T": per_result([r.T for r in results], np.int64),
+                "seed": np.tile(np.repeat(np.asarray(first.seeds, dtype=np.int64), K), R), "t": t})
+    learner = stacked("learner_loss")
+    if all(r.comparator is not None for r in results):
+        regret, comp, cert = stacked("regret"), stacked("comparator_loss"), stacked("certificate")
+    else:
+        regret = comp = cert = np.full(R * n, np.nan)
+    out.update({"regret": regret, "regret_over_T": regret / t, "regret_over_sqrt_T": regret / np.sqrt(t),
+                "learner_loss": learner, "comparator_loss": comp, "certificate": cert})
+    for name in STATISTICS:
+        out[name] = stacked(name)
+    out["diverged"] = ~np.isfinite(learner)
+    return out
+
+
+def _one_kind(values: list) -> list:
+    """Values of one column with one type: numbers (bools apart) stay numbers, and so do bools and
+    strings; a mix (a hyperparameter that is a string for one algorithm and a number for another)
+    becomes text throughout. None (an algorithm without that hyperparameter) stays None."""
+    kinds = {bool if isinstance(v, bool) else float if isinstance(v, (int, float)) else type(v)
+             for v in values if v is not None}
+    if len(kinds) <= 1:
+        return values
+    return [None if v is None else str(v) for v in values]
+
+
+def _cell_value(v):
+    """A hyperparameter as a table cell: numbers and strings as they are, anything else as text."""
+    if isinstance(v, (bool, int, float, str)) or v is None:
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    return str(v)
+
+
+def to_frame(res, **kw):
+    """:func:`columns` as a pandas DataFrame (object columns of one type get that type)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns(res, **kw)).infer_objects()
+
+
+__all__ = ["columns", "to_frame", "STATISTICS"]

@@ -1,0 +1,91 @@
+"""Running a sweep's cells: tasks of batched compiled runs, each written to the store as it finishes.
+
+Cells that share a problem, a horizon, seeds, checkpoints and the comparator setting differ only in
+the optimizer, so they run together through :func:`regret.run_many` (one parallel compiled call per
+chunk of rounds, the loss sequence and the comparator computed once per seed). A group is cut into
+tasks of about :data:`TASK_WORK` coordinate-rounds (≥ ~1 s of compiled work, so per-task costs —
+the comparator, the Parquet write — stay small), and at most :data:`TASK_CELLS` cells, so a
+``kill -9`` loses at most one task per worker. Each finished task is one part file of the store
+(:mod:`regret.sweep.store`).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+from .. import progress
+from ..engine.frame import columns
+
+TASK_WORK = 1 << 29  # coordinate-rounds per task (~1–3 s of compiled work here)
+TASK_CELLS = 2000
+
+
+def group_key(cell) -> tuple:
+    return (cell.problem.label(), cell.T, cell.seeds, cell.checkpoints, cell.comparator)
+
+
+def tasks(cells) -> list[list]:
+    """The cells cut into tasks: grouped by :func:`group_key` (in order of first appearance), each
+    group in consecutive slices of about :data:`TASK_WORK` coordinate-rounds."""
+    groups: "OrderedDict[tuple, list]" = OrderedDict()
+    for c in cells:
+        groups.setdefault(group_key(c), []).append(c)
+    out = []
+    for members in groups.values():
+        c0 = members[0]
+        d = _dimension(c0)
+        per_cell = max(1, c0.T * len(c0.seeds) * d)
+        size = max(1, min(TASK_CELLS, TASK_WORK // per_cell))
+        out += [members[i:i + size] for i in range(0, len(members), size)]
+    return out
+
+
+def _dimension(cell) -> int:
+    d = cell.problem.params.get("d")
+    if isinstance(d, int):
+        return d
+    try:
+        from ..problems import parameters
+
+        d = parameters(cell.problem.name).get("d")
+    except Exception:  # a user's generator: its dimension is known only from an instance
+        d = None
+    return d if isinstance(d, int) and d > 0 else 1
+
+
+def task_name(task) -> str:
+    return hashlib.sha256("".join(sorted(c.key for c in task)).encode()).hexdigest()[:24]
+
+
+def run_task(task, threads=None):
+    """Run one task's cells (one :func:`regret.run_many` call); return its rows as a pyarrow Table."""
+    import pyarrow as pa
+
+    from ..engine.prepare import default_checkpoints
+    from ..runs import run_many
+    from .grid import problem_parameters
+
+    c0 = task[0]
+    cps = default_checkpoints(c0.T, c0.checkpoints)
+    results = run_many([c.optimizer for c in task], c0.problem, c0.T, seeds=list(c0.seeds), checkpoints=cps,
+                       record_losses=False, comparator=c0.comparator, threads=threads)
+    cols = columns(results, cells=[c.key for c in task], labels=[c.label() for c in task],
+                   problem_params=problem_parameters(c0.problem))
+    return pa.table(cols)
+
+
+def run_local(todo, root, threads=None, on_done=None):
+    """Run the tasks ``todo`` one after the other in this process (each parallel over runs on the
+    machine's cores), writing each to the store as it finishes."""
+    from .store import write_part
+
+    with progress.bar(sum(len(t) for t in todo), "sweep", unit="cell") as shown:
+        for task in todo:
+            table = run_task(task, threads=threads)
+            write_part(root, task_name(task), table, task)
+            shown.update(len(task))
+            if on_done is not None:
+                on_done(task)
+
+
+__all__ = ["tasks", "run_task", "run_local", "task_name", "TASK_WORK", "TASK_CELLS"]
