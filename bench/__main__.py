@@ -472,6 +472,13 @@ def sweep_section(quick) -> dict:
         t0 = time.perf_counter()
         subprocess.run([exe, "--help"], capture_output=True, timeout=300)
         res["regret --help s"] = time.perf_counter() - t0
+        # the same grid on a LocalCluster of 2 one-thread workers (cluster start-up included)
+        t0 = time.perf_counter()
+        out = subprocess.run([exe, "sweep", str(cfg), "--out", str(Path(tmp) / "dask"), "--quiet", "--dask",
+                              "local:2"], capture_output=True, text=True, timeout=3600)
+        res["dask local:2 s"] = time.perf_counter() - t0
+        res["dask exit status"] = out.returncode
+        res["dask / local"] = res["dask local:2 s"] / res["sweep s"]
     return res
 
 
@@ -711,7 +718,9 @@ def markdown(r) -> str:
               f"{s['sweep rounds/s']:.3g} rounds/s; the compiled kernel on the same configurations in one call: "
               f"{s['kernel rounds/s']:.3g} rounds/s (sweep / kernel = {s['sweep / kernel']:.2f}). "
               f"The same command on the finished store (every cell skipped): {s['resume s median']:.2f} s "
-              f"(`regret --help` alone: {s['regret --help s']:.2f} s)."]
+              f"(`regret --help` alone: {s['regret --help s']:.2f} s). The same sweep with `--dask local:2` "
+              f"(a LocalCluster of 2 one-thread workers, its start-up included): {s['dask local:2 s']:.1f} s, "
+              f"{s['dask / local']:.2f} × the local executor."]
     if "comparator" in r:
         L += ["", "## Comparator at checkpoint T (box; linear d = 100, least squares d = 10)", "",
               "Generic cvxpy: Σ_t f_t written row by row (Family.cvxpy_total over the T rows played), Clarabel. "

@@ -35,6 +35,8 @@ def add_parser(sub) -> None:
                    help="skip the best fixed comparator (no regret columns; the statistics only)")
     p.add_argument("--out", required=True, metavar="DIR", help="the results store (created; reused to resume)")
     p.add_argument("--threads", help="threads for the compiled runs [all cores]")
+    p.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
+                   help="run the tasks on a Dask cluster: N local worker processes, or a running scheduler")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=main)
 
@@ -89,9 +91,13 @@ def main(args) -> int:
 
     cells = build(args)
     threads = parse_positive_int(args.threads, "--threads") if args.threads is not None else None
+    if args.dask is not None:
+        from ..sweep.execute import parse_dask
+
+        parse_dask(args.dask)  # before any work
     if not args.quiet:
         print(f"sweep: {len(cells)} cells into {args.out}", file=sys.stderr, flush=True)
-    rep = sweep.run(cells, args.out, threads=threads)
+    rep = sweep.run(cells, args.out, threads=threads, dask=args.dask)
     print(table(rep.summary, keys=rep.keys, limit=MAX_ROWS))
     rate = f", {rep.rounds / rep.seconds:.3g} rounds/s" if rep.ran and rep.seconds > 0 else ""
     print(f"\n{len(cells)} cells: {rep.ran} run in {rep.tasks} task(s) ({rep.seconds:.1f} s{rate}), "

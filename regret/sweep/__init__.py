@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .execute import run_local, tasks
+from .execute import parse_dask, run_dask, run_local, tasks
 from .grid import Cell, cells, from_dict, from_toml
 from .store import done_cells, load, remove_temporaries
 from .summary import summarize, write_summary
@@ -43,18 +43,24 @@ class SweepReport:
         return [c.key for c in self.cells]
 
 
-def run(cells: list, root: str, threads: int | None = None) -> SweepReport:
+def run(cells: list, root: str, threads: int | None = None, dask: str | None = None) -> SweepReport:
     """Run every cell of ``cells`` that the store at ``root`` does not hold yet, task by task (each
-    written as it finishes), then rewrite the store's summary."""
+    written as it finishes), then rewrite the store's summary. ``dask``: run the tasks on a Dask
+    cluster instead of this process (``local:N`` or ``tcp://HOST:PORT``, :func:`.execute.run_dask`)."""
     import os
 
+    if dask is not None:
+        dask = parse_dask(dask)
     t0 = time.perf_counter()
     os.makedirs(root, exist_ok=True)
     remove_temporaries(root)
     done = done_cells(root)
     todo_cells = [c for c in cells if c.key not in done]
     todo = tasks(todo_cells)
-    run_local(todo, root, threads=threads)
+    if dask is not None and todo:
+        run_dask(todo, root, dask)
+    else:
+        run_local(todo, root, threads=threads)
     summary = write_summary(root)
     rounds = sum(c.T * len(c.seeds) for c in todo_cells)
     return SweepReport(root, list(cells), len(cells) - len(todo_cells), len(todo_cells), len(todo),

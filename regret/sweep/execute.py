@@ -88,4 +88,52 @@ def run_local(todo, root, threads=None, on_done=None):
                 on_done(task)
 
 
-__all__ = ["tasks", "run_task", "run_local", "task_name", "TASK_WORK", "TASK_CELLS"]
+def run_dask(todo, root, address: str, on_done=None):
+    """Run the tasks ``todo`` on a Dask cluster: ``address`` is ``local:N`` (a LocalCluster of N
+    worker processes on this machine, one thread each) or a scheduler's address (``tcp://HOST:PORT``,
+    dask.distributed ``Client``). Each task runs on a worker with one compiled thread (the cluster's
+    processes are the parallelism); its rows come back to this process, which writes the part, so the
+    store has one writer. Results are those of :func:`run_local`: a run does not depend on where, or
+    in which batch, it runs."""
+    from distributed import Client, LocalCluster, as_completed
+
+    from .store import write_part
+
+    cluster = None
+    if address.startswith("local:"):
+        cluster = LocalCluster(n_workers=int(address.split(":", 1)[1]), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        by_future = {client.submit(run_task, task, 1, key=f"regret-task-{task_name(task)}", pure=False): task
+                     for task in todo}
+        with progress.bar(sum(len(t) for t in todo), "sweep (dask)", unit="cell") as shown:
+            for fut in as_completed(by_future):
+                task = by_future.pop(fut)
+                write_part(root, task_name(task), fut.result(), task)
+                shown.update(len(task))
+                if on_done is not None:
+                    on_done(task)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def parse_dask(address: str) -> str:
+    """``local:N`` (N ≥ 1) or ``tcp://HOST:PORT`` (also ``tls://``, ``ucx://``), checked."""
+    from ..errors import InvalidInput
+
+    if isinstance(address, str) and address.startswith("local:"):
+        n = address.split(":", 1)[1]
+        if n.isdigit() and 1 <= int(n) <= 1024:
+            return address
+    elif isinstance(address, str) and "://" in address and address.split("://", 1)[1].strip():
+        return address
+    raise InvalidInput("--dask", address, "local:N (a cluster of N processes here) or a scheduler address "
+                                          "tcp://HOST:PORT")
+
+
+__all__ = ["tasks", "run_task", "run_local", "run_dask", "parse_dask", "task_name", "TASK_WORK", "TASK_CELLS"]
