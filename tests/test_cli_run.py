@@ -59,6 +59,29 @@ def test_save_writes_the_documented_arrays(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]  # no temporary file left
 
 
+def test_save_parquet_writes_the_rows_of_a_sweep_store(tmp_path, capsys):
+    """--save FILE.parquet: one row per (optimizer, seed, checkpoint) in the sweep store's columns,
+    the same numbers as the .npz of the same run."""
+    import pandas as pd
+
+    assert main(REDDI + ["--save", str(tmp_path / "run.parquet")]) == 0
+    assert main(REDDI + ["--save", str(tmp_path / "run.npz")]) == 0
+    df = pd.read_parquet(tmp_path / "run.parquet")
+    with np.load(tmp_path / "run.npz") as z:
+        K = z["checkpoints"].size
+        assert len(df) == 2 * 2 * K
+        for j, name in enumerate(("adam", "amsgrad")):
+            rows = df[df["optimizer"] == name]
+            assert np.array_equal(rows["regret"].to_numpy(), z[f"opt{j}_regret"].reshape(-1))
+            assert np.array_equal(rows["t"].to_numpy(), np.tile(z["checkpoints"], 2))
+            assert np.array_equal(rows["sum_sqrt_T_vhat"].to_numpy(), z[f"opt{j}_sum_sqrt_T_vhat"].reshape(-1))
+    assert not df.loc[df["optimizer"] == "adam", "opt.bias_correction"].any()  # given as false (default: true)
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(tmp_path / "run.parquet").metadata
+    assert json.loads(meta[b"regret.run"])["schema"] == "regret.run/1"
+
+
 def _bad_npz(tmp_path, **arrays):
     p = tmp_path / "bad.npz"
     np.savez(p, **arrays)

@@ -35,7 +35,8 @@ def add_parser(sub) -> None:
     p.add_argument("--seeds", default="1", help="number of seeds (0..n−1) [1]")
     p.add_argument("--checkpoints", default="40", help="number of log-spaced checkpoints [40]")
     p.add_argument("--json", action="store_true", help="print JSON (schema regret.run/1) instead of the table")
-    p.add_argument("--save", metavar="FILE.npz", help="save the run's arrays")
+    p.add_argument("--save", metavar="FILE.npz|FILE.parquet",
+                   help="save the run's arrays (.npz), or its tidy rows in a sweep store's format (.parquet)")
     p.add_argument("--plot", metavar="FILE.pdf|png|pgf",
                    help="draw the regret curves: writes STEM.pdf, STEM.png (and STEM.pgf for a .pgf name) and "
                         "STEM.csv, the numbers plotted")
@@ -56,7 +57,7 @@ def build(args):
     n_cp = parse_positive_int(args.checkpoints, "--checkpoints", maximum=MAX_CHECKPOINTS)
     outputs = {}
     if args.save is not None:
-        outputs[check_output(args.save, "--save", (".npz",))] = "--save"
+        outputs[check_output(args.save, "--save", (".npz", ".parquet"))] = "--save"
     if args.plot is not None:
         check_output(args.plot, "--plot", (".pdf", ".png", ".pgf"))
         from ..plots.io import check_pgf, figure_files
@@ -78,7 +79,12 @@ def main(args) -> int:
         progress(f"[{j + 1}/{len(opts)}] {opt.label()} on {spec.label()}: T={T}, {seeds} seed(s)")
         results.append(runs.run(opt, spec, T=T, seeds=seeds, checkpoints=cps, record_losses=False))
     files = {}
-    if args.save:
+    if args.save and args.save.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        rows = parquet_table(results, spec)
+        files[args.save] = lambda fh: pq.write_table(rows, fh)
+    elif args.save:
         arrays = npz_arrays(results, spec)
         files[args.save] = lambda fh: np.savez_compressed(fh, **arrays)
     if args.plot:
@@ -140,6 +146,19 @@ def table(results, spec) -> str:
         if i == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
     return out.getvalue().rstrip("\n")
+
+
+def parquet_table(results, spec):
+    """The rows of ``--save FILE.parquet``: the tidy format of a sweep's store (docs/sweeps.md), one
+    row per (optimizer, seed, checkpoint); ``regret.load`` is for stores, ``pandas.read_parquet``
+    reads this file."""
+    import pyarrow as pa
+
+    from ..engine.frame import columns
+    from ..sweep.grid import problem_parameters
+
+    table = pa.table(columns(results, problem_params=problem_parameters(spec)))
+    return table.replace_schema_metadata({b"regret.run": json.dumps(json_safe(to_json(results, spec))).encode()})
 
 
 def npz_arrays(results, spec) -> dict:
