@@ -74,8 +74,8 @@ def bar(total: int, desc: str, unit: str = "round"):
         return _Silent()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, delay=DELAY, file=sys.stderr, leave=False,
-                dynamic_ncols=True, mininterval=REFRESH)
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=total >= 10_000, delay=DELAY, file=sys.stderr,
+                leave=False, dynamic_ncols=True, mininterval=REFRESH)
 
 
 __all__ = ["show", "shown", "enabled", "bar", "DELAY"]

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import progress
 from ..errors import InvalidInput, NonFiniteComparator, SolverFailure, UnboundedComparator
 from ..problems import Instance
 from . import certificates as C
@@ -192,32 +193,34 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
     x = inst.domain.default_start() if dom.bounded else np.zeros(dom.d)
     vals, xs, certs, used = [], [], [], []
     fallback = 0
-    for T, c in zip(cps, checkpoint_counts(inst, cps)):
-        block = Block(fam, inst.A, inst.b, c)
-        x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
-        if not C.within(cert, f, FALLBACK_RTOL):
-            # stalled (rounding in the line search) or not finite: the cvxpy reference for this
-            # checkpoint, if better
-            from .cvx import CvxCurve
+    with progress.bar(len(cps), f"comparator ({fam.name})", unit="checkpoint") as shown:
+        for T, c in zip(cps, checkpoint_counts(inst, cps)):
+            block = Block(fam, inst.A, inst.b, c)
+            x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
+            if not C.within(cert, f, FALLBACK_RTOL):
+                # stalled (rounding in the line search) or not finite: the cvxpy reference for this
+                # checkpoint, if better
+                from .cvx import CvxCurve
 
-            try:
-                v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [c]).solve()
-            except SolverFailure as exc:
-                why = f"cvxpy fallback failed: {exc}"
-            else:
-                why = f"cvxpy fallback certified {float(cc[0]):.3g}"
-                if math.isfinite(cc[0]) and math.isfinite(v[0]) and not cc[0] >= cert:
-                    x, f, cert, how = xx[0], float(v[0]), float(cc[0]), f"cvxpy ({slv})"
-                    fallback += 1
-            if not C.within(cert, f, REJECT_RTOL):
-                # the cvxpy route's reject threshold: a stalled solve is a failure, not a comparator
-                raise SolverFailure(
-                    f"first-order comparator at T'={int(T)} for {fam.name} on {dom.describe()}: certificate "
-                    f"{cert:.3g} > {REJECT_RTOL:g}·max(1, |F|) with F = {f:.6g} after {how}; {why}")
-        vals.append(f)
-        xs.append(x.copy())
-        certs.append(cert)
-        used.append(how)
+                try:
+                    v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [c]).solve()
+                except SolverFailure as exc:
+                    why = f"cvxpy fallback failed: {exc}"
+                else:
+                    why = f"cvxpy fallback certified {float(cc[0]):.3g}"
+                    if math.isfinite(cc[0]) and math.isfinite(v[0]) and not cc[0] >= cert:
+                        x, f, cert, how = xx[0], float(v[0]), float(cc[0]), f"cvxpy ({slv})"
+                        fallback += 1
+                if not C.within(cert, f, REJECT_RTOL):
+                    # the cvxpy route's reject threshold: a stalled solve is a failure, not a comparator
+                    raise SolverFailure(
+                        f"first-order comparator at T'={int(T)} for {fam.name} on {dom.describe()}: certificate "
+                        f"{cert:.3g} > {REJECT_RTOL:g}·max(1, |F|) with F = {f:.6g} after {how}; {why}")
+            vals.append(f)
+            xs.append(x.copy())
+            certs.append(cert)
+            used.append(how)
+            shown.update(1)
     cert_how = "strong-convexity gap (μ = l2·T')" if fam.l2 > 0 else "Frank–Wolfe gap"
     newton = any("Newton" in u for u in used)
     spg = any("SPG" in u for u in used)
@@ -243,15 +246,17 @@ def working_set_curve(inst: Instance, checkpoints) -> ComparatorCurve:
     x = dom.default_start() if dom.bounded else np.zeros(dom.d)
     vals, xs, certs, used = [], [], [], []
     move = 0.0
-    for c in checkpoint_counts(inst, cps):
-        block = Block(fam, inst.A, inst.b, c)
-        x_prev = x
-        x, f, cert, solver = working_set(block, dom, x, rho_hint=move)
-        move = float(np.abs(x - x_prev).max()) if xs else 0.0
-        vals.append(f)
-        xs.append(x.copy())
-        certs.append(cert)
-        used.append(solver)
+    with progress.bar(len(cps), f"comparator ({fam.name})", unit="checkpoint") as shown:
+        for c in checkpoint_counts(inst, cps):
+            block = Block(fam, inst.A, inst.b, c)
+            x_prev = x
+            x, f, cert, solver = working_set(block, dom, x, rho_hint=move)
+            move = float(np.abs(x - x_prev).max()) if xs else 0.0
+            vals.append(f)
+            xs.append(x.copy())
+            certs.append(cert)
+            used.append(solver)
+            shown.update(1)
     return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
                            method="cvxpy explicit-slack LP over a working set of rows (constraint generation); "
                                   "certificate: Lagrange dual bound from the clipped slack multipliers",
