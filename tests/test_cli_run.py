@@ -143,3 +143,17 @@ def test_the_console_script_prints_no_traceback(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr == "regret: error: adam.beta1=2 is invalid: a number in [0, 1)\n"
+
+
+def test_rows_name_what_varies_and_one_seed_has_no_spread(capsys):
+    """Two Adams that differ in β2 only: both rows name β2, the default 0.999 included; with one seed
+    the spread is "n/a", never "± 0"."""
+    argv = ["run", "--optimizer", "adam:alpha=0.1", "--optimizer", "adam:alpha=0.1,beta2=0.9", "--problem",
+            "linear:d=2", "--T", "300", "--quiet"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "adam(beta2=0.999, alpha=0.1)" in out and "adam(beta2=0.9, alpha=0.1)" in out
+    assert "± n/a" in out and "± 0 " not in out and not out.rstrip().endswith("± 0")
+    assert main(argv + ["--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["results"][0]["regret"]["std"] is None  # undefined for one seed: null, not 0

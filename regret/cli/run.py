@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from .. import engine, runs
+from ..optimizers import labels
 from .util import (check_output, check_outputs, commit, json_safe, make_optimizer, make_problem, parse_T,
                    parse_positive_int, write_together)
 
@@ -108,7 +109,13 @@ def to_json(results, spec) -> dict:
 
 
 def _pm(stats: dict, fmt: str) -> str:
-    return f"{stats['mean']:{fmt}} ± {stats['std']:{fmt}}"
+    """mean ± sample std; the spread of one seed is "n/a" (undefined), never "± 0"."""
+    return plus_minus(stats["mean"], stats["std"], fmt)
+
+
+def plus_minus(mean: float, std: float, fmt: str) -> str:
+    """"m ± s", "m ± n/a" when the spread is undefined (one seed)."""
+    return f"{mean:{fmt}} ± " + (f"{std:{fmt}}" if std == std else "n/a")
 
 
 def _vec(v, n=4) -> str:
@@ -133,12 +140,12 @@ def table(results, spec) -> str:
     note = " (this problem is deterministic: every seed gives the same sequence)" if spec.deterministic else ""
     out.write(f"mean ± sample std over seeds{note}\n\n")
     rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", f"x_(T+1) (seed {s[0]})")]
-    for r in results:
+    for r, name in zip(results, labels([r.optimizer for r in results])):
         sm = r.summary()
         if sm.get("status", "ok") != "ok":  # a diverged learner: its status, never a NaN statistic
-            rows.append((r.optimizer.label(), sm["status"], "-", "-", _vec(r.x_final[0])))
+            rows.append((name, sm["status"], "-", "-", _vec(r.x_final[0])))
             continue
-        rows.append((r.optimizer.label(), _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
+        rows.append((name, _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
                      _pm(sm["regret_over_sqrt_T"], ".4g"), _vec(r.x_final[0])))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for i, row in enumerate(rows):

@@ -173,13 +173,19 @@ class RunResult:
 
 
 def _stats(v) -> dict:
-    """Mean, min, max and sample std; all NaN when any entry is not finite (a diverged seed)."""
+    """Mean, min, max and sample std; all NaN when any entry is not finite (a diverged seed). The
+    std of one seed is undefined (NaN; null in JSON), not 0; of equal values (a deterministic
+    problem) exactly 0."""
     v = np.asarray(v, dtype=np.float64)
     if not np.all(np.isfinite(v)):
         nan = float("nan")
         return {"mean": nan, "min": nan, "max": nan, "std": nan}
     return {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
-            "std": float(v.std(ddof=1)) if v.size > 1 and v.min() != v.max() else 0.0}
+            "std": nan_if_one(v.size, float(v.std(ddof=1)) if v.min() != v.max() else 0.0)}
+
+
+def nan_if_one(n: int, std: float) -> float:
+    return float("nan") if n < 2 else std
 
 
 __all__ = ["RunResult"]

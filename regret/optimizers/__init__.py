@@ -43,4 +43,28 @@ def optimizer(name, **hyperparameters) -> Optimizer:
     return cls(**hyperparameters)
 
 
-__all__ = ["Optimizer", "OPTIMIZERS", "optimizer", "resolve"] + [cls.__name__ for cls in BUILTINS]
+def labels(optimizers, swept=()) -> list[str]:
+    """Labels for configurations shown side by side (a table's rows, a figure's legend): the name and,
+    for each, every hyperparameter that varies among the configurations of that algorithm — shown
+    even where it equals its default (a swept β2 = 0.999) — and those that differ from their
+    defaults: ``adam(beta2=0.999, alpha=0.1)``. ``swept`` names hyperparameters to show always."""
+    hps = [o.hyperparameters() for o in optimizers]
+    out = []
+    for o, mine in zip(optimizers, hps):
+        same = [h for p, h in zip(optimizers, hps) if p.name == o.name]
+        varying = [k for k in mine if k in swept or any(repr(h.get(k)) != repr(mine[k]) for h in same)]
+        parts = [f"{k}={_fmt(mine[k])}" for k in varying]
+        base = o.label()
+        inner = base[base.index("(") + 1:-1]
+        parts += [p for p in (inner.split(", ") if inner else []) if p.split("=")[0] not in varying]
+        out.append(f"{o.name}(" + ", ".join(parts) + ")")
+    return out
+
+
+def _fmt(v) -> str:
+    if isinstance(v, list):
+        return f"array[{len(v)}]"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+__all__ = ["Optimizer", "OPTIMIZERS", "optimizer", "resolve", "labels"] + [cls.__name__ for cls in BUILTINS]

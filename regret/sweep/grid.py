@@ -71,13 +71,9 @@ class Cell:
     def label(self) -> str:
         """The optimizer's name with every hyperparameter the sweep varies (defaults included) and the
         others that differ from their defaults, e.g. ``adam(beta2=0.999, alpha=0.1)``."""
-        hp = self.optimizer.hyperparameters()
-        shown = [k for k in self.swept if k in hp]
-        base = self.optimizer.label()
-        inner = base[base.index("(") + 1:-1]
-        parts = [f"{k}={_fmt(hp[k])}" for k in shown]
-        parts += [p for p in (inner.split(", ") if inner else []) if p.split("=")[0] not in shown]
-        return f"{self.optimizer.name}(" + ", ".join(parts) + ")"
+        from ..optimizers import labels
+
+        return labels([self.optimizer], swept=self.swept)[0]
 
 
 def problem_parameters(spec) -> dict:
@@ -93,10 +89,6 @@ def _defaults(name: str) -> dict:
         return parameters(name)
     except InvalidInput:
         return {}
-
-
-def _fmt(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _plain(d: dict) -> dict:

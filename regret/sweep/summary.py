@@ -51,9 +51,10 @@ def write_summary(root: str):
 
 
 def _pm(mean: float, std: float, fmt: str) -> str:
+    """mean ± sample std; the spread of one seed is "n/a" (undefined), never "± 0"."""
     if not math.isfinite(mean):
         return "n/a"
-    return f"{mean:{fmt}} ± {std:{fmt}}" if math.isfinite(std) else f"{mean:{fmt}} (1 seed: spread n/a)"
+    return f"{mean:{fmt}} ± " + (f"{std:{fmt}}" if math.isfinite(std) else "n/a")
 
 
 def table(summary, keys=None, limit: int | None = None) -> str:
