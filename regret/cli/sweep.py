@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import InvalidInput
-from .util import parse_positive_int, parse_T
+from .util import check_output, check_outputs, commit, parse_positive_int, parse_T
 
 
 MAX_ROWS = 60  # configurations printed; the store's summary.parquet holds every one
@@ -37,6 +37,13 @@ def add_parser(sub) -> None:
     p.add_argument("--threads", help="threads for the compiled runs [all cores]")
     p.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
                    help="run the tasks on a Dask cluster: N local worker processes, or a running scheduler")
+    p.add_argument("--plot", metavar="FILE.pdf|png",
+                   help="draw the phase diagram of the sweep: writes STEM.pdf, STEM.png and STEM.csv")
+    p.add_argument("--phase", default="beta1,beta2", metavar="X,Y",
+                   help="the two hyperparameters of the diagram's axes [beta1,beta2]")
+    p.add_argument("--value", default="regret_over_T", metavar="COLUMN",
+                   help="the quantity at T that colours it: a column of the store [regret_over_T]")
+    p.add_argument("--log", action="store_true", help="a logarithmic colour scale")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=main)
 
@@ -59,6 +66,28 @@ def parse_grid_spec(text: str, what: str, known=None) -> tuple[str, dict]:
         else:
             out[k] = v
     return name, out
+
+
+def plot_outputs(args, cells) -> dict:
+    """The files of ``--plot`` checked before any work ({path: option}), and the diagram's axes: two
+    hyperparameters the grid varies (each with at least one value per cell)."""
+    if args.plot is None:
+        return {}
+    from ..engine.frame import STATISTICS
+    from ..plots.io import figure_files
+
+    check_output(args.plot, "--plot", (".pdf", ".png"))
+    names = [n.strip() for n in args.phase.split(",")]
+    swept = {k for c in cells for k in c.swept}
+    if len(names) != 2 or len(set(names)) != 2 or not all(n in swept for n in names):
+        raise InvalidInput("--phase", args.phase, f"two hyperparameters the grid varies, X,Y (it varies: "
+                                                  f"{', '.join(sorted(swept)) or 'none'})")
+    allowed = ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "comparator_loss") + STATISTICS
+    if args.value not in allowed:
+        raise InvalidInput("--value", args.value, f"one of {list(allowed)}")
+    outputs = {path: "--plot" for path in figure_files(args.plot).values()}
+    check_outputs(outputs)
+    return outputs
 
 
 def build(args) -> list:
@@ -90,6 +119,7 @@ def main(args) -> int:
     from ..sweep.summary import table
 
     cells = build(args)
+    outputs = plot_outputs(args, cells)
     threads = parse_positive_int(args.threads, "--threads") if args.threads is not None else None
     if args.dask is not None:
         from ..sweep.execute import parse_dask
@@ -98,6 +128,15 @@ def main(args) -> int:
     if not args.quiet:
         print(f"sweep: {len(cells)} cells into {args.out}", file=sys.stderr, flush=True)
     rep = sweep.run(cells, args.out, threads=threads, dask=args.dask)
+    if outputs:
+        from ..plots import io as plot_io
+        from ..plots.phase import phase_figure
+
+        df = sweep.load(args.out)
+        x, y = args.phase.split(",")
+        p = phase_figure(df[df["cell"].isin(set(rep.keys))], x=x, y=y, value=args.value, log=args.log,
+                         by="problem" if len({c.problem.label() for c in cells}) > 1 else None)
+        commit(plot_io.render_files(p.figure, p.table, args.plot), outputs)
     print(table(rep.summary, keys=rep.keys, limit=MAX_ROWS))
     rate = f", {rep.rounds / rep.seconds:.3g} rounds/s" if rep.ran and rep.seconds > 0 else ""
     print(f"\n{len(cells)} cells: {rep.ran} run in {rep.tasks} task(s) ({rep.seconds:.1f} s{rate}), "

@@ -13,6 +13,7 @@ Modules: :mod:`~regret.plots.style` (sizes, fonts, palette, plain log tick label
 :mod:`~regret.plots.curves` (R(T) with bands, fitted exponents, reference slopes, bounds; R/T and R/√T;
 panels side by side), :mod:`~regret.plots.traces` (iterates, effective step and its bounds, Γ_t audit),
 :mod:`~regret.plots.sweeps` (a quantity against a hyperparameter grid, per method),
+:mod:`~regret.plots.phase` (a quantity over a grid of two hyperparameters, from a sweep's rows),
 :mod:`~regret.plots.io` (PDF/PNG/PGF and the CSV of plotted numbers, atomic and byte-for-byte
 repeatable). Every drawing function takes ``ax=`` to draw into a user's own Axes and returns a
 :class:`Plot` (figure, axes, table of plotted numbers, fits); the ``*_figure`` and
@@ -28,6 +29,7 @@ from . import io, style
 from .base import Plot
 from .curves import Bound, Curve, RegretPanel, fit_exponent, regret_curve, regret_figure, regret_panels
 from .io import PlotTable, read_csv, save
+from .phase import phase_figure
 from .sweeps import Sweep, SweepPanel, sweep, sweep_figure
 from .traces import (StepLimit, StepPanel, StepSeries, effective_step, gamma_audit, gamma_audit_of, iterate_traces,
                      projected_step, step_bounds, step_bounds_figure, traces_figure)
@@ -46,4 +48,5 @@ def plot_runs(results, path, bounds=None, band="se", companions: bool = True, fo
 __all__ = ["plot_runs", "regret_figure", "regret_curve", "regret_panels", "iterate_traces", "effective_step",
            "gamma_audit", "gamma_audit_of", "traces_figure", "projected_step", "step_bounds", "step_bounds_figure",
            "sweep", "sweep_figure", "fit_exponent", "Curve", "Bound", "RegretPanel", "Sweep", "SweepPanel",
-           "StepSeries", "StepLimit", "StepPanel", "Plot", "PlotTable", "save", "read_csv", "style", "io"]
+           "StepSeries", "StepLimit", "StepPanel", "Plot", "PlotTable", "save", "read_csv", "style", "io",
+           "phase_figure"]
