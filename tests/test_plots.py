@@ -493,4 +493,37 @@ def test_regret_panels_share_one_legend_without_fitted_exponents():
     assert [t.get_text() for t in legend.get_texts()] == ["slow", "bound"]
     assert legend.get_title().get_text() == "two panels"
     # the CSV keeps the fitted exponent of each panel's curve in its label
-    assert all("propto" in b[2] for b in p.table.select(role="mean"))
+    assert all("∝ T^" in b[2] for b in p.table.select(role="mean"))  # as plain text
+
+
+def test_figure_conventions_for_a_paper():
+    """At 3.25 in (one column) the legend takes at most a quarter of the height even with many
+    entries; the exponent's fit range is in the legend's title; the reference slopes lie below the
+    curves over the fitted tail in dash patterns no series or bound uses; the CSV has each seed's own
+    values and plain-text labels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    curves = [plots.Curve(f"opt{k}", T_GRID, np.vstack([(1 + 0.1 * k + 0.01 * s) * np.sqrt(T_GRID)
+                                                       for s in range(3)]), legend=f"optimizer number {k}",
+                          seeds=[10, 11, 12]) for k in range(7)]
+    p = plots.regret_figure(curves, companions=False, bounds={"bound $\\frac{3}{2}GD\\sqrt{T}$": 40 * np.sqrt(T_GRID)})
+    fig = p.figure
+    assert fig.get_size_inches()[0] == pytest.approx(3.25)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    (legend,) = fig.legends
+    assert legend.get_window_extent(renderer).height / fig.bbox.height <= 0.25
+    fit = p.fits["opt0"]
+    assert f"fitted on {int(fit['t_lo'])} ≤ T ≤ {int(fit['t_hi'])}" in legend.get_title().get_text()
+    refs = p.table.select(role="reference")
+    lowest = min(b[5][b[4] >= refs[0][4][0]].min() for b in p.table.select(role="mean"))
+    assert all(b[5][0] == pytest.approx(lowest / 3) for b in refs)
+    ax = p.axes["regret"]
+    series_styles = {repr(s) for s in plots.style.LINESTYLES + plots.style.BOUND_LINESTYLES}
+    ref_lines = [ln for ln in ax.get_lines() if ln.get_label() in (r"$c\sqrt{T}$", r"$cT$")]
+    assert len(ref_lines) == 2 and all(ln.get_color() == plots.style.REFERENCE_COLOR for ln in ref_lines)
+    assert {repr(s) for s in plots.style.REFERENCE_LINESTYLES}.isdisjoint(series_styles)
+    seeds = p.table.select(series="opt3", role="seed=11")
+    assert len(seeds) == 1 and np.allclose(seeds[0][5], (1.31) * np.sqrt(T_GRID))
+    assert all("$" not in b[2] and "\\" not in b[2] for b in p.table.blocks)
+    with pytest.raises(regret.InvalidInput, match="reference_style"):
+        plots.regret_figure(curves, companions=False, reference_style={"linestyles": ("-", (0, (1, 4)))})

@@ -54,15 +54,37 @@ def _visible_length(label: str) -> int:
     return len(re.sub(r"[${}^_]", "", re.sub(r"\\[a-zA-Z]+", "x", label)))
 
 
+LEGEND_SHARE = 0.25  # the legend takes at most this share of a figure's height
+
+
 def figure_legend(fig, handles, labels, title: str | None = None, max_cols: int = 4) -> None:
     """One legend for the figure, below the panels; the figure grows by the legend's height so the
-    panels keep their size (the width stays the column or text width)."""
+    panels keep their size (the width stays the column or text width). A legend that would take more
+    than :data:`LEGEND_SHARE` of the height is set a point smaller (more columns fit), and if it still
+    would, the panels grow taller until it does not."""
     w, h = fig.get_size_inches()
     longest = max((_visible_length(lab) for lab in labels), default=0)
-    ncols = max(1, min(len(labels), max_cols if w > 5 else 2, int((w * 14) // max(longest + 6, 1))))
-    rows = -(-len(labels) // ncols) + (1 if title else 0)
-    fig.set_size_inches(w, h + 0.06 + rows * 0.125)
-    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, title=title)
+    size = 7.0
+    for size in (7.0, 6.0):
+        per_char = 14 * 7.0 / size  # characters per inch of width at this font size
+        ncols = max(1, min(len(labels), max_cols if w > 5 else 3, int((w * per_char) // max(longest + 6, 1))))
+        rows = -(-len(labels) // ncols) + (1 if title else 0)
+        need = 0.06 + rows * 0.125 * size / 7.0
+        if need <= LEGEND_SHARE * (h + need):
+            break
+    h = max(h, need * (1 - LEGEND_SHARE) / LEGEND_SHARE)
+    fig.set_size_inches(w, h + need)
+    legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, title=title,
+                        fontsize=size, title_fontsize=size)
+    # the estimate above is a line height per row; measure the legend as drawn and let the panels
+    # grow until it takes at most LEGEND_SHARE of the height
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    drawn = legend.get_window_extent(renderer).height / fig.dpi
+    total = fig.get_size_inches()[1]
+    if drawn > LEGEND_SHARE * total:
+        fig.set_size_inches(w, drawn / LEGEND_SHARE + 0.02)
 
 
 def styled(fig):

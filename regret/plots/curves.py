@@ -14,11 +14,16 @@ What is drawn:
   the mean (seeds resampled with replacement, ``n_boot`` resamples drawn from
   ``numpy.random.default_rng(boot_seed)``, so it is repeatable); ``band=None`` — none. The legend title
   says which. With one seed there is no band.
-* the **fitted exponent** p of R(T) ≈ c·T^p in the legend: the least-squares slope of log R against
-  log T over the checkpoints T' ≥ 0.1·T (:func:`fit_exponent`, the same fit as :mod:`regret.analysis`). An exponent near 1/2 is the O(√T) of the
+* the **fitted exponent** p of R(T) ≈ c·T^p in the legend, its fit range in the legend's title: the
+  least-squares slope of log R against log T over the checkpoints T' ≥ 0.1·T (:func:`fit_exponent`,
+  the same fit as :mod:`regret.analysis`). An exponent near 1/2 is the O(√T) of the
   regret theorems; near 1 is linear regret (no learning, Reddi et al. ICLR 2018 Theorem 1).
-* **reference slopes** c√T and cT over the fitted tail, through the geometric mean of the curves' last
-  points (their constants c carry no meaning: they show the slopes 1/2 and 1);
+* **reference slopes** c√T and cT over the fitted tail, starting a factor 3 below the lowest curve at
+  the tail's first checkpoint, so they lie beside the curves rather than under them (their constants c
+  carry no meaning: they show the slopes 1/2 and 1), grey and in dash patterns no series or bound
+  uses (``reference_style`` chooses others);
+* the **CSV** (:class:`regret.plots.io.PlotTable`) holds, besides every drawn line, each seed's own
+  values (role ``seed=S``), and plain-text labels;
 * **panels side by side** (:func:`regret_panels`): each its own curves and bounds (one problem each,
   say), sharing one legend;
 * **bound overlays**: arrays (one value per checkpoint), ``(t, values)`` pairs or callables t ↦ bound,
@@ -53,6 +58,7 @@ class Curve:
     t: np.ndarray
     values: np.ndarray
     legend: str | None = None
+    seeds: object = None  # the seed of each row of values (default 0..S−1), for the CSV
 
     def __post_init__(self):
         t = np.asarray(self.t)
@@ -71,13 +77,15 @@ class Curve:
         self.t, self.values = t, v
         if self.legend is None:
             self.legend = self.label
+        self.seeds = list(range(v.shape[0])) if self.seeds is None else [int(s) for s in self.seeds]
+        require(len(self.seeds) == v.shape[0], f"{self.label}: seeds", self.seeds, f"{v.shape[0]} seeds, one per row")
 
     @classmethod
     def from_result(cls, res, label: str | None = None, legend: str | None = None) -> "Curve":
         """The regret curve of a :class:`regret.RunResult` (it must have been run with a comparator)."""
         require(getattr(res, "comparator", None) is not None, "result", getattr(res, "problem", res),
                 "a RunResult computed with comparator=True")
-        return cls(label or res.optimizer.name, np.asarray(res.checkpoints), res.regret, legend)
+        return cls(label or res.optimizer.name, np.asarray(res.checkpoints), res.regret, legend, list(res.seeds))
 
 
 @dataclass
@@ -197,6 +205,39 @@ def band_stats(values: np.ndarray, band, level: float = 0.95, n_boot: int = 2000
     return mean, (lo, hi)
 
 
+def _reference_style(style) -> tuple:
+    """(color, (√T pattern, T pattern)) of the reference slopes: the default, or the user's, refused
+    when a pattern is one a data series or a bound uses (the reader could not tell them apart)."""
+    if style is None:
+        return _style.REFERENCE_COLOR, _style.REFERENCE_LINESTYLES
+    require(isinstance(style, dict) and set(style) <= {"color", "linestyles"}, "reference_style", style,
+            "a dict with 'color' and/or 'linestyles' (two matplotlib line styles: for c√T, for cT)")
+    styles = tuple(style.get("linestyles", _style.REFERENCE_LINESTYLES))
+    require(len(styles) == 2, "reference_style linestyles", styles, "two line styles (for c√T, for cT)")
+    taken = [repr(s) for s in _style.LINESTYLES + _style.BOUND_LINESTYLES] + ["'-'", "'solid'"]
+    for s in styles:
+        require(repr(s) not in taken, "reference_style linestyles", s,
+                "a dash pattern no data series or bound uses (e.g. (0, (1, 4)) or (0, (3, 1, 1, 1, 1, 1, 1, 1)))")
+    return style.get("color", _style.REFERENCE_COLOR), styles
+
+
+def legend_title(band, level: float, curves, fits: dict) -> str:
+    """The legend's title: what the band is and, when exponents are shown, the range they were fitted on."""
+    text = band_text(band, level, [c.values.shape[0] for c in curves])
+    ranges = {(f["t_lo"], f["t_hi"]) for f in fits.values() if f is not None}
+    if len(ranges) == 1:
+        lo, hi = ranges.pop()
+        text += f"; $T^p$ fitted on {_round(lo)} ≤ T ≤ {_round(hi)}"
+    elif ranges:
+        text += f"; $T^p$ fitted on T ≥ {_round(min(r[0] for r in ranges))}"
+    return text
+
+
+def _round(t: float) -> str:
+    """A round number as an integer (1000000, not 1e+06)."""
+    return str(int(t)) if float(t).is_integer() else f"{t:g}"
+
+
 def band_text(band, level: float, seeds: list[int]) -> str:
     s = sorted(set(seeds))
     n = f"{s[0]}" if len(s) == 1 else f"{s[0]}–{s[-1]}"
@@ -226,13 +267,17 @@ def _on_log(y: np.ndarray) -> np.ndarray:
 # -- drawing ----------------------------------------------------------------------------------------------
 def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.95, n_boot: int = 2000,
                  boot_seed: int = 0, bounds=None, references: bool = True, fit_tail: float = 0.1,
-                 legend: bool = True, width="single", usetex: bool = False, panel: str | None = None) -> base.Plot:
+                 legend: bool = True, width="single", usetex: bool = False, panel: str | None = None,
+                 reference_style: dict | None = None) -> base.Plot:
     """Draw regret curves on one Axes (a new single-column figure unless ``ax`` is given).
 
     ``normalize``: None → R(T) on log-log axes with the fitted exponent p (R ≈ c·T^p) in the legend and
     reference slopes c√T, cT; ``"T"`` → R(T)/T; ``"sqrtT"`` → R(T)/√T (log x, linear y). ``bounds`` are
-    divided the same way. Returns a :class:`regret.plots.Plot` whose table holds every plotted number."""
+    divided the same way. ``reference_style``: {"color": …, "linestyles": (for c√T, for cT)} for the
+    reference slopes (default grey, in dash patterns no series or bound uses; a pattern a series or a
+    bound uses is refused). Returns a :class:`regret.plots.Plot` whose table holds every plotted number."""
     _check_options(band, level, n_boot, boot_seed, normalize)
+    ref_color, ref_styles = _reference_style(reference_style)
     base.check_ax(ax)
     curves = as_curves(results)
     if ax is None:
@@ -251,7 +296,7 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
         return np.ones_like(t) if normalize is None else (t if normalize == "T" else np.sqrt(t))
 
     with base.styled(fig):
-        finals = []
+        tail_lows = []  # each curve's mean at the first checkpoint of the fitted tail
         for i, c in enumerate(curves):
             st = _style.series_style(i)
             div = scale(c.t)
@@ -262,27 +307,27 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
                 fits[c.label] = fit
                 if fit is not None:
                     label = f"{c.legend}: $\\propto T^{{{fit['slope']:.2f}}}$"
-                if mean[-1] > 0:
-                    finals.append(float(mean[-1]))
+                    tail_lows.append(float(np.nanmin(np.where(tail_mask(c.t, mean, fit_tail), mean, np.nan))))
             y = _on_log(mean) if log_y else mean
             K = c.t.size
             every = max(1, K // 8)
             ax.plot(c.t, y, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
                     markevery=(i % every, every), label=label, zorder=3)
             table.add(panel, c.label, label, "mean", c.t, y)
+            for s, row in zip(c.seeds, c.values / div):  # each seed's own values, in the CSV only
+                table.add(panel, c.label, label, f"seed={s}", c.t, _on_log(row) if log_y else row)
             if bnd is not None:
                 lo, hi = (_on_log(bnd[0]), _on_log(bnd[1])) if log_y else bnd
                 ax.fill_between(c.t, lo, hi, color=st["color"], alpha=0.2, linewidth=0, zorder=2)
                 table.add(panel, c.label, label, "band_lower", c.t, lo)
                 table.add(panel, c.label, label, "band_upper", c.t, hi)
-        if log_y and references and finals:
-            # Over the tail (the fitted range), through the geometric mean of the curves' last points,
-            # so the slopes can be compared where the exponent is measured.
+        if log_y and references and tail_lows:
+            # Over the tail (the fitted range), where the exponent is measured, starting a factor 3
+            # below the lowest curve there: beside the curves, not hidden under them.
             x = np.array([max(fit_tail * t_all[-1], t_all[0]), t_all[-1]])
-            RT = float(np.exp(np.mean(np.log(finals))))
-            for j, (lab, yv) in enumerate([(r"$c\sqrt{T}$", RT * np.sqrt(x / x[-1])), (r"$cT$", RT * x / x[-1])]):
-                ax.plot(x, yv, color=_style.REFERENCE_COLOR, linestyle=("--", ":")[j], linewidth=0.9,
-                        label=lab, zorder=1)
+            y0 = min(tail_lows) / 3.0
+            for j, (lab, yv) in enumerate([(r"$c\sqrt{T}$", y0 * np.sqrt(x / x[0])), (r"$cT$", y0 * x / x[0])]):
+                ax.plot(x, yv, color=ref_color, linestyle=ref_styles[j], linewidth=0.9, label=lab, zorder=1)
                 table.add(panel, ("c*sqrt(T)", "c*T")[j], lab, "reference", x, yv)
         for j, (lab, bt, bv, color) in enumerate(bnds):
             yv = bv / scale(bt)
@@ -299,7 +344,7 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
         ax.set_xlabel(r"$T$ (rounds)")
         ax.set_ylabel(ylabel)
         if legend:
-            ax.legend(title=band_text(band, level, [c.values.shape[0] for c in curves]), loc="best")
+            ax.legend(title=legend_title(band, level, curves, fits if log_y else {}), loc="best")
     notes = []
     if log_y:
         dropped = sum(int(np.sum(~(b[5] > 0))) for b in table.select(role="mean"))
@@ -310,7 +355,7 @@ def regret_curve(results, ax=None, normalize=None, band="se", level: float = 0.9
 
 def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: int = 2000, boot_seed: int = 0,
                   references: bool = True, fit_tail: float = 0.1, companions: bool = True, width=None,
-                  usetex: bool = False, title: str | None = None) -> base.Plot:
+                  usetex: bool = False, title: str | None = None, reference_style: dict | None = None) -> base.Plot:
     """R(T) on log-log axes and, with ``companions``, R(T)/T and R(T)/√T beside it (two-column width;
     one panel alone is single-column). One legend for the figure, below the panels."""
     _check_options(band, level, n_boot, boot_seed, None)
@@ -323,7 +368,7 @@ def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: 
     for ax, mode in zip(axes, modes):
         p = regret_curve(results, ax=ax, normalize=mode, band=band, level=level, n_boot=n_boot,
                          boot_seed=boot_seed, bounds=bounds, references=references, fit_tail=fit_tail,
-                         legend=False)
+                         legend=False, reference_style=reference_style)
         table.extend(p.table)
         axmap.update(p.axes)
         if plot is None:
@@ -331,7 +376,7 @@ def regret_figure(results, bounds=None, band="se", level: float = 0.95, n_boot: 
     curves = as_curves(results)
     with base.styled(fig):
         handles, labels = axes[0].get_legend_handles_labels()
-        base.figure_legend(fig, handles, labels, title=band_text(band, level, [c.values.shape[0] for c in curves]))
+        base.figure_legend(fig, handles, labels, title=legend_title(band, level, curves, plot.fits))
         if title:
             fig.suptitle(title)
     return base.Plot(fig, axmap, table, plot.fits, plot.notes)
@@ -374,6 +419,7 @@ def regret_panels(panels, band="se", references: bool = False, width="double", a
         legend_title = band_text(band, 0.95, [c.values.shape[0] for c in first])
     with base.styled(fig):
         handles, labels = axes[0].get_legend_handles_labels()
-        base.figure_legend(fig, handles, [plain.get(lab, lab) for lab in labels], title=legend_title,
-                           max_cols=legend_cols)
+        # the table keeps labels as plain text (regret.plots.io.plain_text): look the drawn ones up so
+        base.figure_legend(fig, handles, [plain.get(_io.plain_text(lab), lab) for lab in labels],
+                           title=legend_title, max_cols=legend_cols)
     return base.Plot(fig, axmap, table, fits)

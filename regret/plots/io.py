@@ -14,12 +14,13 @@ written half); the files of one figure are renamed together, so a failure leaves
 The CSV is a long ("tidy") table, one row per plotted point::
 
     panel,series,label,role,x,y
-    regret,adam,"adam: $\\propto T^{0.98}$",mean,1,0.75
+    regret,adam,adam: ∝ T^0.98,mean,1,0.75
 
 ``panel`` names the Axes, ``series`` the curve (an optimizer, a reference slope, a bound),
-``label`` its legend text (with the fitted exponent), ``role`` what the numbers are (``mean``,
-``band_lower``/``band_upper``, ``reference``, ``bound``, ``trace``, ``step``, ``limit``, ``gamma``,
-``fail``, ``comparator``). ``nan`` marks a point that was handed to matplotlib but not drawn (a
+``label`` its legend text as plain text (the fitted exponent included; mathtext such as
+``$\\propto T^{0.98}$`` written out as ``∝ T^0.98``: :func:`plain_text`), ``role`` what the numbers
+are (``mean``, ``seed=S`` for seed S's own values, ``band_lower``/``band_upper``, ``reference``,
+``bound``, ``trace``, ``step``, ``limit``, ``gamma``, ``fail``, ``comparator``). ``nan`` marks a point that was handed to matplotlib but not drawn (a
 non-positive value on a logarithmic axis).
 """
 from __future__ import annotations
@@ -58,6 +59,31 @@ def _number(v) -> str:
     return repr(float(v))
 
 
+_MATH = (("\\propto", "∝"), ("\\alpha", "alpha"), ("\\beta", "beta"), ("\\gamma", "gamma"),
+         ("\\lambda", "lambda"), ("\\epsilon", "eps"), ("\\varepsilon", "eps"), ("\\infty", "inf"),
+         ("\\leq", "≤"), ("\\le", "≤"), ("\\geq", "≥"), ("\\ge", "≥"), ("\\cdot", "·"), ("\\times", "×"),
+         ("\\,", " "), ("\\ ", " "))
+
+
+def plain_text(label: str) -> str:
+    """A legend label without mathtext, for the CSV: ``adam: $\\propto T^{0.98}$`` → ``adam: ∝ T^0.98``,
+    ``$c\\sqrt{T}$`` → ``c*sqrt(T)``, ``$\\beta_1$`` → ``beta1``."""
+    import re
+
+    s = str(label)
+    if "$" not in s:
+        return s
+    for tex, text in _MATH:
+        s = s.replace(tex, text)
+    s = re.sub(r"(\w)\\sqrt\{([^{}]*)\}", r"\1*sqrt(\2)", s)
+    s = re.sub(r"\\sqrt\{([^{}]*)\}", r"sqrt(\1)", s)
+    s = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\[a-zA-Z]+", lambda m: m.group(0)[1:], s)
+    s = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: m.group(1) or m.group(2), s)
+    s = re.sub(r"\^\{([^{}]*)\}", r"^\1", s)
+    return s.replace("$", "").replace("{", "").replace("}", "").strip()
+
+
 @dataclass
 class PlotTable:
     """The numbers of a figure, one block per plotted artist, in the order they were drawn."""
@@ -69,7 +95,7 @@ class PlotTable:
         y = np.asarray(y)
         require(x.ndim == 1 and y.shape == x.shape, "plotted data", f"x{x.shape}, y{y.shape}",
                 "1-D x and y of the same length")
-        self.blocks.append((str(panel), str(series), str(label), str(role), x.copy(), y.copy()))
+        self.blocks.append((str(panel), str(series), plain_text(label), str(role), x.copy(), y.copy()))
 
     def extend(self, other: "PlotTable") -> None:
         self.blocks.extend(other.blocks)

@@ -48,6 +48,8 @@ BOUND_COLOR = "#000000"
 # Bounds: black, each with a dash pattern that no data series uses.
 BOUND_LINESTYLES = ((0, (7, 1.5, 1.5, 1.5, 1.5, 1.5)), (0, (1.5, 1)), (0, (12, 3)), (0, (4, 1.5, 4, 1.5, 1, 1.5)))
 FAIL_COLOR = OKABE_ITO["vermillion"]
+# Reference slopes c√T and cT: grey, in dash patterns that neither a series nor a bound uses.
+REFERENCE_LINESTYLES = ((0, (3, 1, 1, 1, 1, 1, 1, 1)), (0, (1, 4)))
 
 BASE_RC = {
     "font.family": "STIXGeneral",
