@@ -243,3 +243,15 @@ def test_a_long_table_is_cut_and_says_where_the_rest_is(tmp_path):
     text = table(rep.summary, keys=rep.keys, limit=3)
     assert text.count("sgd(") == 3 and "and 4 more configurations" in text and "summary.parquet" in text
     assert table(rep.summary, keys=rep.keys).count("sgd(") == 7
+
+
+def test_a_cluster_gets_several_tasks_per_worker(monkeypatch):
+    """For a cluster the cells are cut finer (at least `at_least` tasks) but never below MIN_TASK_WORK."""
+    cells = sweep.cells([("adam", {"alpha": [0.01 * k for k in range(1, 41)]})], [("reddi", {"C": 3})], [1000],
+                        seeds=1)
+    assert len(execute.tasks(cells)) == 1
+    monkeypatch.setattr(execute, "MIN_TASK_WORK", 1000 * 5)
+    ts = execute.tasks(cells, at_least=8)
+    assert len(ts) == 8 and all(len(t) == 5 for t in ts)
+    monkeypatch.setattr(execute, "MIN_TASK_WORK", 1000 * 20)
+    assert len(execute.tasks(cells, at_least=8)) == 2

@@ -56,14 +56,15 @@ def run(cells: list, root: str, threads: int | None = None, dask: str | None = N
     remove_temporaries(root)
     done = done_cells(root)
     todo_cells = [c for c in cells if c.key not in done]
-    todo = tasks(todo_cells)
-    if dask is not None and todo:
-        run_dask(todo, root, dask)
+    if dask is not None and todo_cells:
+        n_tasks = run_dask(todo_cells, root, dask)
     else:
+        todo = tasks(todo_cells)
         run_local(todo, root, threads=threads)
+        n_tasks = len(todo)
     summary = write_summary(root)
     rounds = sum(c.T * len(c.seeds) for c in todo_cells)
-    return SweepReport(root, list(cells), len(cells) - len(todo_cells), len(todo_cells), len(todo),
+    return SweepReport(root, list(cells), len(cells) - len(todo_cells), len(todo_cells), n_tasks,
                        time.perf_counter() - t0, rounds, summary)
 
 

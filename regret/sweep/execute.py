@@ -17,6 +17,7 @@ from .. import progress
 from ..engine.frame import columns
 
 TASK_WORK = 1 << 29  # coordinate-rounds per task (~1–3 s of compiled work here)
+MIN_TASK_WORK = 1 << 25  # a task is never cut below this (~0.1–0.3 s): its fixed costs would show
 TASK_CELLS = 2000
 
 
@@ -24,18 +25,20 @@ def group_key(cell) -> tuple:
     return (cell.problem.label(), cell.T, cell.seeds, cell.checkpoints, cell.comparator)
 
 
-def tasks(cells) -> list[list]:
+def tasks(cells, at_least: int = 1) -> list[list]:
     """The cells cut into tasks: grouped by :func:`group_key` (in order of first appearance), each
-    group in consecutive slices of about :data:`TASK_WORK` coordinate-rounds."""
+    group in consecutive slices of about :data:`TASK_WORK` coordinate-rounds — smaller ones if that
+    makes fewer than ``at_least`` tasks (so that every worker of a cluster gets several and none
+    waits for the last), but not below :data:`MIN_TASK_WORK`."""
     groups: "OrderedDict[tuple, list]" = OrderedDict()
     for c in cells:
         groups.setdefault(group_key(c), []).append(c)
+    work = {k: max(1, m[0].T * len(m[0].seeds) * _dimension(m[0])) for k, m in groups.items()}
+    total = sum(work[k] * len(m) for k, m in groups.items())
+    target = TASK_WORK if at_least <= 1 else min(TASK_WORK, max(MIN_TASK_WORK, total // at_least))
     out = []
-    for members in groups.values():
-        c0 = members[0]
-        d = _dimension(c0)
-        per_cell = max(1, c0.T * len(c0.seeds) * d)
-        size = max(1, min(TASK_CELLS, TASK_WORK // per_cell))
+    for k, members in groups.items():
+        size = max(1, min(TASK_CELLS, target // work[k]))
         out += [members[i:i + size] for i in range(0, len(members), size)]
     return out
 
@@ -88,13 +91,14 @@ def run_local(todo, root, threads=None, on_done=None):
                 on_done(task)
 
 
-def run_dask(todo, root, address: str, on_done=None):
+def run_dask(cells, root, address: str, on_done=None):
     """Run the tasks ``todo`` on a Dask cluster: ``address`` is ``local:N`` (a LocalCluster of N
     worker processes on this machine, one thread each) or a scheduler's address (``tcp://HOST:PORT``,
     dask.distributed ``Client``). Each task runs on a worker with one compiled thread (the cluster's
     processes are the parallelism); its rows come back to this process, which writes the part, so the
-    store has one writer. Results are those of :func:`run_local`: a run does not depend on where, or
-    in which batch, it runs."""
+    store has one writer. The cells are cut into at least 4 tasks per worker thread (:func:`tasks`),
+    so the last wave does not leave workers idle. Results are those of :func:`run_local`: a run does
+    not depend on where, or in which batch, it runs."""
     from distributed import Client, LocalCluster, as_completed
 
     from .store import write_part
@@ -107,6 +111,8 @@ def run_dask(todo, root, address: str, on_done=None):
     else:
         client = Client(address)
     try:
+        workers = max(1, sum(client.nthreads().values()))
+        todo = tasks(cells, at_least=4 * workers)
         by_future = {client.submit(run_task, task, 1, key=f"regret-task-{task_name(task)}", pure=False): task
                      for task in todo}
         with progress.bar(sum(len(t) for t in todo), "sweep (dask)", unit="cell") as shown:
@@ -116,6 +122,7 @@ def run_dask(todo, root, address: str, on_done=None):
                 shown.update(len(task))
                 if on_done is not None:
                     on_done(task)
+        return len(todo)
     finally:
         client.close()
         if cluster is not None:
@@ -136,4 +143,5 @@ def parse_dask(address: str) -> str:
                                           "tcp://HOST:PORT")
 
 
-__all__ = ["tasks", "run_task", "run_local", "run_dask", "parse_dask", "task_name", "TASK_WORK", "TASK_CELLS"]
+__all__ = ["tasks", "run_task", "run_local", "run_dask", "parse_dask", "task_name", "TASK_WORK", "MIN_TASK_WORK",
+           "TASK_CELLS"]
