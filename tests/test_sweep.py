@@ -49,6 +49,12 @@ def test_a_cell_is_its_full_configuration():
     assert len({c.key for c in changed} | {base.key}) == 7
     cfg = base.config()
     assert cfg["regret"] == regret.__version__ and cfg["schema"] == "regret.sweep/1"
+    import hashlib
+    import json
+
+    for c in changed + [base]:  # the key is the hash of the canonical JSON of the configuration
+        text = json.dumps(c.config(), sort_keys=True, separators=(",", ":"))
+        assert c.key == hashlib.sha256(text.encode()).hexdigest()[:24]
     assert cfg["optimizer"]["hyperparameters"]["beta2"] == 0.999 and cfg["problem"]["parameters"]["period"] == 3
     # the key does not depend on the process (no hash randomization, no object ids)
     code = ("from regret import sweep; print(sweep.cells([('adam', {})], [('reddi', {'C': 3})], [100], 2)[0].key)")

@@ -62,7 +62,13 @@ def run(cells: list, root: str, threads: int | None = None, dask: str | None = N
         todo = tasks(todo_cells)
         run_local(todo, root, threads=threads)
         n_tasks = len(todo)
-    summary = write_summary(root)
+    summary_path = os.path.join(root, "summary.parquet")
+    if todo_cells or not os.path.exists(summary_path):
+        summary = write_summary(root)
+    else:  # nothing ran: the summary on disk is that of the parts on disk
+        import pandas as pd
+
+        summary = pd.read_parquet(summary_path)
     rounds = sum(c.T * len(c.seeds) for c in todo_cells)
     return SweepReport(root, list(cells), len(cells) - len(todo_cells), len(todo_cells), n_tasks,
                        time.perf_counter() - t0, rounds, summary)

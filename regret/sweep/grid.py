@@ -55,18 +55,28 @@ class Cell:
 
     def config(self) -> dict:
         """The full configuration, defaults included, as plain JSON values."""
+        return {**self._setting(), "optimizer": self._optimizer()}
+
+    def _optimizer(self) -> dict:
+        return {"name": self.optimizer.name, "hyperparameters": _plain(self.optimizer.hyperparameters())}
+
+    def _setting(self) -> dict:
+        """Everything but the optimizer (shared by the cells of one problem, horizon and seeds)."""
         from .. import __version__
 
         return {"schema": SCHEMA, "regret": __version__,
-                "optimizer": {"name": self.optimizer.name, "hyperparameters": _plain(self.optimizer.hyperparameters())},
                 "problem": {"name": self.problem.name, "parameters": _plain(problem_parameters(self.problem))},
                 "T": int(self.T), "seeds": [int(s) for s in self.seeds], "checkpoints": int(self.checkpoints),
                 "comparator": bool(self.comparator)}
 
     @functools.cached_property
     def key(self) -> str:
-        text = json.dumps(self.config(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()[:24]
+        """sha256 of the canonical JSON (sorted keys, no spaces) of :meth:`config`, 24 hex digits."""
+        text = _canonical_setting(self.problem, self.T, self.seeds, self.checkpoints, self.comparator,
+                                  self._setting)
+        opt = json.dumps(self._optimizer(), sort_keys=True, separators=(",", ":"))
+        # the canonical JSON of config(): its keys in sorted order, "optimizer" between the others
+        return hashlib.sha256((text[0] + '"optimizer":' + opt + text[1]).encode()).hexdigest()[:24]
 
     def label(self) -> str:
         """The optimizer's name with every hyperparameter the sweep varies (defaults included) and the
@@ -74,6 +84,20 @@ class Cell:
         from ..optimizers import labels
 
         return labels([self.optimizer], swept=self.swept)[0]
+
+
+def _canonical_setting(problem, T, seeds, checkpoints, comparator, setting) -> tuple:
+    """The canonical JSON of a cell's configuration without its optimizer, split where "optimizer"
+    goes in sorted-key order (memoized: the cells of one problem share it)."""
+    key = (problem.label(), T, tuple(seeds), checkpoints, comparator)
+    if key not in _SETTINGS:
+        text = json.dumps({**setting(), "optimizer": None}, sort_keys=True, separators=(",", ":"))
+        head, tail = text.split('"optimizer":null', 1)
+        _SETTINGS[key] = (head, tail)
+    return _SETTINGS[key]
+
+
+_SETTINGS: dict = {}
 
 
 def problem_parameters(spec) -> dict:

@@ -59,12 +59,17 @@ def remove_temporaries(root: str) -> int:
 
 
 def done_cells(root: str) -> set:
-    """The keys of every cell whose rows are in a finished part file (reads one column of each)."""
+    """The keys of every cell whose rows are in a finished part file: the cells its provenance names
+    (the footer of each file only), or — a part written without it — its ``cell`` column."""
     import pyarrow.parquet as pq
 
     done = set()
     for path in part_paths(root):
-        done.update(pq.read_table(path, columns=["cell"]).column("cell").unique().to_pylist())
+        meta = pq.read_metadata(path).metadata or {}
+        if META_KEY in meta:
+            done.update(json.loads(meta[META_KEY])["cells"])
+        else:
+            done.update(pq.read_table(path, columns=["cell"]).column("cell").unique().to_pylist())
     return done
 
 
