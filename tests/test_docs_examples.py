@@ -26,15 +26,42 @@ def test_the_pages_have_examples_to_run():
     assert sum(len(blocks(p)) for p in PAGES) >= 7  # the regex finds them: docs/extending.md 6, docs/theory.md 2
 
 
+def script(page) -> tuple[str, list]:
+    """The page's blocks as a reader's script file: one file (under the system's temporary directory,
+    named after the page) holding every block in order; returns its path and each block's first line.
+    A file, not text typed at a prompt: a user optimizer or adversary defined in it has a source file,
+    so its compiled loops are cached on disk (keyed on that source) and a later run starts warm."""
+    import tempfile
+
+    texts = blocks(page)
+    starts, line = [], 0
+    for code in texts:
+        starts.append(line)
+        line += code.count("\n") + 1
+    text = "\n".join(texts)
+    folder = os.path.join(tempfile.gettempdir(), "regret-docs-examples")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, os.path.basename(page).replace(".", "_") + ".py")
+    old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+    if old != text:  # rewritten only when the page changed: the file's contents key the caches
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    return path, starts
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)])
 def test_every_python_example_of_the_page_runs(page, capsys, monkeypatch):
     # a module of its own, as a reader's script is __main__ (dataclasses look their module up)
     module = types.ModuleType(f"docs_example_{os.path.basename(page).replace('.', '_')}")
+    path, starts = script(page)
+    module.__file__ = path
     monkeypatch.setitem(sys.modules, module.__name__, module)
     namespace = vars(module)
     for k, code in enumerate(blocks(page)):
-        try:
-            exec(compile(code, f"{page} (python block {k + 1})", "exec"), namespace)
+        try:  # compiled at its own lines of the script file, so tracebacks and inspect find the source
+            exec(compile("\n" * starts[k] + code, path, "exec"), namespace)
         except Exception as e:  # name the page and the block
             raise AssertionError(f"{page}, python block {k + 1} failed: {type(e).__name__}: {e}") from e
 
