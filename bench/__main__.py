@@ -24,6 +24,7 @@ from regret.engine import loop, loop_wide
 from regret.engine.carry import Carry
 from regret.engine.kernel_set import kernels_for
 from regret.optimizers import steps as S
+from regret.optimizers.registry import BUILTIN_TABLE
 
 from . import kernels, peers
 
@@ -168,8 +169,8 @@ def engine_section(quick) -> dict:
             opt = regret.optimizer(name)
             med, best, cpu = _timed(_full_call(opt, inst, T_full), reps)
             x = np.zeros(d)
-            hp, alpha = opt.hp_vector(), opt.schedule_array(T_upd)
-            umed, ubest, ucpu = _timed(lambda: kernels.update_only(opt.code, hp, alpha, g, x, T_upd), reps)
+            hp, alpha = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T_upd)
+            umed, ubest, ucpu = _timed(lambda: kernels.update_only(BUILTIN_TABLE.code_of(opt), hp, alpha, g, x, T_upd), reps)
             res[f"{name} d={d}"] = {
                 "d": d, "optimizer": name, "T_full": T_full, "T_update": T_upd,
                 "full ns/round median": med / T_full * 1e9, "full ns/round min": best / T_full * 1e9,
@@ -191,7 +192,7 @@ def _wide_section(quick) -> dict:
     reps = 5 if not quick else 2
     inst = _instance(d, T)
     opt = regret.optimizer("adam")
-    hp, alpha = opt.hp_vector(), opt.schedule_array(T)
+    hp, alpha = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
     g = np.random.default_rng(1).standard_normal(d)
     full = _full_call(opt, inst, T, kernel=loop_wide.run_wide)
     out = {}
@@ -204,7 +205,7 @@ def _wide_section(quick) -> dict:
             med, best, _ = _timed(full, reps)
             x, St = np.zeros(d), np.zeros((S.N_ROWS, d))
             part = np.zeros(loop_wide.n_chunks(d), dtype=np.int64)
-            umed, ubest, _ = _timed(lambda: kernels.update_only_wide(opt.code, hp, alpha, g, x, T, St, part), reps)
+            umed, ubest, _ = _timed(lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(opt), hp, alpha, g, x, T, St, part), reps)
             out[f"adam wide d={d} threads={threads}"] = {
                 "d": d, "threads": threads, "T": T, "full ns/coord median": med / T / d * 1e9,
                 "full ns/coord min": best / T / d * 1e9, "update ns/coord median": umed / T / d * 1e9,
@@ -328,8 +329,8 @@ def batch_section(quick) -> dict:
             for a in alphas for b2 in beta2s]
     cps = np.array([T])
     d, K = 1, 1
-    hps = np.stack([o.hp_vector() for o in opts])
-    args = (np.array([o.code for o in opts], dtype=np.int64), hps,
+    hps = np.stack([o.hp_vector(BUILTIN_TABLE.n_hp) for o in opts])
+    args = (np.array([BUILTIN_TABLE.code_of(o) for o in opts], dtype=np.int64), hps,
             np.zeros((R, 1)), np.zeros(R, dtype=np.int64), inst.family.code, inst.family.params, inst.A[None],
             inst.b[None], inst.idx[None, :T].copy(), 1, T, inst.domain.code, inst.domain.P, float(inst.domain.r),
             cps, np.zeros((0, 0)), np.zeros((0, 0, d)), np.zeros((0, 0, d)),
@@ -440,10 +441,10 @@ def sweep_section(quick) -> dict:
     R = n_a * n_b
     opts = [regret.optimizer("adam", alpha=a, beta1=0.0, beta2=b, schedule="sqrt") for a in alphas for b in beta2s]
     inst = regret.problem("reddi", C=3).instance(T, 0)
-    hps = np.stack([o.hp_vector() for o in opts])
+    hps = np.stack([o.hp_vector(BUILTIN_TABLE.n_hp) for o in opts])
     cps = engine.default_checkpoints(T, 10)
     K, d = cps.size, 1
-    args = (np.array([o.code for o in opts], dtype=np.int64), hps, np.zeros((R, 1)), np.zeros(R, dtype=np.int64),
+    args = (np.array([BUILTIN_TABLE.code_of(o) for o in opts], dtype=np.int64), hps, np.zeros((R, 1)), np.zeros(R, dtype=np.int64),
             inst.family.code, inst.family.params, inst.A[None], inst.b[None], inst.kernel_rows(T)[None].copy(), 1, T,
             inst.domain.code, inst.domain.P, float(inst.domain.r), cps, np.zeros((0, 0)), np.zeros((0, 0, d)),
             np.zeros((0, 0, d)), np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)),

@@ -118,9 +118,9 @@ def test_stack_pads_rows_that_idx_never_reads():
     R, K, d = 2, 2, 2
     outs = [np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, K)), np.zeros((R, K)),
             np.zeros((R, K)), np.zeros((R, K, d)), np.zeros((R, K, d)), np.zeros((R, d))]
-    hps = np.stack([opt.hp_vector()] * R)
+    hps = np.stack([opt.hp_vector(BUILTIN_TABLE.n_hp)] * R)
     carry = Carry.start(np.zeros((R, d)), hps, S.N_ROWS)
-    loop.run_batch(np.array([opt.code] * R), hps, np.zeros((R, 1)), np.array([0, 1]),
+    loop.run_batch(np.array([BUILTIN_TABLE.code_of(opt)] * R), hps, np.zeros((R, 1)), np.array([0, 1]),
                    a.family.code, a.family.params, A3, b2, idx2, 1, 3, a.domain.code, a.domain.P, 0.0, cps,
                    np.zeros((R, 3)), np.zeros((0, 0, d)), np.zeros((0, 0, d)), *outs, *carry.all())
     for j, inst in enumerate((a, b)):
@@ -255,8 +255,8 @@ def test_run_one_equals_the_loop_before_its_performance_changes(dom):
                            idx=rng.integers(0, 20, T))
         x0 = inst.start()
         for opt in _configs(T)[:7]:
-            hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
-            ref = _loop_before(opt.code, hp, alpha_arr, inst.family.code, inst.family.params, inst.A, inst.b,
+            hp, alpha_arr = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
+            ref = _loop_before(BUILTIN_TABLE.code_of(opt), hp, alpha_arr, inst.family.code, inst.family.params, inst.A, inst.b,
                                inst.idx, inst.domain.code, inst.domain.P, float(inst.domain.r), x0, cps, True)
             res = regret.run(opt, inst, T, checkpoints=cps, record_iterates=True, record_state=True,
                              comparator=False)

@@ -9,6 +9,7 @@ from regret.engine import loop, loop_1d
 from regret.engine import default_checkpoints
 from regret.engine.carry import Carry
 from regret.optimizers import steps as S
+from regret.optimizers.registry import BUILTIN_TABLE
 
 OUTPUTS = ("cum_loss", "gsq", "vhat_cp", "gmax2", "gmaxinf", "ratio_max", "xmin", "xmax", "x_final",
            "losses", "iterates", "vhat_hist")
@@ -37,7 +38,7 @@ def _optimizers(T):
 def _both(opt, inst, T, cps, records=True):
     """Run the same rounds through rounds_1d and through the array loop; return both output dicts
     (without per-round records when ``records`` is False: rounds_1d's specialised paths)."""
-    hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
+    hp, alpha_arr = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
     fam, dom = inst.family, inst.domain
     x0 = inst.start()
     K = cps.size
@@ -47,7 +48,7 @@ def _both(opt, inst, T, cps, records=True):
                "gmaxinf": np.zeros(K), "ratio_max": np.zeros(K), "xmin": np.zeros((K, 1)), "xmax": np.zeros((K, 1)),
                "x_final": np.zeros(1), "losses": np.zeros(T if records else 0),
                "iterates": np.zeros((T + 1 if records else 0, 1)), "vhat_hist": np.zeros((T if records else 0, 1))}
-        common = (opt.code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), 1, T, dom.code, dom.P,
+        common = (BUILTIN_TABLE.code_of(opt), hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T), 1, T, dom.code, dom.P,
                   float(dom.r), cps, out["losses"], out["iterates"], out["vhat_hist"], out["cum_loss"], out["gsq"],
                   out["vhat_cp"], out["gmax2"], out["gmaxinf"], out["ratio_max"], out["xmin"], out["xmax"],
                   out["x_final"])
@@ -110,11 +111,11 @@ def test_bench_update_only_at_d1_equals_the_array_updates():
     T = 500
     g = np.array([0.7])
     for opt in _optimizers(T):
-        hp, alpha_arr = opt.hp_vector(), opt.schedule_array(T)
+        hp, alpha_arr = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
         x1 = np.array([0.25])
-        r1 = kernels.update_only(opt.code, hp, alpha_arr, g, x1, T)
+        r1 = kernels.update_only(BUILTIN_TABLE.code_of(opt), hp, alpha_arr, g, x1, T)
         x2 = np.array([0.25])
-        r2 = kernels._updates(opt.code, hp, alpha_arr, g, x2, T, np.ones(1), np.zeros((S.N_ROWS, 1)),
+        r2 = kernels._updates(BUILTIN_TABLE.code_of(opt), hp, alpha_arr, g, x2, T, np.ones(1), np.zeros((S.N_ROWS, 1)),
                               np.zeros(S.N_SC))
         assert x1[0] == x2[0] and r1 == r2, opt.label()
         assert x1[0] != 0.25, opt.label()

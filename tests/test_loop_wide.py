@@ -7,6 +7,7 @@ import regret
 from regret.engine import loop, loop_wide
 from regret.engine.carry import Carry
 from regret.losses import NAMES
+from regret.optimizers.registry import BUILTIN_TABLE
 
 from test_engine_reference import OPT_CONFIGS, compare, make_opt
 
@@ -69,8 +70,8 @@ def test_wide_loop_agrees_with_the_serial_loop_to_rounding():
            np.zeros((K, D)), np.zeros((K, D)), np.zeros(D)]
     iters = np.zeros((T + 1, D))
     fam, dom = inst.family, inst.domain
-    hp = opt.hp_vector()
-    loop.run_one(opt.code, hp, opt.schedule_array(T), fam.code, fam.params, inst.A, inst.b,
+    hp = opt.hp_vector(BUILTIN_TABLE.n_hp)
+    loop.run_one(BUILTIN_TABLE.code_of(opt), hp, opt.schedule_array(T), fam.code, fam.params, inst.A, inst.b,
                  inst.idx[:T], 1, T, dom.code, dom.P, float(dom.r), cps, np.zeros(T), iters,
                  np.zeros((0, D)), *out, *Carry.start(inst.start()[None], hp[None], regret.optimizers.steps.N_ROWS).of(0))
     np.testing.assert_allclose(res.learner_loss[0], out[0], rtol=1e-12)

@@ -23,7 +23,7 @@ def test_every_file_of_the_algorithms_package_is_one_builtin():
     assert len(files) == len(BUILTIN_TABLE.algorithms) == len(regret.OPTIMIZERS)
     assert sorted(cls.__module__.rsplit(".", 1)[1] for cls in BUILTIN_TABLE.algorithms) == files
     for code, cls in enumerate(BUILTIN_TABLE.algorithms):
-        assert BUILTIN_TABLE.code_of(cls) == code == cls().code
+        assert BUILTIN_TABLE.code_of(cls) == code == BUILTIN_TABLE.code_of(cls())
         assert regret.OPTIMIZERS[cls.name] is cls
 
 
@@ -57,7 +57,7 @@ def test_a_code_outside_the_table_is_an_error_in_the_compiled_loop(d):
     """The compiled loops check the code on entry (the Python side refuses it before)."""
     inst = regret.from_arrays("linear", regret.box(d, -1.0, 1.0), np.ones((2, d)))
     K = 1
-    hp = regret.optimizer("sgd").hp_vector()
+    hp = regret.optimizer("sgd").hp_vector(BUILTIN_TABLE.n_hp)
     args = (len(BUILTIN_TABLE.algorithms), hp, np.zeros(1), inst.family.code,
             inst.family.params, inst.A, inst.b, inst.idx, 1, inst.T, inst.domain.code, inst.domain.P, 0.0,
             np.array([2]), np.zeros(0), np.zeros((0, d)), np.zeros((0, d)), np.zeros(K), np.zeros((K, d)),
@@ -95,13 +95,13 @@ def test_hyperparameter_vector_follows_the_declared_fields():
     strings as their index in ``choices``, bools as 0/1."""
     adam = regret.optimizer("adam", alpha=0.5, beta1=0.3, beta2=0.7, eps=1e-4, eps_mode="hat", lam=0.9,
                             bias_correction=False, schedule="sqrt")
-    hp = adam.hp_vector()
+    hp = adam.hp_vector(BUILTIN_TABLE.n_hp)
     slots = type(adam).hp_slots()
     assert hp.shape == (S.N_HP,)
     assert [hp[slots[k]] for k in ("alpha", "beta1", "beta2", "lam", "eps", "eps_mode", "bias_correction")] == \
         [0.5, 0.3, 0.7, 0.9, 1e-4, 2.0, 0.0]
     assert hp[S.HP_SCHEDULE] == S.SCHED_SQRT and hp[S.HP_WEIGHTED] == 1.0
-    assert regret.optimizer("adamax").hp_vector()[S.HP_BIAS] == 1.0  # Algorithm 2 always corrects
+    assert regret.optimizer("adamax").hp_vector(BUILTIN_TABLE.n_hp)[S.HP_BIAS] == 1.0  # Algorithm 2 always corrects
 
 
 def test_kernel_cache_is_keyed_on_every_optimizer_file():

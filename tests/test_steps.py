@@ -7,12 +7,13 @@ import pytest
 
 import regret
 from regret.optimizers import steps as S
+from regret.optimizers.registry import BUILTIN_TABLE
 
 
 def _sgd_step(x, g, alpha):
     """One SGD update of every coordinate through the built-in table's compiled dispatch."""
     sgd = regret.optimizer("sgd")
-    return S.apply(sgd.code, sgd.hp_vector(), 1, alpha, 0.0, 0.0, 1.0, 1.0, x, g, np.zeros((S.N_ROWS, x.shape[0])))
+    return S.apply(BUILTIN_TABLE.code_of(sgd), sgd.hp_vector(BUILTIN_TABLE.n_hp), 1, alpha, 0.0, 0.0, 1.0, 1.0, x, g, np.zeros((S.N_ROWS, x.shape[0])))
 
 
 def test_max_abs_update_is_the_numpy_max_of_abs_delta():
@@ -57,7 +58,7 @@ def test_a_nan_update_leaves_the_effective_step_of_the_other_coordinates(d):
 def _state_after(opt, T, d=4, seed=0):
     """Run T updates of ``opt`` on random gradients through steps.step; return (St, sc, hp)."""
     rng = np.random.default_rng(seed)
-    hp = opt.hp_vector()
+    hp = opt.hp_vector(BUILTIN_TABLE.n_hp)
     St = np.zeros((S.N_ROWS, d))
     sc = np.zeros(S.N_SC)
     sc[S.SC_LAM_POW] = 1.0
@@ -65,7 +66,7 @@ def _state_after(opt, T, d=4, seed=0):
         sc[S.SC_BC1] = sc[S.SC_BC2] = 1.0
     x = np.zeros(d)
     for t in range(1, T + 1):
-        S.step(opt.code, hp, t, float(hp[S.HP_ALPHA]), x, rng.standard_normal(d), St, sc)
+        S.step(BUILTIN_TABLE.code_of(opt), hp, t, float(hp[S.HP_ALPHA]), x, rng.standard_normal(d), St, sc)
     return St, sc, hp
 
 
@@ -92,7 +93,7 @@ def test_projection_weights_are_the_steps_denominator_bit_for_bit(spec, expected
     opt = regret.optimizer(spec.pop("name"), **spec)
     St, sc, hp = _state_after(opt, 7, d=64)
     w = np.full(St.shape[1], np.nan)
-    S.weights(opt.code, hp, 7, sc[S.SC_BC1], sc[S.SC_BC2], St, w, 0, 64)
+    S.weights(BUILTIN_TABLE.code_of(opt), hp, 7, sc[S.SC_BC1], sc[S.SC_BC2], St, w, 0, 64)
     assert np.array_equal(w, expected(lambda name: St[opt.state.index(name)], sc[S.SC_BC2]))
 
 
@@ -101,10 +102,10 @@ def test_second_moment_is_adams_bias_corrected_v_and_the_state_row_otherwise():
     adam = regret.optimizer("adam")
     St, sc, hp = _state_after(adam, T)
     out = np.zeros(St.shape[1])
-    S.second_moments(adam.code, hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
+    S.second_moments(BUILTIN_TABLE.code_of(adam), hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
     v = St[adam.state.index("v")]
     np.testing.assert_allclose(out, v / (1 - adam.beta2 ** T), rtol=1e-12)  # pow, see above
     ams = regret.optimizer("amsgrad")
     St, sc, hp = _state_after(ams, T)
-    S.second_moments(ams.code, hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
+    S.second_moments(BUILTIN_TABLE.code_of(ams), hp, T, sc[S.SC_BC1], sc[S.SC_BC2], St, out, 0, St.shape[1])
     assert np.array_equal(out, St[ams.state.index("vhat")])

@@ -137,12 +137,10 @@ class Optimizer:
             slots[name] = L.HP_FIRST_OWN + j
         return slots
 
-    def hp_vector(self, size: int | None = None) -> np.ndarray:
+    def hp_vector(self, size: int) -> np.ndarray:
         """The float vector the compiled loop reads (layout: :mod:`regret.optimizers.layout`),
-        zero-padded to ``size`` (default: the built-in table's length)."""
-        if size is None:
-            from .registry import BUILTIN_TABLE
-            size = BUILTIN_TABLE.n_hp
+        zero-padded to ``size``: the length of the table of algorithms it runs in
+        (:attr:`regret.optimizers.registry.Table.n_hp`; ``BUILTIN_TABLE.n_hp`` for a built-in)."""
         own = self.own_fields()
         require(L.HP_FIRST_OWN + len(own) <= size, "optimizer", self.name,
                 f"at most {size - L.HP_FIRST_OWN} hyperparameters besides the header for this table")
@@ -168,12 +166,6 @@ class Optimizer:
     def uses_bias_correction(self) -> bool:
         """Whether the round scalars 1 − β1^t, 1 − β2^t are computed (else both are 1)."""
         return bool(getattr(self, "bias_correction", False))
-
-    @property
-    def code(self) -> int:
-        """This algorithm's code in the built-in table; an algorithm outside it is an error."""
-        from .registry import BUILTIN_TABLE
-        return BUILTIN_TABLE.code_of(self)
 
     @property
     def schedule_code(self) -> int:
