@@ -52,19 +52,8 @@ def labels(optimizers, swept=()) -> list[str]:
     out = []
     for o, mine in zip(optimizers, hps):
         same = [h for p, h in zip(optimizers, hps) if p.name == o.name]
-        varying = [k for k in mine if k in swept or any(repr(h.get(k)) != repr(mine[k]) for h in same)]
-        parts = [f"{k}={_fmt(mine[k])}" for k in varying]
-        base = o.label()
-        inner = base[base.index("(") + 1:-1]
-        parts += [p for p in (inner.split(", ") if inner else []) if p.split("=")[0] not in varying]
-        out.append(f"{o.name}(" + ", ".join(parts) + ")")
+        out.append(o.label(show=[k for k in mine if k in swept or any(repr(h.get(k)) != repr(mine[k]) for h in same)]))
     return out
-
-
-def _fmt(v) -> str:
-    if isinstance(v, list):
-        return f"array[{len(v)}]"
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 __all__ = ["Optimizer", "OPTIMIZERS", "optimizer", "resolve", "labels"] + [cls.__name__ for cls in BUILTINS]

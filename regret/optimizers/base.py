@@ -224,15 +224,16 @@ class Optimizer:
             out[f.name] = v.tolist() if isinstance(v, np.ndarray) else v
         return out
 
-    def label(self) -> str:
-        """Name and the hyperparameters that differ from the defaults, e.g. adam(alpha=0.5, beta1=0)."""
-        parts = []
+    def label(self, show=()) -> str:
+        """Name and the hyperparameters that differ from the defaults, e.g. adam(alpha=0.5, beta1=0);
+        those named in ``show`` first and always, even at their default (a swept β2 = 0.999)."""
         defaults = {f.name: f.default for f in fields(self)}
-        for k, v in self.hyperparameters().items():
-            if not isinstance(v, list) and v == defaults.get(k):
-                continue
-            if isinstance(v, list):
-                v = f"array[{len(v)}]"
+        hp = self.hyperparameters()
+        shown = [k for k in hp if k in show]
+        shown += [k for k in hp if k not in show and (isinstance(hp[k], list) or hp[k] != defaults.get(k))]
+        parts = []
+        for k in shown:
+            v = f"array[{len(hp[k])}]" if isinstance(hp[k], list) else hp[k]
             parts.append(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}")
         return f"{self.name}(" + ", ".join(parts) + ")"
 
