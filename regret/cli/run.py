@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import engine, runs
 from ..optimizers import labels
+from ..text import plus_minus, table as text_table
 from .util import (check_output, check_outputs, commit, json_safe, make_optimizer, make_problem, parse_T,
                    parse_positive_int, write_together)
 
@@ -109,13 +110,7 @@ def to_json(results, spec) -> dict:
 
 
 def _pm(stats: dict, fmt: str) -> str:
-    """mean ± sample std; the spread of one seed is "n/a" (undefined), never "± 0"."""
     return plus_minus(stats["mean"], stats["std"], fmt)
-
-
-def plus_minus(mean: float, std: float, fmt: str) -> str:
-    """"m ± s", "m ± n/a" when the spread is undefined (one seed)."""
-    return f"{mean:{fmt}} ± " + (f"{std:{fmt}}" if std == std else "n/a")
 
 
 def _vec(v, n=4) -> str:
@@ -147,12 +142,8 @@ def table(results, spec) -> str:
             continue
         rows.append((name, _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
                      _pm(sm["regret_over_sqrt_T"], ".4g"), _vec(r.x_final[0])))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n")
-        if i == 0:
-            out.write("  ".join("-" * w for w in widths) + "\n")
-    return out.getvalue().rstrip("\n")
+    out.write(text_table(rows))
+    return out.getvalue()
 
 
 def parquet_table(results, spec):

@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from ..text import plus_minus, table as text_table
 from .store import SUMMARY, read_table, write_parquet
 
 IDENTITY = ("cell", "label", "optimizer", "problem", "family", "domain", "d", "T")
@@ -50,13 +51,6 @@ def write_summary(root: str):
     return summary
 
 
-def _pm(mean: float, std: float, fmt: str) -> str:
-    """mean ± sample std; the spread of one seed is "n/a" (undefined), never "± 0"."""
-    if not math.isfinite(mean):
-        return "n/a"
-    return f"{mean:{fmt}} ± " + (f"{std:{fmt}}" if math.isfinite(std) else "n/a")
-
-
 def table(summary, keys=None, limit: int | None = None) -> str:
     """A plain-text table of the summary's rows (those of ``keys``, in that order, if given; the
     first ``limit`` of them, with a last line saying how many more there are)."""
@@ -73,15 +67,13 @@ def table(summary, keys=None, limit: int | None = None) -> str:
     for r in summary.to_dict("records"):
         status = f"diverged ({r['diverged_seeds']} of {r['seeds']} seeds)" if r["diverged_seeds"] else None
         rows.append((r["label"], r["problem"], str(r["T"]),
-                     str(r["seeds"]), status or _pm(r["regret_mean"], r["regret_std"], ".6g"),
-                     "-" if status else _pm(r["regret_over_T_mean"], r["regret_over_T_std"], ".4g"),
-                     "-" if status else _pm(r["regret_over_sqrt_T_mean"], r["regret_over_sqrt_T_std"], ".4g")))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+                     str(r["seeds"]), status or plus_minus(r["regret_mean"], r["regret_std"], ".6g"),
+                     "-" if status else plus_minus(r["regret_over_T_mean"], r["regret_over_T_std"], ".4g"),
+                     "-" if status else plus_minus(r["regret_over_sqrt_T_mean"], r["regret_over_sqrt_T_std"], ".4g")))
+    text = text_table(rows)
     if more:
-        lines.append(f"… and {more} more configurations (all of them: {SUMMARY} in the store, or regret.load)")
-    return "\n".join(lines)
+        text += f"\n… and {more} more configurations (all of them: {SUMMARY} in the store, or regret.load)"
+    return text
 
 
 __all__ = ["summarize", "write_summary", "table"]

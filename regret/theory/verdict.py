@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text import table as text_table
+
 HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "HOLDS", "VIOLATED", "NOT APPLICABLE", "INCONCLUSIVE"
 STATUSES = (HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE)
 
@@ -63,7 +65,7 @@ class Verdict:
             if h.note:
                 nums = f"{nums}; {h.note}" if nums else h.note
             rows.append((h.statement, h.status, nums))
-        return _table(rows)
+        return text_table(rows)
 
     def checkpoint_table(self, max_rows: int = 12) -> str:
         if self.measured is None or self.bound is None:
@@ -87,7 +89,7 @@ class Verdict:
                 mark = "← first violation"
             rows.append((str(int(self.checkpoints[k])), _fmt(float(np.mean(m))), _fmt(float(np.max(err))),
                          _fmt(float(np.mean(b))), _fmt(ratio), mark))
-        return _table(rows)
+        return text_table(rows)
 
     def table(self) -> str:
         lines = [f"{self.theorem}: {self.title}",
@@ -144,13 +146,3 @@ def _fmt(v) -> str:
     if abs(v) >= 1e5 or abs(v) < 1e-3:
         return f"{v:.4g}"
     return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.1f}"
-
-
-def _table(rows) -> str:
-    widths = [max(len(str(r[j])) for r in rows) for j in range(len(rows[0]))]
-    out = []
-    for n, r in enumerate(rows):
-        out.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
