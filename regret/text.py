@@ -24,4 +24,16 @@ def plus_minus(mean: float, std: float, fmt: str) -> str:
     return f"{mean:{fmt}} ± " + (f"{std:{fmt}}" if math.isfinite(std) else "n/a")
 
 
-__all__ = ["table", "plus_minus"]
+def csv_text(header, rows) -> str:
+    """A CSV document: the header row, then ``rows``, "\\n" line ends (the same bytes on every OS)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+__all__ = ["table", "plus_minus", "csv_text"]

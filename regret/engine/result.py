@@ -177,15 +177,11 @@ def _stats(v) -> dict:
     std of one seed is undefined (NaN; null in JSON), not 0; of equal values (a deterministic
     problem) exactly 0."""
     v = np.asarray(v, dtype=np.float64)
+    nan = float("nan")
     if not np.all(np.isfinite(v)):
-        nan = float("nan")
         return {"mean": nan, "min": nan, "max": nan, "std": nan}
     return {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
-            "std": nan_if_one(v.size, float(v.std(ddof=1)) if v.min() != v.max() else 0.0)}
-
-
-def nan_if_one(n: int, std: float) -> float:
-    return float("nan") if n < 2 else std
+            "std": nan if v.size < 2 else float(v.std(ddof=1)) if v.min() != v.max() else 0.0}
 
 
 __all__ = ["RunResult"]

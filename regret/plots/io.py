@@ -36,6 +36,7 @@ import numpy as np
 
 from ..cli.util import write_together
 from ..errors import require
+from ..text import csv_text
 
 FORMATS = ("pdf", "png", "pgf", "svg")
 DEFAULT_FORMATS = ("pdf", "png")
@@ -111,11 +112,7 @@ class PlotTable:
                 yield (panel, series, label, role, _number(xi), _number(yi))
 
     def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        w.writerows(self.rows())
-        return buf.getvalue()
+        return csv_text(COLUMNS, self.rows())
 
 
 def read_csv(path) -> list[dict]:

@@ -81,11 +81,12 @@ def _edges(v: np.ndarray, name: str = "") -> np.ndarray:
 
 
 def phase_diagram(df, ax, panel: str = "phase", x: str = "beta1", y: str = "beta2", value: str = "regret_over_T",
-                  curve: bool = True, norm=None, cmap: str = "viridis"):
-    """Draw the diagram of ``df``'s rows into ``ax``; returns (the mappable, its PlotTable)."""
+                  curve: bool = True, norm=None, cmap: str = "viridis", cells=None):
+    """Draw the diagram of ``df``'s rows into ``ax`` (``cells``: their :func:`grid`, if already
+    computed); returns (the mappable, its PlotTable, the legend handles)."""
     import matplotlib.patches as mpatches
 
-    xs, ys, Z, D = grid(df, x, y, value)
+    xs, ys, Z, D = grid(df, x, y, value) if cells is None else cells
     table = _io.PlotTable()
     ex, ey = _edges(xs, x), _edges(ys, y)
     mesh = ax.pcolormesh(ex, ey, np.ma.masked_invalid(Z), cmap=cmap, norm=norm, shading="flat")
@@ -126,7 +127,8 @@ def phase_figure(df, x: str = "beta1", y: str = "beta2", value: str = "regret_ov
 
     require(by is None or by in df.columns, "by", by, "None or a column of the rows")
     groups = [(str(k), g) for k, g in df.groupby(by, sort=False)] if by else [("phase", df)]
-    values = np.concatenate([grid(g, x, y, value)[2].ravel() for _, g in groups])
+    grids = [grid(g, x, y, value) for _, g in groups]
+    values = np.concatenate([cells[2].ravel() for cells in grids])
     finite = values[np.isfinite(values)]
     if log:
         finite = finite[finite > 0]
@@ -138,8 +140,8 @@ def phase_figure(df, x: str = "beta1", y: str = "beta2", value: str = "regret_ov
     table = _io.PlotTable()
     handles = []
     with base.styled(fig):
-        for ax, (name, g) in zip(axes, groups):
-            mesh, t, h = phase_diagram(g, ax, panel=name, x=x, y=y, value=value, curve=curve, norm=norm)
+        for ax, (name, g), cells in zip(axes, groups, grids):
+            mesh, t, h = phase_diagram(g, ax, panel=name, x=x, y=y, value=value, curve=curve, norm=norm, cells=cells)
             table.extend(t)
             handles = handles or h
             if by:

@@ -18,13 +18,12 @@ Verdicts come from three places, each with one helper here:
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text import csv_text
 from .markdown import fmt, md_table
 
 COLUMNS = ("claim", "setting", "verdict", "evidence")
@@ -87,11 +86,7 @@ class ClaimsTable:
         return md_table(COLUMNS, self.rows()) if self.claims else "(none)"
 
     def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        w.writerows(self.rows())
-        return buf.getvalue()
+        return csv_text(COLUMNS, self.rows())
 
 
 # -- verdicts of measured conditions ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .execute import parse_dask, run_dask, run_local, tasks
 from .grid import Cell, cells, from_dict, from_toml
-from .store import done_cells, load, remove_temporaries
+from .store import SUMMARY, done_cells, load, remove_temporaries
 from .summary import summarize, write_summary
 
 
@@ -62,7 +62,7 @@ def run(cells: list, root: str, threads: int | None = None, dask: str | None = N
         todo = tasks(todo_cells)
         run_local(todo, root, threads=threads)
         n_tasks = len(todo)
-    summary_path = os.path.join(root, "summary.parquet")
+    summary_path = os.path.join(root, SUMMARY)
     if todo_cells or not os.path.exists(summary_path):
         summary = write_summary(root)
     else:  # nothing ran: the summary on disk is that of the parts on disk
