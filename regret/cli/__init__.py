@@ -4,7 +4,7 @@
 Errors in the input (:class:`regret.errors.InvalidInput`) are printed as one line on stderr and
 the command exits with status 2. Every output path is checked before any work, and the files of one
 command are written under temporary names and renamed into place together at the end
-(:func:`regret.cli.util.write_together`): nothing is written half, and a failure, Ctrl-C or SIGTERM
+(:func:`regret.files.write_together`): nothing is written half, and a failure, Ctrl-C or SIGTERM
 leaves no temporary file and every earlier file as it was.
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _usage_error(parser, exc: _UsageError, argv: list[str]) -> InvalidInput:
 
 
 def main(argv=None) -> int:
-    from .util import Terminated
+    from ..files import Terminated
 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

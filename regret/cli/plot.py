@@ -26,7 +26,8 @@ import math
 
 from .. import engine, runs
 from ..errors import InvalidInput
-from .util import (check_output, check_outputs, commit, make_optimizer, make_problem, parse_T, parse_positive_int,
+from ..files import check_output, check_outputs
+from .util import (commit, make_optimizer, make_problem, parse_T, parse_positive_int,
                    parse_value)
 
 KINDS = ("regret", "traces", "step", "gamma")

@@ -20,7 +20,8 @@ import numpy as np
 from .. import engine, runs
 from ..optimizers import labels
 from ..text import plus_minus, table as text_table
-from .util import (check_output, check_outputs, commit, json_safe, make_optimizer, make_problem, parse_T,
+from ..files import check_output, check_outputs
+from .util import (commit, json_safe, make_optimizer, make_problem, parse_T,
                    parse_positive_int, write_together)
 
 SCHEMA = "regret.run/1"

@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 
 from ..errors import InvalidInput
-from .util import check_output, check_outputs, commit, parse_positive_int, parse_T
+from ..files import check_output, check_outputs
+from .util import commit, parse_positive_int, parse_T
 
 
 MAX_ROWS = 60  # configurations printed; the store's summary.parquet holds every one

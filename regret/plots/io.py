@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import matplotlib
 import numpy as np
 
-from ..cli.util import write_together
+from ..files import write_together
 from ..errors import require
 from ..text import csv_text
 
@@ -207,7 +207,7 @@ def save(fig, table: PlotTable, path, formats=None, pgf: bool = False, dpi: floa
     ``<stem>.pgf``) and ``table`` as ``<stem>.csv``; ``path`` gives the stem (``out.pdf`` → ``out``).
     Returns {format: path written}. The files are written together or not at all: each is rendered
     first, written under a temporary name beside its target, and all are renamed at the end (a
-    failure anywhere leaves the previous files as they were; :func:`regret.cli.util.write_together`)."""
+    failure anywhere leaves the previous files as they were; :func:`regret.files.write_together`)."""
     written = figure_files(path, formats, pgf, csv_file)
     files = render_files(fig, table, path, formats, pgf, dpi, csv_file)  # render all before writing any
     directory = os.path.dirname(os.path.abspath(next(iter(files))))

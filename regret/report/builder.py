@@ -167,7 +167,7 @@ class Report:
         swapped in by :func:`swap_into_place`: a reader of ROOT/NAME finds the previous report or the
         new one, each complete; of two concurrent writers the last one wins and neither fails. A failure,
         Ctrl-C or SIGTERM before the swap leaves the previous report untouched and no temporary."""
-        from ..cli.util import cleanup_on_sigterm, file_mode
+        from ..files import cleanup_on_sigterm, file_mode
 
         target = os.path.join(root, self.name)
         os.makedirs(root, exist_ok=True)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
+
+from ..files import TMP_PREFIX, write_together
 
 PARTS = "parts"
 SUMMARY = "summary.parquet"
@@ -49,7 +50,7 @@ def remove_temporaries(root: str) -> int:
     except FileNotFoundError:
         return 0
     for name in names:
-        if name.startswith(".tmp-"):
+        if name.startswith(TMP_PREFIX):
             try:
                 os.unlink(os.path.join(d, name))
                 n += 1
@@ -108,46 +109,13 @@ def write_part(root: str, name: str, table, cells) -> str:
 
 
 def write_parquet(table, path: str) -> str:
-    """Write ``table`` to ``path`` atomically: a temporary ``.tmp-*`` beside it, flushed to disk, given
-    the user's umask (mkstemp makes it 0600) and renamed; removed if anything fails on the way."""
+    """Write ``table`` to ``path`` atomically and durably (:func:`regret.files.write_together`): a
+    temporary ``.tmp-*`` beside it, flushed to disk, given the user's umask and renamed; removed if
+    anything fails on the way."""
     import pyarrow.parquet as pq
 
-    d = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(d)
+    write_together({path: lambda fh: pq.write_table(table, fh)}, durable=True)
     return path
-
-
-def _umask() -> int:
-    old = os.umask(0o022)
-    os.umask(old)
-    return old
-
-
-def _fsync_dir(d: str) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def read_table(root: str):
