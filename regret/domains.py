@@ -308,8 +308,11 @@ class Domain:
         return True
 
     def lmo(self, c) -> np.ndarray:
-        """argmin_{s∈X} ⟨c, s⟩ (a vertex / boundary point); only for bounded domains."""
+        """argmin_{s∈X} ⟨c, s⟩ (a vertex / boundary point); only for bounded domains. ``c`` of shape
+        (K, d): one minimiser per row."""
         c = np.asarray(c, dtype=np.float64)
+        if c.ndim == 2:
+            return self._lmo_rows(c)
         if self.kind == "box":
             return np.where(c > 0, self.P[0], self.P[1])
         if self.kind == "ball":
@@ -321,18 +324,35 @@ class Domain:
             return s
         raise InvalidInput("domain", "unbounded", "a linear minimization oracle needs a bounded domain")
 
-    def support_min(self, c) -> float:
-        """min_{s∈X} ⟨c, s⟩ without rounding through the minimizer where a formula exists."""
-        c = np.asarray(c, dtype=np.float64)
+    def _lmo_rows(self, c: np.ndarray) -> np.ndarray:
         if self.kind == "box":
-            return float(np.sum(np.minimum(c * self.P[0], c * self.P[1])))
+            return np.where(c > 0, self.P[0], self.P[1])
         if self.kind == "ball":
-            return float(c @ self.P[0] - self.r * np.linalg.norm(c))
+            n = np.linalg.norm(c, axis=1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(n == 0, self.P[0], self.P[0] - self.r * c / n)
         if self.kind == "simplex":
-            return float(self.r * np.min(c))
-        if np.any(c != 0):
-            raise InvalidInput("domain", "unbounded", "a linear objective is unbounded below on R^d")
-        return 0.0
+            s = np.zeros_like(c)
+            s[np.arange(c.shape[0]), np.argmin(c, axis=1)] = self.r
+            return s
+        raise InvalidInput("domain", "unbounded", "a linear minimization oracle needs a bounded domain")
+
+    def support_min(self, c):
+        """min_{s∈X} ⟨c, s⟩ without rounding through the minimizer where a formula exists (a float;
+        ``c`` of shape (K, d): an array, one value per row)."""
+        c = np.asarray(c, dtype=np.float64)
+        rows = c.ndim == 2
+        if self.kind == "box":
+            v = np.sum(np.minimum(c * self.P[0], c * self.P[1]), axis=-1)
+        elif self.kind == "ball":
+            v = c @ self.P[0] - self.r * np.linalg.norm(c, axis=-1)
+        elif self.kind == "simplex":
+            v = self.r * np.min(c, axis=-1)
+        else:
+            if np.any(c != 0):
+                raise InvalidInput("domain", "unbounded", "a linear objective is unbounded below on R^d")
+            v = np.zeros(c.shape[0]) if rows else 0.0
+        return v if rows else float(v)
 
     def default_start(self) -> np.ndarray:
         """x_1 = Π_X(0) (the protocol of docs/architecture.md, step 1)."""

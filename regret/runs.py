@@ -26,13 +26,15 @@ import numpy as np
 from . import engine, reference
 from .comparator import ComparatorCurve, best_fixed_cached
 from .errors import InvalidInput, NonFiniteComparator
-from .engine.prepare import as_optimizer, check_memory, optimizers as optimizer_list
+from .engine.prepare import as_optimizer, check_memory, optimizers as optimizer_list, seed_list
 from .optimizers.arrays import ArrayOptimizer
 
 
-def check_comparator_memory(problem) -> None:
+def check_comparator_memory(problem, T=None, seeds: int = 1) -> None:
     """Refuse, before the run, a comparator that cannot fit: the least-squares route keeps d × d
-    sufficient statistics (three of them), known from an instance or a named problem's d."""
+    sufficient statistics (three of them), known from an instance or a named problem's d; and the
+    routes that read every row at once (cvxpy, first order, working set) draw a streamed sequence
+    whole (T rows of d features per seed; :mod:`regret.problems.stream`)."""
     from .problems import Instance, ProblemSpec
 
     if isinstance(problem, str):
@@ -48,8 +50,18 @@ def check_comparator_memory(problem) -> None:
         name, d = problem.name, problem.params.get("d")
     else:
         return
-    if name == "least_squares" and isinstance(d, (int, np.integer)):
-        check_memory({"problem": 8.0 * 3 * int(d) ** 2}, "the least-squares comparator")
+    if not isinstance(d, (int, np.integer)) or isinstance(d, bool):
+        return
+    d = int(d)
+    if name == "least_squares":
+        check_memory({"problem": 8.0 * 3 * d ** 2}, "the least-squares comparator")
+    if getattr(problem, "streamed", False) and name not in ADDS_UP and isinstance(T, (int, np.integer)) and T > 0:
+        check_memory({"problem": 8.0 * seeds * int(T) * (d + 2)},
+                     f"the {name} comparator (it reads all {int(T)} rounds of each of the {seeds} seed(s) at once)")
+
+
+# the named streams whose comparator adds the rows up block by block (closed form, sufficient statistics)
+ADDS_UP = ("linear", "rademacher", "least_squares")
 
 
 def attach_comparator(results):
@@ -118,7 +130,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     numpy arrays (:class:`regret.ArrayOptimizer`) in the exact, slow loop of :mod:`regret.reference`."""
     opt = as_optimizer(optimizer)
     if comparator:
-        check_comparator_memory(problem)
+        check_comparator_memory(problem, T, len(seed_list(seed, seeds)))
     # an algorithm written on arrays runs in the plain-Python loop, a compiled one in the engine
     path = reference.run if isinstance(opt, ArrayOptimizer) else engine.run
     res = path(opt, problem, T, seed=seed, seeds=seeds, x0=x0, checkpoints=checkpoints,
@@ -137,7 +149,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     :class:`regret.ArrayOptimizer` among them runs in the plain-Python loop (:mod:`regret.reference`)."""
     opts = optimizer_list(optimizers)
     if comparator:
-        check_comparator_memory(problem)
+        check_comparator_memory(problem, T, len(seed_list(seed, seeds)))
     compiled = [j for j, opt in enumerate(opts) if not isinstance(opt, ArrayOptimizer)]
     results = [None] * len(opts)
     if compiled:

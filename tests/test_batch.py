@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import regret
-from regret.engine import batch, loop
+from regret.engine import batch, feed, loop
 from regret.engine.carry import Carry
 from regret.domains import project_inplace
 from regret.losses import value_grad
@@ -109,7 +109,7 @@ def test_stack_pads_rows_that_idx_never_reads():
                     idx=[0, 2, 1, 2])
     b = from_arrays("least_squares", regret.box(2), rng.standard_normal((5, 2)), rng.standard_normal(5),
                     idx=[4, 4, 0, 1])
-    A3, b2, idx2 = batch._stack([a, b], 3)
+    A3, b2, idx2 = feed.stack([a, b], 3)
     assert A3.shape == (2, 5, 2) and b2.shape == (2, 5) and idx2.tolist() == [[0, 2, 1], [4, 4, 0]]
     assert np.array_equal(A3[0, :3], a.A) and not A3[0, 3:].any() and np.array_equal(A3[1], b.A)
     # the stacked kernel on two data sets equals run_one on each

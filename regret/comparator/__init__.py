@@ -127,40 +127,52 @@ def linear_closed_form(inst: Instance, checkpoints) -> ComparatorCurve:
     t0 = time.perf_counter()
     cps = _check_checkpoints(inst, checkpoints)
     dom, l2 = inst.domain, float(inst.family.l2)
-    vals, xs, certs = [], [], []
-    S, prev = np.zeros(inst.A.shape[1]), 0
-    for T in cps:
-        # S grows by the rounds prev < t ≤ T only (O(T·d) for the whole curve)
-        seg = None if inst.periodic else inst.idx[prev:T]
-        if seg is not None and seg.size and seg[-1] - seg[0] == seg.size - 1 and np.all(np.diff(seg) == 1):
-            S = S + inst.A[seg[0]:seg[-1] + 1].sum(axis=0)  # a stream: a view of the rows, no copy
-        else:
-            dc = inst.row_counts_between(prev, int(T))
-            rows = np.flatnonzero(dc)
-            S = S + inst.A[rows].T @ dc[rows]
-        prev = int(T)
-        n = float(T)
-        if l2 > 0:
-            lam = l2 * n
+    S_all = _prefix_sums(inst, cps)
+    if l2 > 0:
+        vals, xs, certs = [], [], []
+        for T, S in zip(cps, S_all):
+            lam = l2 * float(T)
             x = dom.project(-S / lam) if dom.bounded else -S / lam
             g = S + lam * x
             vals.append(float(S @ x) + 0.5 * lam * float(x @ x))
             xs.append(x)
             certs.append(C.gap(dom, x, g, lam))
-            continue
-        if not dom.bounded and np.any(S != 0):
+        vals, xs, certs = np.array(vals), np.array(xs), np.array(certs)
+    else:
+        if not dom.bounded and np.any(S_all != 0):
             raise UnboundedComparator("domain", "unbounded",
                                       "a bounded domain: min_x Σ_t ⟨a_t, x⟩ over R^d is −∞ when Σ_t a_t ≠ 0")
-        x = dom.lmo(S) if dom.bounded else np.zeros(dom.d)
-        value = dom.support_min(S)
-        vals.append(value)
-        xs.append(x)
+        # every checkpoint at once: the LMO and the support function act on the rows of S_all
+        xs = dom.lmo(S_all) if dom.bounded else np.zeros_like(S_all)
+        vals = np.asarray(dom.support_min(S_all), dtype=np.float64).reshape(cps.size)
         with np.errstate(over="ignore", invalid="ignore"):
-            certs.append(C.nonneg(float(S @ x) - value))  # the Frank–Wolfe gap at x̂ = LMO(S), NaN-safe
+            # the Frank–Wolfe gap at x̂ = LMO(S), NaN-safe
+            certs = np.array([C.nonneg(g) for g in np.einsum("kd,kd->k", S_all, xs) - vals])
     how = "x* = Π_X(−S/(l2·T'))" if l2 > 0 else "support function"
-    return ComparatorCurve(cps, np.array(vals), np.array(xs), np.array(certs),
-                           method=f"closed form ({how})", solver="numpy",
+    return ComparatorCurve(cps, vals, xs, certs, method=f"closed form ({how})", solver="numpy",
                            seconds=time.perf_counter() - t0)
+
+
+PREFIX_NUMBERS = 1 << 22  # rows (× features) summed as one cumulative sum; beyond, block by block
+
+
+def _prefix_sums(inst: Instance, cps: np.ndarray) -> np.ndarray:
+    """S_k = Σ_{t≤T'_k} a_t at every checkpoint, (K, d): one cumulative sum over the rows of rounds
+    1..T'_K when they are few (then S at T' does not depend on the other checkpoints), else grown
+    part by part between checkpoints (O(d) memory beyond a part's rows; :meth:`Instance.segments`)."""
+    d, last = inst.domain.d, int(cps[-1])
+    if last * d <= PREFIX_NUMBERS:
+        # a stream's rows of rounds 1..T'_K (not the whole sequence), or the stored rows of each round
+        A = inst.stream.rows(0, last)[0] if hasattr(inst, "stream") else inst.A[inst.round_rows(0, last)]
+        return np.cumsum(A, axis=0)[cps - 1]
+    out = np.empty((cps.size, d))
+    S, prev = np.zeros(d), 0
+    for k, T in enumerate(cps):
+        for A, _, c in inst.segments(prev, int(T)):
+            S = S + (A.sum(axis=0) if c is None else A.T @ c)
+        prev = int(T)
+        out[k] = S
+    return out
 
 
 def checkpoints_counts_or(inst, checkpoints):
@@ -311,10 +323,9 @@ def _fingerprint(inst: Instance) -> tuple:
     import hashlib
 
     h = hashlib.blake2b(digest_size=16)
-    for arr in (inst.A, inst.b, inst.idx, inst.domain.P):
-        h.update(np.ascontiguousarray(arr).view(np.uint8))
-        h.update(str(arr.shape).encode())
-    h.update(f"rounds={inst.rounds}".encode())
+    inst.digest(h)  # a stream's generator, seed and first block: its rows are not drawn for this
+    h.update(np.ascontiguousarray(inst.domain.P).view(np.uint8))
+    h.update(str(inst.domain.P.shape).encode())
     return (repr(inst.family), inst.domain.kind, float(inst.domain.r), h.hexdigest())
 
 

@@ -38,18 +38,15 @@ class SufficientStatistics:
         inst = self.inst
         if T <= self.n:
             return
-        dc = inst.row_counts_between(self.n, T)
-        rows = np.flatnonzero(dc)
-        if rows.size == T - self.n and np.all(np.diff(rows) == 1) and np.all(dc[rows] == 1):
-            A, b = inst.A[rows[0]:rows[-1] + 1], inst.b[rows[0]:rows[-1] + 1]  # a stream: a view
-            self.Q0 += A.T @ A
-            self.q += A.T @ b
-            self.s += float(b @ b)
-        else:
-            A, b, c = inst.A[rows], inst.b[rows], dc[rows]
-            self.Q0 += A.T @ (c[:, None] * A)
-            self.q += A.T @ (c * b)
-            self.s += float(c @ (b * b))
+        for A, b, c in inst.segments(self.n, T):
+            if c is None:  # consecutive rows, each once: a view (or a block of a stream)
+                self.Q0 += A.T @ A
+                self.q += A.T @ b
+                self.s += float(b @ b)
+            else:
+                self.Q0 += A.T @ (c[:, None] * A)
+                self.q += A.T @ (c * b)
+                self.s += float(c @ (b * b))
         self.n = int(T)
 
     @property

@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import require
 from ..problems.adversary import Adversary
 from .carry import Carry, drive
+from .feed import Feed
 from .kernel_set import kernels_for
 from .prepare import optimizers as optimizers_list, prepare
 from .record import Record
@@ -49,29 +50,6 @@ def _threads(n):
         yield
     finally:
         numba.set_num_threads(before)
-
-
-def _stack(insts, T):
-    """(A3, b2, idx2): the instances' data stacked along a new leading axis; shorter row blocks are
-    zero-padded (the padding is never indexed: idx only names each instance's own rows)."""
-    if len(insts) == 1:
-        inst = insts[0]
-        return inst.A[None], inst.b[None], np.ascontiguousarray(inst.kernel_rows(T)[None])
-    rows = max(inst.A.shape[0] for inst in insts)
-    p = insts[0].A.shape[1]
-    A3 = np.zeros((len(insts), rows, p))
-    b2 = np.zeros((len(insts), rows))
-    # the loops wrap round t to idx[(t − 1) mod len(idx)]: periods of one length stack as they are,
-    # anything else is written out to T rounds
-    periods = [inst.kernel_rows(T) for inst in insts]
-    if len({len(r) for r in periods}) > 1:
-        periods = [inst.round_rows(0, T) for inst in insts]
-    idx2 = np.stack(periods)
-    for s, inst in enumerate(insts):
-        n = inst.A.shape[0]
-        A3[s, :n] = inst.A
-        b2[s, :n] = inst.b
-    return A3, b2, idx2
 
 
 def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
@@ -128,14 +106,17 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     carry = Carry.start(x0s, hps, kernels.table.n_state)
 
     # as regret.run does: the first instance's family and domain, every instance's own data
-    A3, b2, idx2 = _stack(setup.instances, T)
+    feed = Feed(setup.instances, T)
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
         kernel = kernels.batch_for(d, fam.code)
-        lead = (opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params, A3, b2, idx2)
+        head = (opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params)
         tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *rec.outputs(), *carry.all())
-        drive(lambda t_first, t_last: kernel(*lead, t_first, t_last, *tail), T, d * R,
-              f"{R} runs" if R > 1 else opts[0].label())
+
+        def call(t_first, t_last):
+            kernel(*head, *feed(t_first, t_last, carry.pos), t_first, t_last, *tail)
+
+        drive(call, T, d * R, f"{R} runs" if R > 1 else opts[0].label(), feed.max_rounds())
     return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
 
 

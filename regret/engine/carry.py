@@ -88,19 +88,22 @@ def _round_scalars_before_round_1(hps, acc):
         acc[j, SC_BETA1_T], acc[j, SC_LAM_POW], acc[j, SC_BC1], acc[j, SC_BC2] = initial_scalars(hps[j])
 
 
-def drive(call, T: int, work_per_round: int, desc: str) -> None:
+def drive(call, T: int, work_per_round: int, desc: str, max_rounds: int | None = None) -> None:
     """``call(t_first, t_last)`` over consecutive chunks of rounds 1..T (:func:`chunks`), with a
     progress bar (:mod:`regret.progress`) advanced after each."""
     with progress.bar(T, desc) as shown:
-        for t_first, t_last in chunks(T, work_per_round):
+        for t_first, t_last in chunks(T, work_per_round, max_rounds):
             call(t_first, t_last)
             shown.update(t_last - t_first + 1)
 
 
-def chunks(T: int, work_per_round: int):
+def chunks(T: int, work_per_round: int, max_rounds: int | None = None):
     """(t_first, t_last) of consecutive calls covering rounds 1..T, each about
-    :data:`WORK_PER_CALL` coordinate-rounds (``work_per_round``: d × the runs in one call)."""
+    :data:`WORK_PER_CALL` coordinate-rounds (``work_per_round``: d × the runs in one call) and at
+    most ``max_rounds`` rounds (a streamed sequence's rows per call, :mod:`regret.engine.feed`)."""
     per_call = max(1, WORK_PER_CALL // max(1, work_per_round))
+    if max_rounds is not None:
+        per_call = min(per_call, max(1, int(max_rounds)))
     t = 1
     while t <= T:
         last = min(T, t + per_call - 1)

@@ -180,14 +180,21 @@ def record_bytes(R: int, T: int, K: int, d: int, losses: bool, iterates: bool, s
 
 
 def _instance_bytes(problem, T: int, seeds: list) -> dict:
-    """A lower estimate of the data a named problem generates before it is generated: a stream of T
-    rows of d features per seed (a periodic or fixed sequence stores less; an Instance is already
-    there)."""
+    """A lower estimate of the data a named problem generates before it is generated: T rows of d
+    features per seed for a sequence drawn whole (a streamed, periodic or fixed sequence stores less;
+    an Instance is already there)."""
     spec = make_problem(problem) if isinstance(problem, str) else problem
     d = getattr(spec, "params", {}).get("d") if isinstance(spec, ProblemSpec) else None
     if spec is None or isinstance(spec, Instance) or not _is_int(d) or getattr(spec, "deterministic", False):
         return {}
-    return {"problem": 8.0 * len(seeds) * T * max(int(d), 1)}
+    S, d = len(seeds), max(int(d), 1)
+    if getattr(spec, "streamed", False):
+        # one block kept per seed, and one call's rows (with b and idx) — at least a round of every seed
+        from ..problems.stream import block_rows
+        from .feed import STREAM_NUMBERS
+
+        return {"problem": 8.0 * (S * block_rows(d) * d + 3 * max(STREAM_NUMBERS, S * d))}
+    return {"problem": 8.0 * S * T * d}
 
 
 MAX_T = 2 ** 62  # rounds are counted in int64 inside the loops

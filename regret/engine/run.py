@@ -11,6 +11,7 @@ import numpy as np
 
 from ..problems.adversary import Adversary
 from .carry import Carry, drive
+from .feed import Feed
 from .kernel_set import kernels_for
 from .prepare import as_optimizer, prepare
 from .record import Record
@@ -41,10 +42,16 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     for j, inst in enumerate(setup.instances):
         # an adversary's parameters and this seed's state enter between the inputs and the outputs
         hook = (adv_params, adversary.state(setup.seeds[j])) if adversary is not None else ()
-        lead = (opt_code, hp, alpha_arr, fam.code, fam.params, inst.A, inst.b, inst.kernel_rows(T))
+        head = (opt_code, hp, alpha_arr, fam.code, fam.params)
         tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *hook, *rec.outputs(j), *carry.of(j))
         desc = f"{opt.label()}" + (f" seed {setup.seeds[j]}" if n > 1 else "")
-        drive(lambda t_first, t_last: kernel(*lead, t_first, t_last, *tail), T, d, desc)
+        feed, pos = Feed([inst], T), carry.pos[j:j + 1]
+
+        def call(t_first, t_last, feed=feed, pos=pos, head=head, tail=tail):
+            A3, b2, idx2 = feed(t_first, t_last, pos)
+            kernel(*head, A3[0], b2[0], idx2[0], t_first, t_last, *tail)
+
+        drive(call, T, d, desc, feed.max_rounds())
     return setup.result(opt, rec.result_fields(slice(None)))
 
 

@@ -94,7 +94,7 @@ def problem(name: str, **params):
                     f"{did_you_mean(name, PROBLEMS + ADVERSARIES)}")
     fn, fixed, deterministic = _GENERATORS[name]
     _check_params(name, params, fixed)
-    return ProblemSpec(name, dict(params), _Generator(fn, fixed), deterministic)
+    return ProblemSpec(name, dict(params), _Generator(fn, fixed), deterministic, streamed=fn in synthetic.STREAMED)
 
 
 class _Generator:
@@ -133,7 +133,8 @@ def _check_params(name: str, params: dict, fixed: dict, finite: bool = True) -> 
 def check(spec, T: int = 1) -> None:
     """Run every check a problem makes of its parameters and data before any work: build its instance
     of seed 0 — at the horizon T for Reddi's sequences and .npz files (one period or the file is stored,
-    whatever T: this also checks T against the rounds the file holds), at a few rounds for a stream — and
+    whatever T: this also checks T against the rounds the file holds; a streamed sequence draws one
+    block), at a few rounds for a sequence drawn whole — and
     check the scale of its losses at T (:func:`regret.problems.base.check_scale`). An error is the
     InvalidInput the run itself would raise, naming the parameter; nothing is returned."""
     if isinstance(spec, Adversary):
@@ -141,7 +142,8 @@ def check(spec, T: int = 1) -> None:
     require(isinstance(spec, ProblemSpec), "problem", spec, "a ProblemSpec or an Adversary")
     T = int(T)
     rows = T
-    whole = getattr(spec.make, "func", None) in (reddi.reddi, data.npz)  # one period / the file, whatever T
+    # one period / the file / a stream's first block, whatever T
+    whole = getattr(spec, "streamed", False) or getattr(spec.make, "func", None) in (reddi.reddi, data.npz)
     if not whole:  # a sample of the stream: 16 rounds, or 1 when a round is wide
         d = spec.params.get("d")
         rows = min(T, 1 if isinstance(d, (int, np.integer)) and d > 2 ** 20 else 16)

@@ -101,6 +101,27 @@ class Instance:
         """How often each data row occurs among rounds 1..T (the weights of Σ_{t≤T} f_t)."""
         return self.row_counts_between(0, T)
 
+    def segments(self, start: int, stop: int):
+        """The rows of rounds start+1..stop as (A, b, c) parts whose weighted sums Σ c_r f(x; a_r, b_r)
+        add up to Σ_{start<t≤stop} f_t(x): one view (c = None, every row once) when the rounds use
+        consecutive rows, else the distinct rows with their multiplicities c. A
+        :class:`~regret.problems.stream.StreamInstance` yields one part per block it draws."""
+        seg = None if self.periodic else self.idx[start:stop]
+        if seg is not None and seg.size and seg[-1] - seg[0] == seg.size - 1 and np.all(np.diff(seg) == 1):
+            yield self.A[seg[0]:seg[-1] + 1], self.b[seg[0]:seg[-1] + 1], None
+            return
+        counts = self.row_counts_between(start, stop)
+        rows = np.flatnonzero(counts)
+        if rows.size:
+            yield self.A[rows], self.b[rows], counts[rows]
+
+    def digest(self, h) -> None:
+        """Feed the data that determine the losses to the hash ``h`` (the comparator's cache key)."""
+        for arr in (self.A, self.b, self.idx):
+            h.update(np.ascontiguousarray(arr).view(np.uint8))
+            h.update(str(arr.shape).encode())
+        h.update(f"rounds={self.rounds}".encode())
+
 
 @dataclass(frozen=True)
 class ProblemSpec:
@@ -110,6 +131,7 @@ class ProblemSpec:
     params: dict
     make: Callable = field(repr=False, compare=False)
     deterministic: bool = False  # the loss sequence does not depend on the seed
+    streamed: bool = False  # its instances draw their rows block by block (regret.problems.stream)
 
     def instance(self, T: int, seed: int = 0) -> Instance:
         require(isinstance(T, (int, np.integer)) and T >= 1, "T", T, "an integer ≥ 1")
@@ -174,21 +196,26 @@ def check_scale(inst: "Instance") -> None:
     so it holds for every learner. On R^d no such bound exists: a run whose loss overflows there is
     marked diverged (``RunResult.diverged``) and a comparator that overflows raises
     :class:`regret.errors.NonFiniteComparator`."""
-    if not inst.domain.bounded or inst.T == 0 or inst.A.size == 0:
+    check_scale_of(inst.family, inst.domain, inst.A, inst.b, inst.T)
+
+
+def check_scale_of(family: Family, domain: Domain, A: np.ndarray, b: np.ndarray, T: int) -> None:
+    """:func:`check_scale` for T rounds over the rows (A, b)."""
+    if not domain.bounded or T == 0 or A.size == 0:
         return
-    B, part = loss_bound(inst.family, inst.domain, inst.A, inst.b)
+    B, part = loss_bound(family, domain, A, b)
     with np.errstate(over="ignore", invalid="ignore"):
-        total = np.float64(inst.T) * B
+        total = np.float64(T) * B
     if total <= MAX_TOTAL:
         return
-    arr = inst.A if part == "A" else inst.b
+    arr = A if part == "A" else b
     big = max(float(arr.max()), -float(arr.min()))
 
     def shown(v):
         return "inf (overflow)" if not math.isfinite(float(v)) else f"{float(v):.3g}"
 
     raise InvalidInput(part, f"entries up to {big:.3g} in magnitude",
-                       f"data whose losses stay finite in float64 ({inst.family.name} losses on "
-                       f"{inst.domain.describe()}: |f_t(x)| can reach {shown(B)} and |Σ_t f_t| over the "
-                       f"{inst.T} rounds {shown(total)}, above the {MAX_TOTAL:.0e} allowed, so R(T) would be inf "
+                       f"data whose losses stay finite in float64 ({family.name} losses on "
+                       f"{domain.describe()}: |f_t(x)| can reach {shown(B)} and |Σ_t f_t| over the "
+                       f"{T} rounds {shown(total)}, above the {MAX_TOTAL:.0e} allowed, so R(T) would be inf "
                        "or NaN); rescale the data")

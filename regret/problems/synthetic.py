@@ -1,6 +1,11 @@
 """Seeded synthetic online convex problems: random linear losses, the Rademacher lower-bound
 instance, online classification (logistic, hinge) and regression (least squares, absolute, Huber),
-and sparse bag-of-words features with dropout (Kingma & Ba §6.1's sparse-gradient setting)."""
+and sparse bag-of-words features with dropout (Kingma & Ba §6.1's sparse-gradient setting).
+
+Each is a :class:`~regret.problems.stream.StreamInstance`: what the whole sequence shares (a drift
+direction, a teacher, a vocabulary) is drawn once from the instance's generator, and the rows of the
+rounds block by block (:mod:`regret.problems.stream`), so that no run stores T rows.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +14,12 @@ from .. import domains
 from ..errors import require
 from ..losses import Family
 from .base import Instance
+from .stream import child, stream_instance
+
+
+def _signs(rng, shape) -> np.ndarray:
+    """Rademacher ±1 entries."""
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0)
 
 
 def _domain(kind: str, d: int, radius: float):
@@ -33,12 +44,15 @@ def linear(T: int, rng, d: int = 10, domain: str = "box", radius: float = 1.0, d
     _check_common(d, domain, radius)
     require(dist in ("gaussian", "rademacher"), "dist", dist, "gaussian or rademacher")
     require(domain != "unbounded", "domain", domain, "a bounded domain (linear losses on R^d have no minimum)")
-    noise = rng.standard_normal((T, d)) if dist == "gaussian" else rng.choice([-1.0, 1.0], size=(T, d))
     u = rng.standard_normal(d)
     u /= np.linalg.norm(u)
-    A = noise + drift * u
-    return Instance("linear", Family("linear"), _domain(domain, d, radius), A, np.zeros(T),
-                    np.arange(T), meta={"drift_direction": u})
+
+    def draw(brng, first, n):
+        noise = brng.standard_normal((n, d)) if dist == "gaussian" else _signs(brng, (n, d))
+        return (noise + drift * u if drift else noise), np.zeros(n)
+
+    return stream_instance("linear", Family("linear"), _domain(domain, d, radius), rng, T, d, draw,
+                           meta={"drift_direction": u})
 
 
 def rademacher(T: int, rng, d: int = 1) -> Instance:
@@ -46,22 +60,27 @@ def rademacher(T: int, rng, d: int = 1) -> Instance:
 
     Every algorithm has E R_T = d·E|S_T| exactly (S_T a simple random walk)."""
     require(isinstance(d, (int, np.integer)) and d >= 1, "d", d, "an integer ≥ 1")
-    A = rng.choice([-1.0, 1.0], size=(T, d))
-    return Instance("rademacher", Family("linear"), domains.box(d, -1.0, 1.0), A, np.zeros(T), np.arange(T),
-                    meta={"citation": "Hazan, Introduction to OCO, Theorem 3.2"})
+    return stream_instance("rademacher", Family("linear"), domains.box(d, -1.0, 1.0), rng, T, d,
+                           lambda brng, first, n: (_signs(brng, (n, d)), np.zeros(n)),
+                           meta={"citation": "Hazan, Introduction to OCO, Theorem 3.2"})
 
 
 def _teacher(rng, d, drift, T):
-    """A slowly rotating teacher w*_t (drift = total rotation angle over the horizon, radians)."""
+    """A slowly rotating teacher: rows(first, n) -> w*_t of rounds first+1..first+n (drift = total
+    rotation angle over the horizon, radians)."""
     w0 = rng.standard_normal(d)
     w0 /= np.linalg.norm(w0)
     if drift == 0 or d == 1:
-        return np.broadcast_to(w0, (T, d))
+        return lambda first, n: np.broadcast_to(w0, (n, d))
     w1 = rng.standard_normal(d)
     w1 -= (w1 @ w0) * w0
     w1 /= np.linalg.norm(w1)
-    ang = drift * np.arange(T) / max(T - 1, 1)
-    return np.cos(ang)[:, None] * w0 + np.sin(ang)[:, None] * w1
+
+    def rows(first, n):
+        ang = drift * np.arange(first, first + n) / max(T - 1, 1)
+        return np.cos(ang)[:, None] * w0 + np.sin(ang)[:, None] * w1
+
+    return rows
 
 
 def classification(T: int, rng, d: int = 10, loss: str = "logistic", domain: str = "ball",
@@ -70,13 +89,17 @@ def classification(T: int, rng, d: int = 10, loss: str = "logistic", domain: str
     _check_common(d, domain, radius)
     require(loss in ("logistic", "hinge"), "loss", loss, "logistic or hinge")
     require(0 <= flip < 0.5, "flip", flip, "a probability in [0, 0.5)")
-    A = rng.standard_normal((T, d))
-    W = _teacher(rng, d, drift, T)
-    y = np.where(np.einsum("ij,ij->i", A, W) >= 0, 1.0, -1.0)
-    y[rng.random(T) < flip] *= -1.0
     if domain == "unbounded":
         require(l2 > 0, "l2", l2, "> 0 on an unbounded domain (otherwise the comparator may not exist)")
-    return Instance(loss, Family(loss, l2=l2), _domain(domain, d, radius), A, y, np.arange(T))
+    teacher = _teacher(rng, d, drift, T)
+
+    def draw(brng, first, n):
+        A = brng.standard_normal((n, d))
+        y = np.where(np.einsum("ij,ij->i", A, teacher(first, n)) >= 0, 1.0, -1.0)
+        y[brng.random(n) < flip] *= -1.0
+        return A, y
+
+    return stream_instance(loss, Family(loss, l2=l2), _domain(domain, d, radius), rng, T, d, draw)
 
 
 def regression(T: int, rng, d: int = 10, loss: str = "least_squares", domain: str = "ball",
@@ -86,10 +109,13 @@ def regression(T: int, rng, d: int = 10, loss: str = "least_squares", domain: st
     _check_common(d, domain, radius)
     require(loss in ("least_squares", "absolute", "huber"), "loss", loss, "least_squares, absolute or huber")
     require(noise >= 0, "noise", noise, "a number ≥ 0")
-    A = rng.standard_normal((T, d))
-    W = _teacher(rng, d, drift, T)
-    b = np.einsum("ij,ij->i", A, W) + noise * rng.standard_normal(T)
-    return Instance(loss, Family(loss, l2=l2, delta=delta), _domain(domain, d, radius), A, b, np.arange(T))
+    teacher = _teacher(rng, d, drift, T)
+
+    def draw(brng, first, n):
+        A = brng.standard_normal((n, d))
+        return A, np.einsum("ij,ij->i", A, teacher(first, n)) + noise * brng.standard_normal(n)
+
+    return stream_instance(loss, Family(loss, l2=l2, delta=delta), _domain(domain, d, radius), rng, T, d, draw)
 
 
 def sparse_logistic(T: int, rng, d: int = 200, words: int = 20, zipf: float = 1.1, dropout: float = 0.5,
@@ -97,8 +123,9 @@ def sparse_logistic(T: int, rng, d: int = 200, words: int = 20, zipf: float = 1.
     """Bag-of-words-like sparse features, the sparse-gradient setting of Kingma & Ba §6.1 (IMDB with
     50% dropout noise): ``words`` word draws per document from a Zipf(``zipf``) vocabulary of size d,
     binary features, each kept with probability 1 − dropout and rescaled by 1/(1 − dropout)
-    (inverted dropout), labels from a sparse teacher. ``docs`` > 0 replays that many documents in
-    random order (with fresh dropout every round); 0 draws a new document each round."""
+    (inverted dropout), labels from a sparse teacher. ``docs`` > 0 replays that many documents by
+    random reshuffling (every pass over them in a fresh random order, with fresh dropout every
+    round); 0 draws a new document each round."""
     require(isinstance(d, (int, np.integer)) and d >= 2, "d", d, "an integer ≥ 2")
     require(words >= 1, "words", words, "an integer ≥ 1")
     require(zipf > 0, "zipf", zipf, "a number > 0")
@@ -106,19 +133,43 @@ def sparse_logistic(T: int, rng, d: int = 200, words: int = 20, zipf: float = 1.
     require(docs >= 0, "docs", docs, "an integer ≥ 0")
     freq = 1.0 / np.arange(1, d + 1) ** zipf
     freq /= freq.sum()
-    n_docs = docs if docs else T
-    words_idx = rng.choice(d, size=(n_docs, words), p=freq)
-    X = np.zeros((n_docs, d))
-    np.put_along_axis(X, words_idx, 1.0, axis=1)
     teacher = np.zeros(d)
     support = rng.choice(d, size=max(2, d // 10), replace=False)
     teacher[support] = rng.standard_normal(support.size)
-    y = np.where(X @ teacher >= 0, 1.0, -1.0)
-    order = np.arange(T) % n_docs if docs else np.arange(T)
-    if docs:
-        order = rng.permutation(order)
-    A = X[order]
-    if dropout:
-        A = A * (rng.random(A.shape) >= dropout) / (1.0 - dropout)
-    return Instance("sparse-logistic", Family("logistic", l2=l2), domains.ball(d, radius), A, y[order],
-                    np.arange(T), meta={"citation": "Kingma & Ba 2015, §6.1 (sparse features, dropout)"})
+
+    def documents(r, n):
+        """n documents' binary features and their labels."""
+        X = np.zeros((n, d))
+        np.put_along_axis(X, r.choice(d, size=(n, words), p=freq), 1.0, axis=1)
+        return X, np.where(X @ teacher >= 0, 1.0, -1.0)
+
+    corpus = documents(rng, docs) if docs else None
+    seed_seq = rng.bit_generator.seed_seq
+    shuffled = {}  # the last epoch's order (consecutive blocks mostly share one)
+
+    def order_of(e):
+        if e not in shuffled:
+            shuffled.clear()
+            shuffled[e] = child(seed_seq, 1, e).permutation(docs)
+        return shuffled[e]
+
+    def draw(brng, first, n):
+        if docs:  # random reshuffling: epoch e visits the documents in its own random order
+            t = np.arange(first, first + n)
+            epochs = t // docs
+            order = np.empty(n, dtype=np.int64)
+            for e in np.unique(epochs):
+                at = epochs == e
+                order[at] = order_of(int(e))[t[at] % docs]
+            X, y = corpus[0][order], corpus[1][order]
+        else:
+            X, y = documents(brng, n)
+        if dropout:
+            X = X * (brng.random(X.shape) >= dropout) / (1.0 - dropout)
+        return X, y
+
+    return stream_instance("sparse-logistic", Family("logistic", l2=l2), domains.ball(d, radius), rng, T, d, draw,
+                           meta={"citation": "Kingma & Ba 2015, §6.1 (sparse features, dropout)"})
+
+
+STREAMED = (linear, rademacher, classification, regression, sparse_logistic)  # each returns a StreamInstance

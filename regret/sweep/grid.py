@@ -36,7 +36,9 @@ import numpy as np
 
 from ..errors import InvalidInput, did_you_mean, require
 
-SCHEMA = "regret.sweep/1"  # the layout of a cell's configuration and of the store's rows
+# the layout of a cell's configuration and of the store's rows, and the conventions its numbers follow
+# (2: the synthetic problems are streams, drawn block by block — other data than under 1)
+SCHEMA = "regret.sweep/2"
 TOP_LEVEL = ("T", "seeds", "checkpoints", "comparator", "optimizer", "problem")
 MAX_CELLS = 10**6
 
