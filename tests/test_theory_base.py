@@ -75,7 +75,12 @@ def test_upper_and_lower_verdicts_with_the_error_bar():
     v = upper_bad.check(run)
     assert v.status == theory.VIOLATED
     k = int(np.argmax(R > R.max() - 1.0))
-    assert v.first_violation["T"] == int(run.checkpoints[k]) and v.first_violation["ratio"] > 1
+    assert v.first_violation["checkpoint"] == int(run.checkpoints[k]) and v.first_violation["ratio"] > 1
+    # the exact round: the first at which the same run, with every round a checkpoint, exceeds the bound
+    every = theory.get("zinkevich-1").run(regret.optimizer("sgd", alpha=1.0, schedule="sqrt"),
+                                          regret.problem("linear", d=3), T=50, seeds=1, checkpoints=np.arange(1, 51))
+    assert v.first_violation["exact"] and v.first_violation["T"] == int(np.argmax(every.regret[0] > R.max() - 1.0)) + 1
+    assert v.first_violation["T"] <= v.first_violation["checkpoint"]
     lower_ok = _theorem(sp.Float(R.min() - 1.0), kind="lower")
     assert lower_ok.check(run).status == theory.HOLDS
     # a bound inside the rounding band of the measurement (only T = 50 asserted) is inconclusive

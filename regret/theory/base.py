@@ -331,8 +331,10 @@ class Theorem:
             vf = vf.xreplace({s: ctx.base_values[s] for s in vf.free_symbols if s in ctx.base_values})
         return ctx.run.checkpoints >= float(vf)
 
-    def check(self, run, diameters: str = "auto") -> Verdict:
-        """HOLDS / VIOLATED / NOT APPLICABLE / INCONCLUSIVE, with the numbers (see :mod:`.verdict`)."""
+    def check(self, run, diameters: str = "auto", exact: bool = True) -> Verdict:
+        """HOLDS / VIOLATED / NOT APPLICABLE / INCONCLUSIVE, with the numbers (see :mod:`.verdict`).
+        ``exact``: a violated upper or lower bound is replayed round by round up to its first violated
+        checkpoint, so that the first violation is the exact round (:mod:`.exact`)."""
         ctx = self.context(run, diameters)
         hyps = self.hypotheses(ctx)
         v = Verdict(self.key, self.title, self.kind, INCONCLUSIVE, "", hyps, ctx.run.checkpoints,
@@ -353,6 +355,11 @@ class Theorem:
             measured, band, bound = _worst_coordinate(measured, band, bound, self.kind)
         v.measured, v.band, v.bound, v.asserted = measured, band, bound, asserted
         outcome, detail = self._compare(ctx, measured, band, bound, asserted, v)
+        if outcome == VIOLATED and exact and self.kind in ("upper", "lower") and not isinstance(run, Context):
+            from .exact import pin_down
+
+            pin_down(self, ctx.run, ctx.diameters, v)
+            detail = self._violation_text(v)
         if failed:
             v.status = NOT_APPLICABLE
             v.reason = _failed_text(failed) + f" (the numbers alone: {outcome})"
@@ -380,6 +387,24 @@ class Theorem:
             a = np.asarray(val, dtype=np.float64)
             out[Q.name(s) if a.ndim == 0 else Q.name(s) + " (max)"] = float(a.max())
         return out
+
+    def _violation_text(self, v: Verdict) -> str:
+        fv = v.first_violation
+        where = f"first violation at T={fv['T']}"
+        if fv.get("exact"):
+            where += " (exact: every round evaluated)"
+        elif "exact" in fv:
+            where += f" (the first violated checkpoint; {fv['why']})"
+        text = (f"{where} (seed {fv['seed']}): {self.measured_name()} = {fv['measured']:.6g} "
+                f"{'>' if self.kind == 'upper' else '<'} bound {fv['bound']:.6g} (ratio {fv['ratio']:.4g}); "
+                f"violated for {fv['violated_seeds']}/{fv['seeds']} seeds at the checkpoints")
+        if fv.get("last_hold") == 0:
+            text += "; fails at every round from T=1 to T"
+        elif fv.get("last_hold") is not None:
+            text += f"; holds for the last time at T={fv['last_hold']}, fails at every round after it to T"
+        elif fv.get("last_hold_note"):
+            text += f"; the last round at which it holds: {fv['last_hold_note']}"
+        return text + f"; worst ratio {v.worst['ratio']:.4g} at T={v.worst['T']}"
 
     def _compare(self, ctx, measured, band, bound, asserted, v: Verdict):
         cps = ctx.run.checkpoints
@@ -409,11 +434,7 @@ class Theorem:
                                      "error_bar": float(band[j, k]), "bound": float(bound[j, k]),
                                      "ratio": float(ratio[j, k]),
                                      "violated_seeds": int(viol.any(axis=1).sum()), "seeds": len(seeds)}
-                fv = v.first_violation
-                return VIOLATED, (f"first violation at T={fv['T']} (seed {fv['seed']}): {self.measured_name()} = "
-                                  f"{fv['measured']:.6g} {'>' if self.kind == 'upper' else '<'} bound "
-                                  f"{fv['bound']:.6g} (ratio {fv['ratio']:.4g}); violated for {fv['violated_seeds']}"
-                                  f"/{fv['seeds']} seeds; worst ratio {v.worst['ratio']:.4g} at T={v.worst['T']}")
+                return VIOLATED, self._violation_text(v)
             if ok.all():
                 return HOLDS, (f"{'≤' if self.kind == 'upper' else '≥'} bound at all {int(asserted.sum())} "
                                f"checkpoints × {len(seeds)} seeds; worst measured/bound = {v.worst['ratio']:.4g} "

@@ -72,8 +72,9 @@ class Verdict:
             return "(no measurements)"
         K = self.measured.shape[1]
         ks = _pick(K, max_rows)
-        if self.first_violation is not None:
-            k_fv = int(np.searchsorted(self.checkpoints, self.first_violation["T"]))
+        fv = self.first_violation
+        if fv is not None:
+            k_fv = int(np.searchsorted(self.checkpoints, fv.get("checkpoint", fv["T"])))
             ks = sorted(set(ks) | {k_fv})
         expect = self.kind in ("expectation", "lower-expectation")
         head = ("T", f"{self.measured_name} (mean)" if expect or self.measured.shape[0] > 1 else self.measured_name,
@@ -85,9 +86,17 @@ class Verdict:
             err = self.band[:, k] if self.band is not None else np.zeros_like(m)
             ratio = _ratio(m, b, self.kind)
             mark = "" if self.asserted is None or self.asserted[k] else "(not asserted)"
-            if self.first_violation and int(self.checkpoints[k]) == self.first_violation["T"]:
+            T_k = int(self.checkpoints[k])
+            if fv and T_k == fv["T"]:
                 mark = "← first violation"
-            rows.append((str(int(self.checkpoints[k])), _fmt(float(np.mean(m))), _fmt(float(np.max(err))),
+            elif fv and T_k == fv.get("checkpoint"):
+                mark = "← first violated checkpoint"
+            if fv and fv.get("exact") and fv["T"] not in [int(c) for c in self.checkpoints] and \
+                    int(fv["T"]) < T_k and (len(rows) == 1 or int(rows[-1][0]) < int(fv["T"])):
+                # the exact round, between two checkpoints: the one seed's numbers (see regret.theory.exact)
+                rows.append((str(int(fv["T"])), _fmt(fv["measured"]), _fmt(fv["error_bar"]), _fmt(fv["bound"]),
+                             _fmt(fv["ratio"]), f"← first violation (seed {fv['seed']}, between checkpoints)"))
+            rows.append((str(T_k), _fmt(float(np.mean(m))), _fmt(float(np.max(err))),
                          _fmt(float(np.mean(b))), _fmt(ratio), mark))
         return text_table(rows)
 
