@@ -297,3 +297,23 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
     before = kernel_cache.source_stamp(own, [dep])
     dep.write_text("y = 22\n")  # a dependency's content changes: the stamp changes
     assert kernel_cache.source_stamp(own, [dep]) != before
+
+
+def test_a_list_of_instances_runs_one_per_seed():
+    """run_many over [inst_a, inst_b] (falsify's generations): seed j is the run of instance j, bit for
+    bit, and RunResult.seed(j) is that run alone."""
+    rng = np.random.default_rng(3)
+    a = from_arrays("linear", regret.box(1, -1.0, 1.0), rng.standard_normal((3, 1)), idx=np.arange(40) % 3)
+    b = from_arrays("linear", regret.box(1, -1.0, 1.0), rng.standard_normal((40, 1)), x0=[0.5])
+    opt = regret.optimizer("adam", alpha=0.3)
+    both = regret.run_many([opt], [a, b], 40, record_iterates=True)[0]
+    assert both.seeds == [0, 1]
+    for j, inst in enumerate((a, b)):
+        alone = regret.run(opt, inst, 40, record_iterates=True)
+        one = both.seed(j)
+        for f in ("learner_loss", "iterates", "vhat", "G", "x_final", "x_start", "regret"):
+            assert np.array_equal(getattr(one, f), getattr(alone, f)), f
+        assert one.instances == [inst] and one.seeds == [j]
+    other = from_arrays("least_squares", regret.box(1, -1.0, 1.0), rng.standard_normal((40, 1)), rng.standard_normal(40))
+    with pytest.raises(regret.InvalidInput, match="one family and domain"):
+        regret.run_many([opt], [a, other], 40)

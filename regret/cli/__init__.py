@@ -16,7 +16,7 @@ import sys
 
 from ..errors import InvalidInput, SolverFailure
 
-SUBCOMMANDS = ("run", "sweep", "verify", "prove", "plot", "report", "bench")
+SUBCOMMANDS = ("run", "sweep", "verify", "falsify", "prove", "plot", "report", "bench")
 
 
 class _UsageError(Exception):

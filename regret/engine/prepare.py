@@ -79,11 +79,21 @@ def seed_list(seed, seeds) -> list:
 
 
 def instances(problem, T: int, seeds: list) -> list[Instance]:
-    """The problem's instance for each seed (a given Instance is used as it is, once)."""
+    """The problem's instance for each seed (a given Instance is used as it is, once; a list of
+    Instances gives one per seed, as they are — seeds 0..n−1 unless the seeds say otherwise)."""
     if isinstance(problem, Instance):
         require(len(seeds) == 1, "seeds", seeds, "a single seed when an Instance is given")
         require(T <= problem.T, "T", T, f"at most the {problem.T} rounds of the instance")
         return [problem]
+    if is_instance_list(problem):
+        require(len(seeds) == len(problem), "seeds", seeds, f"{len(problem)} seeds, one per instance given")
+        first = problem[0]
+        for inst in problem:
+            require(T <= inst.T, "T", T, f"at most the {inst.T} rounds of every instance")
+            require(inst.family.code == first.family.code and repr(inst.family) == repr(first.family)
+                    and inst.domain.describe() == first.domain.describe(), "problem", inst.name,
+                    f"instances of one family and domain ({repr(first.family)} on {first.domain.describe()})")
+        return list(problem)
     spec = make_problem(problem) if isinstance(problem, str) else problem
     require(isinstance(spec, (ProblemSpec, Adversary)), "problem", problem,
             "a problem name, ProblemSpec, Adversary or Instance")
@@ -98,10 +108,18 @@ def as_point(x0) -> np.ndarray:
         raise InvalidInput("x0", x0, "a point of the domain (numbers)") from None
 
 
+def is_instance_list(problem) -> bool:
+    """A non-empty list or tuple of Instances (one per seed)."""
+    return isinstance(problem, (list, tuple)) and len(problem) > 0 and all(isinstance(p, Instance) for p in problem)
+
+
 def label(problem) -> str:
     """The problem's name as a result shows it."""
     if isinstance(problem, Instance):
         return problem.name
+    if is_instance_list(problem):
+        names = list(dict.fromkeys(inst.name for inst in problem))
+        return names[0] if len(names) == 1 else f"{len(problem)} instances"
     if isinstance(problem, (ProblemSpec, Adversary)):
         return problem.label()
     return str(problem)
@@ -208,6 +226,8 @@ def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None, records=(
     optimizers × seeds with ``records`` = (losses, iterates, state) fit in memory."""
     require(_is_int(T) and 1 <= T <= MAX_T, "T", T, "an integer in 1..2^62")
     T = int(T)
+    if is_instance_list(problem) and seeds is None:
+        seeds = len(problem)  # one seed per instance: 0..n−1
     seeds = seed_list(seed, seeds)
     check_memory(_instance_bytes(problem, T, seeds), "the problem's data")
     try:

@@ -14,6 +14,7 @@ a finite-looking number — and ``summary()`` says "diverged at T'=…" (``statu
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,22 @@ class RunResult:
     domain_obj: object = field(default=None, repr=False)
     instances: list | None = field(default=None, repr=False)  # the loss sequence of each seed
     notes: dict | None = None  # provenance, e.g. {"source": "regret.from_trajectory", ...}
+
+    def seed(self, j: int) -> "RunResult":
+        """The result of seed index j alone (a RunResult of one seed: every per-seed array, comparator
+        and instance of that seed; views, not copies)."""
+        require(isinstance(j, (int, np.integer)) and 0 <= j < len(self.seeds), "seed index", j,
+                f"an index in 0..{len(self.seeds) - 1}")
+        one = slice(int(j), int(j) + 1)
+        per_seed = {f: getattr(self, f)[one] for f in ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio",
+                                                        "x_min", "x_max", "x_final", "x_start")}
+        for f in ("losses", "iterates", "vhat_history"):
+            if getattr(self, f) is not None:
+                per_seed[f] = getattr(self, f)[one]
+        return dataclasses.replace(
+            self, seeds=[self.seeds[j]], **per_seed,
+            comparator=None if self.comparator is None else [self.comparator[j]],
+            instances=None if self.instances is None else [self.instances[j]])
 
     # -- regret ------------------------------------------------------------------------------------
     @property

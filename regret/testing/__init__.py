@@ -22,8 +22,8 @@ from __future__ import annotations
 # nothing of regret (nor numpy) at import: the pytest plugin, regret.testing.plugin, is loaded in every
 # pytest session and imports this package; the helpers import what they use when called
 
-__all__ = ["assert_bound_holds", "assert_bound_violated", "assert_regret_rate", "assert_sublinear",
-           "RegretAssertionError", "check_bound", "rate_table"]
+__all__ = ["assert_bound_holds", "assert_bound_violated", "assert_not_falsified", "assert_regret_rate",
+           "assert_sublinear", "RegretAssertionError", "check_bound", "rate_table"]
 
 
 class RegretAssertionError(AssertionError):
@@ -81,6 +81,22 @@ def assert_bound_violated(theorem, optimizer=None, problem=None, T: int | None =
     if v.status != "VIOLATED":
         raise RegretAssertionError(f"expected {v.theorem} to be VIOLATED, got {v.status}\n\n{v.table()}", verdict=v)
     return v
+
+
+def assert_not_falsified(theorem, optimizer=None, budget: float | None = 30.0, evaluations: int | None = None,
+                         T: int = 2000, families=None, seed: int = 0):
+    """Fail if `regret falsify` finds, within ``budget`` seconds and/or ``evaluations`` sequences, a loss
+    sequence meeting every hypothesis of ``theorem`` on which ``optimizer`` (default: the theorem's)
+    breaks it; the message holds the counterexample in words and its verdict table. Returns the
+    search (:class:`regret.falsify.Search`: the best ratio found, its log)."""
+    from ..falsify import FAMILIES, falsify
+
+    opt = None if optimizer is None else _spec(optimizer, "optimizer")
+    search = falsify(theorem, opt, budget=budget, evaluations=evaluations, T=T,
+                     families=tuple(FAMILIES) if families is None else families, seed=seed)
+    if search.falsified:
+        raise RegretAssertionError(f"{search.summary()}\n\n{search.verdict.table()}", verdict=search.verdict)
+    return search
 
 
 def _run(optimizer, problem, T, seeds, checkpoints):
