@@ -454,15 +454,24 @@ class Theorem:
         k = int(np.nanargmax(np.where(asserted, np.abs(z), np.nan)))
         v.worst = {"T": int(cps[k]), "mean": float(mean[k]), "std_error": float(se[k]), "claim": float(claim[k]),
                    "z": float(z[k]), "ratio": float(mean[k] / claim[k]) if claim[k] else float("nan")}
+        v.worst.update(_interval(mean[k], se[k], claim[k], S))
+        last = int(np.flatnonzero(asserted)[-1])
+        v.power = _power(self.kind, se[last], claim[last], S, int(asserted.sum()), int(cps[last]))
         if bad.any():
             k = int(np.where(bad)[0][0])
             v.first_violation = {"seed": None, "T": int(cps[k]), "measured": float(mean[k]), "bound": float(claim[k]),
                                  "std_error": float(se[k]), "z": float(z[k]),
-                                 "ratio": float(mean[k] / claim[k]) if claim[k] else float("nan")}
-            return VIOLATED, (f"at T={int(cps[k])} the mean over {S} seeds {mean[k]:.6g} is {abs(z[k]):.1f} "
-                              f"standard errors {'from' if self.kind == 'expectation' else 'below'} {claim[k]:.6g}")
+                                 "ratio": float(mean[k] / claim[k]) if claim[k] else float("nan"),
+                                 **_interval(mean[k], se[k], claim[k], S)}
+            fv = v.first_violation
+            return VIOLATED, (f"at T={int(cps[k])} the mean over {S} seeds {mean[k]:.6g} (95% CI [{fv['ci_low']:.6g}, "
+                              f"{fv['ci_high']:.6g}]) is {abs(z[k]):.1f} standard errors "
+                              f"{'from' if self.kind == 'expectation' else 'below'} {claim[k]:.6g}; "
+                              + _power_text(v.power))
+        w = v.worst
         return HOLDS, (f"consistent at all {int(asserted.sum())} checkpoints: |z| ≤ {Z_CRIT:g} over {S} seeds "
-                       f"(largest |z| = {abs(v.worst['z']):.2f} at T={v.worst['T']})")
+                       f"(largest |z| = {abs(w['z']):.2f} at T={w['T']}: mean {w['mean']:.6g}, 95% CI "
+                       f"[{w['ci_low']:.6g}, {w['ci_high']:.6g}], claim {w['claim']:.6g}); " + _power_text(v.power))
 
     # -- default runs ------------------------------------------------------------------------------
     def default_run(self, T: int | None = None, seeds=None, checkpoints=None):
@@ -495,6 +504,46 @@ class Theorem:
                 "algorithm": self.algorithm, "statement": self.latex(),
                 "hypotheses": [h.statement() for h in self.hypothesis_list],
                 "default": self.default.describe(), "variant_of": self.variant_of}
+
+
+def _interval(mean: float, se: float, claim: float, S: int) -> dict:
+    """The 95% confidence interval of the mean over S seeds (Student's t with S − 1 degrees of freedom,
+    on the standard error the decision uses) and of its ratio to the claim."""
+    from scipy.stats import t as student
+
+    half = float(student.ppf(0.975, S - 1)) * float(se)
+    out = {"ci_low": float(mean) - half, "ci_high": float(mean) + half}
+    if claim:
+        lo, hi = sorted(((float(mean) - half) / claim, (float(mean) + half) / claim))
+        out.update(ratio_ci_low=lo, ratio_ci_high=hi)
+    return out
+
+
+def _power(kind: str, se: float, claim: float, S: int, K: int, T: int) -> dict:
+    """What the |z| > Z_CRIT rule can and cannot see at S seeds: its false-alarm rate (a true claim
+    reported VIOLATED) at one checkpoint — Student's t with S − 1 degrees of freedom, two-sided for
+    ``expectation`` — and over the K checkpoints (a union bound), and the deviation of the mean from
+    the claim at checkpoint T that it detects with probability 1/2 and 0.8 (normal approximation:
+    a shift of (Z_CRIT + z_p) standard errors), relative to the claim where it is not 0."""
+    from scipy.stats import norm, t as student
+
+    sides = 2.0 if kind == "expectation" else 1.0
+    one = sides * float(student.sf(Z_CRIT, S - 1))
+    d50, d80 = Z_CRIT * float(se), (Z_CRIT + float(norm.ppf(0.8))) * float(se)
+    out = {"T": T, "seeds": S, "false_alarm_per_checkpoint": one, "false_alarm_bound": min(1.0, K * one),
+           "checkpoints": K, "detectable_50": d50, "detectable_80": d80}
+    if claim:
+        out.update(relative_50=d50 / abs(float(claim)), relative_80=d80 / abs(float(claim)))
+    return out
+
+
+def _power_text(p: dict) -> str:
+    dev = (f"±{100 * p['relative_50']:.3g}% of the claim with probability 1/2, ±{100 * p['relative_80']:.3g}% with "
+           f"probability 0.8" if "relative_50" in p else
+           f"±{p['detectable_50']:.3g} with probability 1/2, ±{p['detectable_80']:.3g} with probability 0.8")
+    return (f"the rule |z| > {Z_CRIT:g} reports a true claim as violated with probability ≤ "
+            f"{p['false_alarm_bound']:.2g} over the {p['checkpoints']} checkpoints ({p['false_alarm_per_checkpoint']:.2g} "
+            f"at each); at T={p['T']} with {p['seeds']} seeds it detects a deviation of the mean of {dev}")
 
 
 def _failed_text(failed) -> str:

@@ -40,6 +40,7 @@ class Verdict:
     asserted: np.ndarray | None = None  # (K,) checkpoints the statement speaks of
     first_violation: dict | None = None
     worst: dict | None = None
+    power: dict | None = None  # statements about expectations: the decision rule's false alarms and power
     values: dict = field(default_factory=dict)
     measured_name: str = "R(T)"
 
@@ -122,7 +123,7 @@ class Verdict:
             "seeds": list(self.seeds), "measured": arr(self.measured), "error_bar": arr(self.band),
             "bound": arr(self.bound),
             "asserted": None if self.asserted is None else [bool(a) for a in self.asserted],
-            "first_violation": self.first_violation, "worst": self.worst, "values": self.values,
+            "first_violation": self.first_violation, "worst": self.worst, "power": self.power, "values": self.values,
         }
 
 

@@ -1,5 +1,6 @@
-"""The exact first violation (regret.theory.exact): the round at which a bound first fails, whatever
-the checkpoints, checked against brute force — the same run with a checkpoint at every round."""
+"""Exact verdicts: the round at which a bound first fails, whatever the checkpoints (regret.theory.exact),
+checked against brute force — the same run with a checkpoint at every round; and what the rule for
+statements about expectations can see (its interval, false alarms and power), checked by simulation."""
 from __future__ import annotations
 
 import numpy as np
@@ -95,3 +96,30 @@ def test_exact_false_keeps_the_checkpoint():
     run = KB.run(reddi_adam(), regret.problem("reddi", C=3), T=10 ** 4)
     v = KB.check(run, exact=False)
     assert v.first_violation["T"] == 464 and "exact" not in v.first_violation
+
+
+def test_expectation_verdicts_state_their_interval_false_alarms_and_power():
+    """Hazan 3.2 over 400 seeds: the reason gives the 95% CI, the false-alarm rate and the power;
+    both are checked by simulation of the z rule (normal seeds, the run's own spread)."""
+    from regret.theory.base import Z_CRIT, _power
+
+    thm = theory.get("hazan-3.2")
+    run = thm.default_run()
+    v = thm.check(run)
+    w, p = v.worst, v.power
+    assert v.status == theory.HOLDS and w["ci_low"] < w["mean"] < w["ci_high"]
+    assert "95% CI" in v.reason and "probability 0.8" in v.reason and "violated with probability" in v.reason
+    assert p["seeds"] == 400 and 0 < p["false_alarm_per_checkpoint"] < 1e-3 and 0 < p["relative_80"] < 0.3
+    rng = np.random.default_rng(0)
+    # power: a true mean shifted by the reported 80% deviation is caught about 80% of the time
+    S, sd = 400, float(run.regret[:, -1].std(ddof=1))
+    se = sd / np.sqrt(S)
+    d80 = (Z_CRIT + 0.8416) * se
+    x = rng.normal(d80, sd, size=(4000, S))
+    z = x.mean(axis=1) / (x.std(axis=1, ddof=1) / np.sqrt(S))
+    assert abs(np.mean(np.abs(z) > Z_CRIT) - 0.8) < 0.03
+    # false alarms at few seeds (heavy Student tails): simulated against the stated rate
+    q = _power("expectation", 1.0, 1.0, 5, 1, 100)["false_alarm_per_checkpoint"]
+    y = rng.normal(0.0, 1.0, size=(200_000, 5))
+    zf = y.mean(axis=1) / (y.std(axis=1, ddof=1) / np.sqrt(5))
+    assert abs(np.mean(np.abs(zf) > Z_CRIT) - q) < 0.2 * q
