@@ -51,6 +51,12 @@ def test_assert_regret_rate():
     with pytest.raises(RegretAssertionError, match="faster than T") as exc:
         assert_regret_rate(ADAM_REDDI, "reddi:C=3", max_exponent=0.5, tol=0.1, T=5000, seeds=1)
     assert "R/sqrt(T)" in str(exc.value) and exc.value.fit.exponent > 0.95
+    # a lower limit: Reddi's Adam grows linearly, OGD on Rademacher losses does not
+    linear = assert_regret_rate(ADAM_REDDI, "reddi:C=3", min_exponent=1.0, max_exponent=None, tol=0.05, T=5000, seeds=1)
+    assert linear.exponent > 0.95
+    with pytest.raises(RegretAssertionError, match="slower than T"):
+        assert_regret_rate("sgd:alpha=1,schedule=sqrt", "rademacher:d=1", min_exponent=1.0, max_exponent=None,
+                           tol=0.1, T=5000, seeds=30)
 
 
 def test_assert_sublinear():

@@ -131,21 +131,30 @@ def rate_table(run, fit, rows: int = 10) -> str:
     return "\n".join(lines)
 
 
-def assert_regret_rate(optimizer, problem, max_exponent: float = 0.5, tol: float = 0.1, T: int = 10_000,
-                       seeds=5, tail: float = 0.1, checkpoints: int = 40):
-    """Fail if the fitted exponent p of R(T) ~ T^p over the tail exceeds ``max_exponent + tol``
-    (the point estimate; the message shows the bootstrap CI over seeds). Regret ≤ 0 on the whole
-    tail passes (no growth). Returns the :class:`~regret.analysis.GrowthFit`."""
+def assert_regret_rate(optimizer, problem, max_exponent: float | None = 0.5, tol: float = 0.1, T: int = 10_000,
+                       seeds=5, tail: float = 0.1, checkpoints: int = 40, min_exponent: float | None = None):
+    """Fail if the fitted exponent p of R(T) ~ T^p over the tail exceeds ``max_exponent + tol``, or
+    falls below ``min_exponent − tol`` (a test that regret grows linearly: ``min_exponent=1,
+    max_exponent=None``); the point estimate decides, the message shows the bootstrap CI over seeds.
+    Regret ≤ 0 on the whole tail passes an upper limit (no growth) and fails a lower one. Returns the
+    :class:`~regret.analysis.GrowthFit`."""
     import numpy as np
 
     from ..analysis import growth_exponent
+    from ..errors import require
 
+    require(max_exponent is not None or min_exponent is not None, "max_exponent", None,
+            "a number (or a min_exponent)")
     run = _run(optimizer, problem, T, seeds, checkpoints)
     fit = growth_exponent(run, tail=tail)
-    if np.isfinite(fit.exponent) and fit.exponent > max_exponent + tol:
+    if max_exponent is not None and np.isfinite(fit.exponent) and fit.exponent > max_exponent + tol:
         raise RegretAssertionError(
             f"regret grows like T^{fit.exponent:.3f}, faster than T^{max_exponent} (+ tol {tol})\n\n"
             + rate_table(run, fit), fit=fit)
+    if min_exponent is not None and not (np.isfinite(fit.exponent) and fit.exponent >= min_exponent - tol):
+        grows = f"grows like T^{fit.exponent:.3f}" if np.isfinite(fit.exponent) else "does not grow (R ≤ 0 on the tail)"
+        raise RegretAssertionError(
+            f"regret {grows}, slower than T^{min_exponent} (− tol {tol})\n\n" + rate_table(run, fit), fit=fit)
     return fit
 
 
