@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+import regret
 from regret.cli import main
 
 REDDI = ["run", "--optimizer", "adam:alpha=0.5,beta1=0,beta2=0.1,schedule=sqrt,bias_correction=false",
@@ -40,7 +41,12 @@ def test_json_follows_the_documented_schema(capsys):
     assert [r["optimizer"] for r in doc["results"]] == ["adam", "amsgrad"]
     for r in doc["results"]:
         for key in ("regret", "regret_over_T", "regret_over_sqrt_T", "comparator_loss", "learner_loss"):
-            assert set(r[key]) == {"mean", "min", "max", "std"}
+            assert set(r[key]) == {"mean", "min", "max", "std", "ci95"}
+            lo, hi = r[key]["ci95"]
+            assert lo <= r[key]["mean"] <= hi
+        # where the iterates end: Adam at +1, AMSGrad at x* = −1 (the distance 2 and 0), every seed
+        assert len(r["x_final_mean"]) == 1 and len(r["x_final_ci95"]) == 1
+        assert r["distance_to_x_star"]["mean"] == pytest.approx(2.0 if r["optimizer"] == "adam" else 0.0, abs=0.02)
         assert len(r["regret_per_seed"]) == 2 and len(r["certificate"]) == 2
         assert r["regret"]["mean"] == pytest.approx(r["learner_loss"]["mean"] - r["comparator_loss"]["mean"])
         assert r["regret_over_T"]["mean"] == pytest.approx(r["regret"]["mean"] / 30000)
@@ -157,3 +163,19 @@ def test_rows_name_what_varies_and_one_seed_has_no_spread(capsys):
     assert main(argv + ["--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["results"][0]["regret"]["std"] is None  # undefined for one seed: null, not 0
+
+
+def test_the_interval_and_the_final_distance():
+    from scipy import stats
+
+    from regret.engine.result import ci95
+
+    v = np.array([1.0, 2.5, 0.3, 4.0, 2.2])
+    lo, hi = stats.t.interval(0.95, v.size - 1, loc=v.mean(), scale=stats.sem(v))
+    assert ci95(v) == pytest.approx((lo, hi), rel=1e-12) and np.isnan(ci95(v[:1])).all()
+    res = regret.run("sgd", regret.problem("linear", d=2), T=200, seeds=3)
+    np.testing.assert_allclose(res.distance_to_x_star, np.linalg.norm(res.x_final - res.x_star[:, -1], axis=1))
+    df = res.to_frame()
+    at_T = df[df["t"] == 200]
+    np.testing.assert_array_equal(at_T["distance_to_x_star"].to_numpy(), res.distance_to_x_star)
+    assert df[df["t"] < 200]["distance_to_x_star"].isna().all()

@@ -114,6 +114,10 @@ def _pm(stats: dict, fmt: str) -> str:
     return plus_minus(stats["mean"], stats["std"], fmt)
 
 
+def _ci(ci) -> str:
+    return f"{ci[0]:.4g}, {ci[1]:.4g}"
+
+
 def _vec(v, n=4) -> str:
     v = np.asarray(v).ravel()
     body = ", ".join(f"{x:.6g}" for x in v[:n])
@@ -134,15 +138,19 @@ def table(results, spec) -> str:
     else:  # no comparator after a divergence whose data are not finite (an adversary's)
         out.write(f"comparator: {comp.method}\n")
     note = " (this problem is deterministic: every seed gives the same sequence)" if spec.deterministic else ""
-    out.write(f"mean ± sample std over seeds{note}\n\n")
-    rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", f"x_(T+1) (seed {s[0]})")]
+    many = len(s) > 1
+    out.write(f"mean ± sample std over seeds{note}" + ("; [95% CI of the mean]" if many else "") + "\n\n")
+    rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", "‖x_(T+1) − x*‖", "x_(T+1) (mean)" if many else
+             f"x_(T+1) (seed {s[0]})")]
     for r, name in zip(results, labels([r.optimizer for r in results])):
         sm = r.summary()
+        x_end = _vec(r.x_final.mean(axis=0))  # its 95% interval per coordinate: --json (x_final_ci95)
         if sm.get("status", "ok") != "ok":  # a diverged learner: its status, never a NaN statistic
-            rows.append((name, sm["status"], "-", "-", _vec(r.x_final[0])))
+            rows.append((name, sm["status"], "-", "-", "-", x_end))
             continue
+        dist = _pm(sm["distance_to_x_star"], ".4g") + (f" [{_ci(sm['distance_to_x_star']['ci95'])}]" if many else "")
         rows.append((name, _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
-                     _pm(sm["regret_over_sqrt_T"], ".4g"), _vec(r.x_final[0])))
+                     _pm(sm["regret_over_sqrt_T"], ".4g"), dist, x_end))
     out.write(text_table(rows))
     return out.getvalue()
 

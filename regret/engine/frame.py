@@ -64,6 +64,14 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
     for name in STATISTICS:
         out[name] = stacked(name)
     out["diverged"] = ~np.isfinite(learner)
+    # where each seed ends: ‖x_{T+1} − x*_T‖₂ on its row t = T (NaN on the other rows: it is a final value)
+    dist = np.full((R, S, K), np.nan)
+    if int(first.checkpoints[-1]) == first.T:  # the rows t = T exist
+        for i, r in enumerate(results):
+            if r.comparator is not None:
+                dist[i, :, -1] = r.distance_to_x_star
+    dist = dist.reshape(-1)
+    out["distance_to_x_star"] = dist
     return out
 
 
