@@ -110,6 +110,7 @@ def test_the_cli_writes_the_counterexample(tmp_path, capsys):
     (["kingma-ba-4.1", "--out", "no/such/dir"], "--out"),
     (["kingma-ba-4.1", "--evaluations", "0"], "--evaluations"),
     (["kingma-ba-4.x"], "theorem"),
+    (["reddi-1", "--evaluations", "20"], "theorem"),  # its bound reads C, a parameter of its own sequence
 ])
 def test_bad_input_is_one_line(argv, field, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

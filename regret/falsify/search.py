@@ -176,6 +176,7 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
 
     from .. import theory
     from ..engine.prepare import as_optimizer
+    from ..theory.context import Unavailable
 
     thm = theory.get(theorem) if isinstance(theorem, str) else theorem
     require(thm.kind in ("upper", "lower"), "theorem", thm.key,
@@ -233,10 +234,15 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
                         found.append((v, res))
                 return bool(found) or spent()
 
-            differential_evolution(objective, [tuple(map(float, b)) for b in family.bounds],
-                                   integrality=list(family.integers), vectorized=True, updating="deferred",
-                                   seed=int(seed) * 1000 + restart, popsize=POPSIZE, maxiter=GENERATIONS_PER_RESTART,
-                                   tol=0.0, atol=0.0, polish=False, init="latinhypercube", callback=stop)
+            try:
+                differential_evolution(objective, [tuple(map(float, b)) for b in family.bounds],
+                                       integrality=list(family.integers), vectorized=True, updating="deferred",
+                                       seed=int(seed) * 1000 + restart, popsize=POPSIZE,
+                                       maxiter=GENERATIONS_PER_RESTART, tol=0.0, atol=0.0, polish=False,
+                                       init="latinhypercube", callback=stop)
+            except Unavailable as exc:  # e.g. a bound that reads a parameter of its own problem (Reddi's C)
+                raise InvalidInput("theorem", thm.key, "a bound that can be evaluated on the searched sequences "
+                                                       f"(linear losses on [−1, 1]); here: {exc}") from None
             best = out.best
             out.log.append(f"{time.perf_counter() - start:7.1f} s  restart {restart} ({family.name}): "
                            f"{scorer.evaluations} sequences so far, best score {best.score if best else 0:.4g}"
