@@ -14,7 +14,9 @@ Verdicts come from three places, each with one helper here:
 * a paired comparison of two methods over seeds: :func:`compare` with a rule (:func:`beats`,
   :func:`as_good`, :func:`similar`: SUPPORTED, NOT SUPPORTED, INCONCLUSIVE), the evidence being the
   means ± standard error and the per-seed ratio;
-* a measured condition: :func:`holds`, :func:`reproduced`, :func:`supported` name a boolean's verdict.
+* a measured condition: :func:`holds`, :func:`reproduced`, :func:`supported` name a boolean's verdict;
+  :data:`FALSE_IN_GENERAL` marks a bound that held on the runs although a proof shows that other
+  sequences break it (a per-run HOLDS never endorses it).
 """
 from __future__ import annotations
 
@@ -90,6 +92,9 @@ class ClaimsTable:
 
 
 # -- verdicts of measured conditions ---------------------------------------------------------------
+FALSE_IN_GENERAL = "FALSE IN GENERAL"  # held on the runs, but a proof (an exact supremum) shows it can fail
+
+
 def holds(ok: bool) -> str:
     return "HOLDS" if ok else "VIOLATED"
 
