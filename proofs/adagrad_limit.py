@@ -61,17 +61,20 @@ def check(ctx, deltas=(1e-2, 1e-4, 1e-6), T=300, alpha=0.1):
     tt = np.arange(1, T + 1, dtype=np.float64)[:, None]
     diffs, rel, bounds = [], [], []
     for delta in deltas:
-        adam = ctx.run(regret.optimizer("adam", alpha=alpha, beta1=0.0, beta2=1.0 - delta, eps=0.0,
+        # the engine runs β2 = fl(1 − δ); its own 1 − β2 (exact in float64, Sterbenz) is the δ it sees:
+        # with the nominal δ the oracle would be off by ~1e-16/δ relative (5e-9 at δ = 1e-8)
+        beta2 = 1.0 - delta
+        adam = ctx.run(regret.optimizer("adam", alpha=alpha, beta1=0.0, beta2=beta2, eps=0.0,
                                         schedule="sqrt"), prob, T, record_iterates=True, record_state=True,
                        comparator=False)
         diffs.append(float(np.abs(adam.iterates - ada.iterates).max()))
         dev = np.abs(tt * adam.vhat_history[0] / ada.vhat_history[0] - 1.0).max(axis=1)
-        bound = (1.0 - delta) ** (-(tt[:, 0] - 1)) - 1.0
+        bound = beta2 ** (-(tt[:, 0] - 1)) - 1.0
         rel.append(float(dev.max()))
         bounds.append(bool(np.all(dev <= bound + 1e-12)))
     ctx.numeric("|t·v̂_t/Σg² − 1| ≤ β2^{−(t−1)} − 1 at every round, for every δ = 1 − β2", all(bounds),
                 "the engine's v̂ of Adam against the engine's AdaGrad accumulator Σg²",
-                deltas=list(deltas), max_deviation=rel, bound_at_T=[(1 - d_) ** (-(T - 1)) - 1 for d_ in deltas])
+                deltas=list(deltas), max_deviation=rel, bound_at_T=[(1.0 - d_) ** (-(T - 1)) - 1 for d_ in deltas])
     slopes = [float(np.log(diffs[n] / diffs[n + 1]) / np.log(deltas[n] / deltas[n + 1]))
               for n in range(len(deltas) - 1)]
     ctx.numeric("max_t |x_t^Adam − x_t^AdaGrad| → 0 linearly in 1 − β2 (observed log-log slope in [0.8, 1.2])",
@@ -80,10 +83,11 @@ def check(ctx, deltas=(1e-2, 1e-4, 1e-6), T=300, alpha=0.1):
 
     ratios, expected = [], []
     for delta in deltas:
-        nobc = ctx.run(regret.optimizer("adam", alpha=alpha, beta1=0.0, beta2=1.0 - delta, eps=0.0,
+        beta2 = 1.0 - delta
+        nobc = ctx.run(regret.optimizer("adam", alpha=alpha, beta1=0.0, beta2=beta2, eps=0.0,
                                         schedule="sqrt", bias_correction=False), prob, 1, comparator=False)
         ratios.append(float(nobc.step_ratio[0, 0]))
-        expected.append(1.0 / np.sqrt(delta))
+        expected.append(1.0 / np.sqrt(1.0 - beta2))  # 1/√(1 − fl(β2)), the engine's β2
     ctx.numeric("without bias correction the first step is |Δ_1|/α_1 = 1/√(1−β2) (AdaGrad's is 1): it diverges",
                 all(abs(r - e) <= 1e-9 * e for r, e in zip(ratios, expected)), deltas=list(deltas),
                 measured=ratios, expected=expected)
@@ -103,3 +107,12 @@ PROOF = Proof(
 
 def test_adagrad_limit():
     PROOF.assert_holds()
+
+
+def test_the_oracle_reads_the_engines_beta2():
+    """At δ = 1e-8 the nominal 1/√δ differs from the engine's 1/√(1 − fl(1 − δ)) by 5e-9 relative: the
+    oracle must use the latter, or a correct engine FAILS."""
+    delta = 1e-8
+    assert abs((1.0 - (1.0 - delta)) / delta - 1.0) > 1e-9  # the gap the oracle must not trip on
+    Proof(name="adagrad-limit-small-delta", statement=PROOF.statement, citation=PROOF.citation,
+          check=lambda ctx: check(ctx, deltas=(1e-6, 1e-7, 1e-8), T=50)).assert_holds()
