@@ -58,6 +58,19 @@ def test_zinkevich_is_not_falsified_within_a_small_budget():
     assert "not falsified" in s.summary() and f"{s.best.score:.4g}" in s.summary()
 
 
+def test_hyperparameters_are_searched_too_and_checked_against_the_hypotheses():
+    s = falsify("kingma-ba-4.1", budget=120, evaluations=3000, vary=("beta1", "beta2"), families=("periodic",))
+    assert s.falsified and set(s.best.hyperparameters) == {"beta1", "beta2"}
+    b1, b2 = s.optimizer.beta1, s.optimizer.beta2
+    assert (b1, b2) == (s.best.hyperparameters["beta1"], s.best.hyperparameters["beta2"])
+    assert b1 ** 2 / np.sqrt(b2) < 1 and all(h.holds is True for h in s.verdict.hypotheses)  # γ < 1 among them
+    assert f"beta2={b2:g}" in s.best.words()
+    # the replay with the counterexample's optimizer gives the same verdict
+    thm = theory.get("kingma-ba-4.1")
+    v = thm.check(thm.run(s.optimizer, s.best.instance(), T=s.best.T, seeds=1))
+    assert v.status == theory.VIOLATED and v.first_violation["T"] == s.verdict.first_violation["T"]
+
+
 def test_a_sequence_outside_the_hypotheses_counts_for_nothing():
     """A bound that the search could break (R ≤ 0.01·√T) but that asks for a problem no family
     produces: no candidate meets its hypotheses, so nothing is falsified."""
@@ -111,6 +124,7 @@ def test_the_cli_writes_the_counterexample(tmp_path, capsys):
     (["kingma-ba-4.1", "--evaluations", "0"], "--evaluations"),
     (["kingma-ba-4.x"], "theorem"),
     (["reddi-1", "--evaluations", "20"], "theorem"),  # its bound reads C, a parameter of its own sequence
+    (["zinkevich-1", "--vary", "beta2"], "--vary"),  # sgd has no β2
 ])
 def test_bad_input_is_one_line(argv, field, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

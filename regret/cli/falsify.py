@@ -3,6 +3,7 @@
     regret falsify kingma-ba-4.1                       # a counterexample within the default 120 s
     regret falsify zinkevich-1 --budget 300 --out zink  # none: the best measured/bound ratio found
     regret falsify reddi-4 --families periodic,spikes --T 5000 --evaluations 20000
+    regret falsify reddi-cor1 --vary beta1,beta2,lam  # the hyperparameters searched too
 
 Searches periodic, spike, geometric and mixture families of linear losses on [−1, 1] (docs/falsify.md)
 with scipy's differential evolution, every candidate checked against the theorem's hypotheses, for the
@@ -42,6 +43,9 @@ def add_parser(sub) -> None:
     p.add_argument("--T", default="2000", help="the horizon of every candidate [2000]")
     p.add_argument("--families", default="periodic,spikes,geometric,mixture",
                    help="families searched, in turn [periodic,spikes,geometric,mixture]")
+    p.add_argument("--vary", default="", metavar="HP,HP",
+                   help="hyperparameters of the optimizer searched too (alpha, beta1, beta2, lam), where the "
+                        "theorem quantifies over them [none]")
     p.add_argument("--seed", default="0", help="seed of the search [0]")
     p.add_argument("--out", metavar="DIR", help="write the counterexample's files into DIR (an existing directory)")
     p.add_argument("--expect", default="not-falsified", choices=EXPECT,
@@ -74,6 +78,13 @@ def build(args) -> dict:
     for f in families or [""]:
         if f not in FAMILIES:
             raise InvalidInput("--families", args.families, f"a comma-separated list of {', '.join(FAMILIES)}")
+    vary = tuple(v.strip() for v in args.vary.split(",") if v.strip())
+    from ..falsify import HP_RANGES
+
+    have = opt.hyperparameters()
+    for k in vary:
+        if k not in HP_RANGES or k not in have:
+            raise InvalidInput("--vary", args.vary, f"a comma-separated list of {[h for h in HP_RANGES if h in have]}")
     T = parse_T(args.T)
     if not 2 <= T <= 10 ** 7:
         raise InvalidInput("--T", args.T, "a horizon in 2..1e7")
@@ -84,7 +95,7 @@ def build(args) -> dict:
         out = {os.path.join(args.out, name): "--out" for name in OUT_FILES}
         for path in out:
             check_output(path, "--out")
-    return {"thm": thm, "opt": opt, "families": families, "T": T, "out": out,
+    return {"thm": thm, "opt": opt, "families": families, "T": T, "out": out, "vary": vary,
             "budget": _budget(args.budget),
             "evaluations": None if args.evaluations is None else parse_positive_int(args.evaluations, "--evaluations"),
             "seed": 0 if args.seed == "0" else parse_positive_int(args.seed, "--seed")}
@@ -102,7 +113,7 @@ def main(args) -> int:
 
     cfg = build(args)
     search = falsify(cfg["thm"], cfg["opt"], budget=cfg["budget"], evaluations=cfg["evaluations"], T=cfg["T"],
-                     families=cfg["families"], seed=cfg["seed"])
+                     families=cfg["families"], seed=cfg["seed"], vary=cfg["vary"])
     text = [search.summary()]
     if search.falsified:
         npz = os.path.join(args.out, "counterexample.npz") if args.out else "counterexample.npz"

@@ -7,8 +7,8 @@ search in :mod:`.search`).
     >>> print(found.summary())                                        # doctest: +SKIP
 """
 from .families import FAMILIES, SequenceFamily
-from .search import (DEFAULT_BUDGET, DEFAULT_T, Candidate, Search, counterexample_npz, falsify,
+from .search import (DEFAULT_BUDGET, DEFAULT_T, HP_RANGES, Candidate, Search, counterexample_npz, falsify,
                      optimizer_spec_text)
 
 __all__ = ["falsify", "Search", "Candidate", "FAMILIES", "SequenceFamily", "counterexample_npz", "optimizer_spec_text",
-           "DEFAULT_BUDGET", "DEFAULT_T"]
+           "DEFAULT_BUDGET", "DEFAULT_T", "HP_RANGES"]

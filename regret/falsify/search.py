@@ -12,7 +12,8 @@ if every hypothesis of the theorem holds on the run of θ (checked on every cand
 score above 1 is a violation; the search stops at the first candidate whose verdict is VIOLATED,
 restarts every :data:`GENERATIONS_PER_RESTART` generations with a new seed and the next family, and
 ends at the budget (in seconds, or in evaluated sequences). It searches with the theorem's default optimizer (or the one
-given) at one horizon T: the hyperparameters and T are not searched.
+given) at one horizon T; ``vary`` adds hyperparameters of the optimizer to the search where the theorem
+quantifies over them (each candidate then runs on its own; the hypotheses check its hyperparameters).
 
 A counterexample is then made minimal and reproducible: its parameters are rounded to the fewest
 significant digits that still violate (a periodic one written out as one period of rounded numbers),
@@ -50,18 +51,49 @@ class Candidate:
     score: float
     T: int
     period: tuple | None = None
+    hyperparameters: dict = field(default_factory=dict)  # the optimizer's, where the search varies them
 
     def instance(self):
         if self.period is not None:
             return _periodic_instance(*self.period, self.T)
-        return FAMILIES[self.family].instance(self.theta, self.T)
+        family = FAMILIES[self.family]
+        return family.instance(self.theta[:len(family.bounds)], self.T)
 
     def words(self) -> str:
         if self.period is not None:
             rows, x1 = self.period
-            return (f"period {len(rows)}: a_t = ({', '.join(f'{a:g}' for a in rows)}) repeating, f_t(x) = a_t·x "
+            text = (f"period {len(rows)}: a_t = ({', '.join(f'{a:g}' for a in rows)}) repeating, f_t(x) = a_t·x "
                     f"on [−1, 1], x_1 = {x1:g}")
-        return FAMILIES[self.family].describe(self.theta)
+        else:
+            text = FAMILIES[self.family].describe(self.theta[:len(FAMILIES[self.family].bounds)])
+        if self.hyperparameters:
+            text += "; the optimizer with " + ", ".join(f"{k}={v:g}" for k, v in self.hyperparameters.items())
+        return text
+
+    def optimizer(self, base):
+        return base.replace(**self.hyperparameters) if self.hyperparameters else base
+
+
+# the optimizer's hyperparameters a search may vary (``vary``): name -> (low, high, on a log10 scale)
+HP_RANGES = {"alpha": (-2.0, 1.0, True), "beta1": (0.0, 0.99, False), "beta2": (0.0, 0.9999, False),
+             "lam": (0.01, 0.99, False)}
+
+
+class _Space:
+    """The search's θ: the family's parameters, then the varied hyperparameters (:data:`HP_RANGES`)."""
+
+    def __init__(self, family, vary):
+        self.family, self.vary = family, tuple(vary)
+        self.n = len(family.bounds)
+        self.bounds = [tuple(map(float, b)) for b in family.bounds] + [HP_RANGES[k][:2] for k in self.vary]
+        self.integers = list(family.integers) + [False] * len(self.vary)
+
+    def hyperparameters(self, theta) -> dict:
+        return {k: float(10.0 ** v if HP_RANGES[k][2] else v) for k, v in zip(self.vary, theta[self.n:])}
+
+    def candidate(self, theta, score: float, T: int) -> "Candidate":
+        return Candidate(self.family.name, np.array(theta, dtype=np.float64), float(score), int(T),
+                         hyperparameters=self.hyperparameters(theta))
 
 
 def _periodic_instance(rows, x1, T):
@@ -141,37 +173,47 @@ class _Scorer:
         self.checkpoints = default_checkpoints(T, 60)
         self.evaluations = 0
 
-    def runs(self, family, thetas):
-        from ..runs import run_many
+    def scores(self, space: "_Space", thetas) -> np.ndarray:
+        """The score of each θ: one batched run of the optimizer over the generation's sequences, or,
+        where the hyperparameters vary, one run per candidate."""
+        from ..runs import run, run_many
 
-        insts = [family.instance(th, self.T) for th in thetas]
-        return run_many([self.opt], insts, self.T, checkpoints=self.checkpoints, record_losses=False, **self.opts)[0]
-
-    def scores(self, family, thetas) -> np.ndarray:
-        res = self.runs(family, thetas)
         self.evaluations += len(thetas)
-        r = _ratios(self.thm, res)
+        insts = [space.family.instance(th[:space.n], self.T) for th in thetas]
+        if not space.vary:
+            res = run_many([self.opt], insts, self.T, checkpoints=self.checkpoints, record_losses=False,
+                           **self.opts)[0]
+            r = _ratios(self.thm, res)
+            runs = [res.seed(int(j)) for j in range(len(insts))]
+        else:
+            runs, r = [], np.zeros(len(insts))
+            for j, (th, inst) in enumerate(zip(thetas, insts)):
+                opt = self.opt.replace(**space.hyperparameters(th))
+                runs.append(run(opt, inst, self.T, checkpoints=self.checkpoints, record_losses=False,
+                                **self.thm.run_options(opt)))
+                r[j] = _ratios(self.thm, runs[-1])[0]
         for j in np.flatnonzero(r > 0):
-            if not all(h.holds is True for h in self.thm.hypotheses(res.seed(int(j)))):
+            if not all(h.holds is True for h in self.thm.hypotheses(runs[j])):
                 r[j] = 0.0  # a sequence outside the theorem's hypotheses proves nothing
         return r
 
-    def verdict(self, family, theta, exact: bool = False):
-        return self.verdict_of(family.instance(theta, self.T), exact)
-
-    def verdict_of(self, inst, exact: bool = False):
-        """The theorem's verdict on the run of ``inst`` (at the search's checkpoints) and the run."""
+    def verdict_of(self, inst, opt=None, exact: bool = False):
+        """The theorem's verdict on the run of ``opt`` (default: the search's) on ``inst`` (at the
+        search's checkpoints), and the run."""
         from ..runs import run
 
-        res = run(self.opt, inst, inst.T, checkpoints=self.checkpoints, **self.opts)
+        opt = self.opt if opt is None else opt
+        res = run(opt, inst, inst.T, checkpoints=self.checkpoints, **self.thm.run_options(opt))
         return self.thm.check(res, exact=exact), res
 
 
 def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, evaluations: int | None = None,
-            T: int = DEFAULT_T, families=tuple(FAMILIES), seed: int = 0) -> Search:
+            T: int = DEFAULT_T, families=tuple(FAMILIES), seed: int = 0, vary=()) -> Search:
     """Search the ``families`` for a sequence on which ``theorem`` (a key or a Theorem) fails with
     ``optimizer`` (default: the theorem's own), within ``budget`` seconds and/or ``evaluations``
-    sequences (see the module docstring)."""
+    sequences (see the module docstring). ``vary`` names hyperparameters of the optimizer searched
+    too, where the theorem quantifies over them (:data:`HP_RANGES`: alpha, beta1, beta2, lam); every
+    candidate's own hyperparameters are then checked against the theorem's hypotheses."""
     from scipy.optimize import differential_evolution
 
     from .. import theory
@@ -192,6 +234,11 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
     for name in families:
         require(name in FAMILIES, "family", name, f"one of {sorted(FAMILIES)}")
     require(isinstance(seed, (int, np.integer)) and seed >= 0, "seed", seed, "an integer ≥ 0")
+    vary = (vary,) if isinstance(vary, str) else tuple(vary)
+    have = opt.hyperparameters()
+    for k in vary:
+        require(k in HP_RANGES and k in have, "vary", k,
+                f"hyperparameters of {opt.name} the search can vary: {[h for h in HP_RANGES if h in have]}")
 
     scorer = _Scorer(thm, opt, int(T))
     start = time.perf_counter()
@@ -217,26 +264,27 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
         restart = 0
         while not spent() and not found:
             family = FAMILIES[families[restart % len(families)]]
+            space = _Space(family, vary)
 
-            def objective(X, family=family):
+            def objective(X, space=space):
                 thetas = np.atleast_2d(X.T)
-                s = scorer.scores(family, thetas)
+                s = scorer.scores(space, thetas)
                 for th, sc in zip(thetas, s):
                     if out.best is None or sc > out.best.score:
-                        out.best = Candidate(family.name, th.copy(), float(sc), int(T))
+                        out.best = space.candidate(th, sc, T)
                 tick()
                 return -np.minimum(s, 1e300)
 
             def stop(intermediate_result=None):
                 if out.best is not None and out.best.score > 1.0 and not found:
-                    v, res = scorer.verdict(FAMILIES[out.best.family], out.best.theta)
+                    v, res = scorer.verdict_of(out.best.instance(), out.best.optimizer(opt))
                     if v.status == theory.VIOLATED:
                         found.append((v, res))
                 return bool(found) or spent()
 
             try:
-                differential_evolution(objective, [tuple(map(float, b)) for b in family.bounds],
-                                       integrality=list(family.integers), vectorized=True, updating="deferred",
+                differential_evolution(objective, space.bounds,
+                                       integrality=space.integers, vectorized=True, updating="deferred",
                                        seed=int(seed) * 1000 + restart, popsize=POPSIZE,
                                        maxiter=GENERATIONS_PER_RESTART, tol=0.0, atol=0.0, polish=False,
                                        init="latinhypercube", callback=stop)
@@ -252,6 +300,7 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
     if found:
         out.falsified = True
         out.best, out.verdict, out.run = _minimal(scorer, out.best)
+        out.optimizer = out.best.optimizer(opt)
         out.log.append(f"minimal counterexample: {out.best.words()}, T={out.best.T}")
     out.seconds = time.perf_counter() - start
     return out
@@ -260,26 +309,31 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
 def _minimal(scorer, cand: Candidate):
     """The counterexample in the fewest significant digits that still violate — a periodic sequence
     written out as one period of rounded numbers a_1..a_P and x_1, the other families' parameters
-    rounded — with its exact first violation (:mod:`regret.theory.exact`) on the search's horizon."""
+    rounded, and varied hyperparameters rounded — with its exact first violation
+    (:mod:`regret.theory.exact`) on the search's horizon."""
     from .. import theory
 
     family = FAMILIES[cand.family]
-    inst = family.instance(cand.theta, cand.T)
+    n = len(family.bounds)
+    inst = family.instance(cand.theta[:n], cand.T)
     best = cand
     for digits in (1, 2, 3, 4):
+        hps = {k: _round(v, digits) for k, v in cand.hyperparameters.items()}
+        if not all(0.0 <= v < 1.0 for k, v in hps.items() if k != "alpha") or hps.get("alpha", 1.0) <= 0:
+            continue
         if inst.periodic:
-            trial = Candidate(cand.family, cand.theta, 0.0, cand.T,
+            trial = Candidate(cand.family, cand.theta, 0.0, cand.T, hyperparameters=hps,
                               period=(tuple(_round(a, digits) for a in inst.A[:, 0]), _round(float(inst.x0[0]), digits)))
         else:
-            theta = np.array([v if isint else _round(v, digits) for v, isint in zip(cand.theta, family.integers)])
+            theta = np.array([v if isint else _round(v, digits) for v, isint in zip(cand.theta[:n], family.integers)])
             if not all(lo <= v <= hi for v, (lo, hi) in zip(theta, family.bounds)):
                 continue
-            trial = Candidate(cand.family, theta, 0.0, cand.T)
-        v, _ = scorer.verdict_of(trial.instance())
+            trial = Candidate(cand.family, theta, 0.0, cand.T, hyperparameters=hps)
+        v, _ = scorer.verdict_of(trial.instance(), trial.optimizer(scorer.opt))
         if v.status == theory.VIOLATED:
             best = trial
             break
-    v, res = scorer.verdict_of(best.instance(), exact=True)
+    v, res = scorer.verdict_of(best.instance(), best.optimizer(scorer.opt), exact=True)
     best.score = float(v.worst["ratio"])
     return best, v, res
 
@@ -308,4 +362,4 @@ def optimizer_spec_text(opt) -> str:
 
 
 __all__ = ["falsify", "Search", "Candidate", "counterexample_npz", "optimizer_spec_text", "DEFAULT_BUDGET",
-           "DEFAULT_T"]
+           "DEFAULT_T", "HP_RANGES"]
