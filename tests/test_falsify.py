@@ -132,3 +132,15 @@ def test_bad_input_is_one_line(argv, field, capsys, tmp_path, monkeypatch):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and field in err[0] and "Traceback" not in err[0]
     assert not os.listdir(tmp_path)
+
+
+def test_an_adaptive_adversary_family(tmp_path):
+    """The threshold adversary chooses a_t from x_t; a counterexample from it is the played rows, which
+    a fixed-sequence run of the same optimizer replays to the same verdict."""
+    s = falsify("kingma-ba-4.1", budget=300, evaluations=400, families=("adaptive",))
+    assert s.falsified and s.best.family == "adaptive" and "chosen from x_t" in s.best.words()
+    path = tmp_path / "ce.npz"
+    np.savez(path, **counterexample_npz(s))
+    thm = theory.get("kingma-ba-4.1")
+    v = thm.check(thm.run(s.optimizer, regret.problem("npz", path=str(path)), T=s.best.T, seeds=1))
+    assert v.status == theory.VIOLATED and v.first_violation["T"] == s.verdict.first_violation["T"]

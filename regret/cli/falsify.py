@@ -5,7 +5,7 @@
     regret falsify reddi-4 --families periodic,spikes --T 5000 --evaluations 20000
     regret falsify reddi-cor1 --vary beta1,beta2,lam  # the hyperparameters searched too
 
-Searches periodic, spike, geometric and mixture families of linear losses on [−1, 1] (docs/falsify.md)
+Searches periodic, spike, geometric, mixture and adaptive families of linear losses on [−1, 1] (docs/falsify.md)
 with scipy's differential evolution, every candidate checked against the theorem's hypotheses, for the
 largest measured/bound ratio with the theorem's default optimizer (or --optimizer). A counterexample
 is rounded to the fewest digits that still violate and written to --out: counterexample.npz (replay:
@@ -41,8 +41,8 @@ def add_parser(sub) -> None:
     p.add_argument("--budget", default="120", help="seconds of search [120]")
     p.add_argument("--evaluations", help="stop after this many sequences (with --budget: whichever comes first)")
     p.add_argument("--T", default="2000", help="the horizon of every candidate [2000]")
-    p.add_argument("--families", default="periodic,spikes,geometric,mixture",
-                   help="families searched, in turn [periodic,spikes,geometric,mixture]")
+    p.add_argument("--families", default="periodic,spikes,geometric,mixture,adaptive",
+                   help="families searched, in turn [periodic,spikes,geometric,mixture,adaptive]")
     p.add_argument("--vary", default="", metavar="HP,HP",
                    help="hyperparameters of the optimizer searched too (alpha, beta1, beta2, lam), where the "
                         "theorem quantifies over them [none]")

@@ -8,9 +8,12 @@ theorem's constants D = D∞ = 2 and G = G∞ = max|a_t| are the smallest), each
 | spikes | k ∈ 2..64, h ∈ [0, 30], β ∈ [−1, 1], s, x_1 | s·h when (t−1) mod k = 0, else s·β |
 | geometric | P ∈ 1..4, c_1..c_4 ∈ [−1, 1], u ∈ [−3, 3], s, x_1 | s·c_{(t−1) mod P + 1}·10^{u(t−1)/(T−1)} |
 | mixture | p ∈ [0, 1], h ∈ [0, 30], β ∈ [−1, 1], s, x_1 | s·h with probability p, else s·β (i.i.d., seed 0) |
+| adaptive | h, β ∈ [−30, 30], τ ∈ [−1, 1], s, x_1 | s·h when x_t ≥ τ, else s·β (chosen from x_t, in the run) |
 
 with the scale s = 10^σ, σ ∈ [−1, 1.5], and x_1 the first point. The periodic and spike families are
-stored as one period (their memory does not grow with T); the others as their T rows. No family
+stored as one period (their memory does not grow with T); the others as their T rows. The adaptive
+family is an :class:`~regret.problems.Adversary` (its rows are written during the run and kept, so
+the comparator and the replay see the sequence that was played). No family
 contains a named counterexample: Reddi et al.'s sequence (C, −1, −1) is one point among the periodic
 and spike families' continuum, which the search has to find.
 """
@@ -40,8 +43,9 @@ class SequenceFamily:
     names: tuple
     bounds: tuple
     integers: tuple
-    build: Callable  # (theta, T) -> Instance
+    build: Callable  # (theta, T) -> Instance (an Adversary for an adaptive family)
     words: Callable  # theta -> str
+    adaptive: bool = False  # the loss of round t is chosen from x_t, inside the run
 
     def instance(self, theta, T: int) -> Instance:
         return self.build(np.asarray(theta, dtype=np.float64), int(T))
@@ -143,6 +147,31 @@ MIXTURE = SequenceFamily(
     (False,) * 5, _mixture_build, _mixture_words)
 
 
-FAMILIES = {f.name: f for f in (PERIODIC, SPIKES, GEOMETRIC, MIXTURE)}
+# -- adaptive ---------------------------------------------------------------------------------------
+def threshold_choose(t, x, params, state, A, b, row):
+    """The threshold adversary: a_t = s·h when x_t ≥ τ, else s·β (params = h, β, τ, s)."""
+    A[row, 0] = params[3] * (params[0] if x[0] >= params[2] else params[1])
+
+
+def _adaptive_build(th, T):
+    from ..problems import Adversary
+
+    return Adversary("falsify-adaptive", LINEAR, DOMAIN, threshold_choose,
+                     params={"h": float(th[0]), "base": float(th[1]), "tau": float(th[2]), "s": float(10.0 ** th[3])},
+                     x0=np.array([th[4]]))
+
+
+def _adaptive_words(th):
+    s = 10.0 ** th[3]
+    return (f"a_t = {_g(s * th[0])} when x_t ≥ {_g(th[2])}, else {_g(s * th[1])} (chosen from x_t); "
+            f"f_t(x) = a_t·x on [−1, 1], x_1 = {_g(th[4])}")
+
+
+ADAPTIVE = SequenceFamily(
+    "adaptive", ("h", "base", "tau", "log10_scale", "x1"), ((-30.0, 30.0), (-30.0, 30.0), (-1.0, 1.0), SCALE, START),
+    (False,) * 5, _adaptive_build, _adaptive_words, adaptive=True)
+
+
+FAMILIES = {f.name: f for f in (PERIODIC, SPIKES, GEOMETRIC, MIXTURE, ADAPTIVE)}
 
 __all__ = ["SequenceFamily", "FAMILIES", "PERIODIC", "SPIKES", "GEOMETRIC", "MIXTURE", "DOMAIN"]

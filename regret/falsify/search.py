@@ -180,7 +180,7 @@ class _Scorer:
 
         self.evaluations += len(thetas)
         insts = [space.family.instance(th[:space.n], self.T) for th in thetas]
-        if not space.vary:
+        if not space.vary and not space.family.adaptive:
             res = run_many([self.opt], insts, self.T, checkpoints=self.checkpoints, record_losses=False,
                            **self.opts)[0]
             r = _ratios(self.thm, res)
@@ -203,7 +203,7 @@ class _Scorer:
         from ..runs import run
 
         opt = self.opt if opt is None else opt
-        res = run(opt, inst, inst.T, checkpoints=self.checkpoints, **self.thm.run_options(opt))
+        res = run(opt, inst, self.T, checkpoints=self.checkpoints, **self.thm.run_options(opt))
         return self.thm.check(res, exact=exact), res
 
 
@@ -321,7 +321,7 @@ def _minimal(scorer, cand: Candidate):
         hps = {k: _round(v, digits) for k, v in cand.hyperparameters.items()}
         if not all(0.0 <= v < 1.0 for k, v in hps.items() if k != "alpha") or hps.get("alpha", 1.0) <= 0:
             continue
-        if inst.periodic:
+        if getattr(inst, "periodic", False):
             trial = Candidate(cand.family, cand.theta, 0.0, cand.T, hyperparameters=hps,
                               period=(tuple(_round(a, digits) for a in inst.A[:, 0]), _round(float(inst.x0[0]), digits)))
         else:
@@ -346,7 +346,7 @@ def counterexample_npz(search: Search) -> dict:
     """The arrays of the counterexample as the .npz problem format (:mod:`regret.problems.data`): its
     rows, the row of each round, the start point, family and domain."""
     require(search.falsified, "search", search.theorem, "a search that found a counterexample")
-    inst = search.best.instance()
+    inst = search.run.instances[0]  # the rows played (an adaptive adversary's, as they were written)
     return {"A": inst.A, "b": inst.b, "idx": inst.round_rows(0, inst.T), "x0": inst.x0,
             "family": np.array("linear"), "domain": np.array("box"), "radius": np.array(1.0)}
 
