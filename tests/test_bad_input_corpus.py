@@ -19,6 +19,7 @@ from regret.theory import proofs_runner
 from regret.cli import main
 from regret.cli.util import parse_positive_int, parse_spec, parse_T
 from regret.errors import InvalidInput
+from regret.falsify import falsify
 from regret.optimizers import OPTIMIZERS
 from regret.problems import ADVERSARIES, PROBLEMS, check, parameters, problem
 
@@ -344,6 +345,34 @@ CASES = [
     ("report out is a file", ["report", "reddi-2018", "--out", f"{D}/good.npz"], "--out", None, None),
     ("report out parent missing", ["report", "reddi-2018", "--out", "missing/reports"], "--out", None, None),
     ("report target is a file", ["report", "reddi-2018", "--out", f"{D}/reports"], "--out", None, "is a file"),
+    # `regret sweep`: every value checked before the store is created
+    ("sweep optimizer unknown", ["sweep", "--optimizer", "adamw", "--problem", "reddi", "--T", "1e3", "--out", "st"],
+     "optimizer", None, "did you mean"),
+    ("sweep grid value not a number", ["sweep", "--optimizer", "adam:beta2=0.9|x", "--problem", "reddi", "--T", "1e3",
+                                       "--out", "st"], "adam.beta2", None, None),
+    ("sweep T zero", ["sweep", "--optimizer", "adam", "--problem", "reddi", "--T", "0", "--out", "st"], "--T", None, None),
+    ("sweep problem parameter", ["sweep", "--optimizer", "adam", "--problem", "reddi:C=-1", "--T", "1e3", "--out", "st"],
+     "C", None, None),
+    ("sweep seeds zero", ["sweep", "--optimizer", "adam", "--problem", "reddi", "--T", "1e3", "--seeds", "0",
+                          "--out", "st"], "--seeds", None, None),
+    ("sweep dask no workers", ["sweep", "--optimizer", "adam", "--problem", "reddi", "--T", "1e3", "--out", "st",
+                               "--dask", "local:0"], "--dask", None, None),
+    ("sweep plot format", ["sweep", "--optimizer", "adam", "--problem", "reddi", "--T", "1e3", "--out", "st",
+                           "--plot", "x.gif"], "--plot", None, None),
+    # `regret falsify`
+    ("falsify T too large", ["falsify", "kingma-ba-4.1", "--T", "1e9"], "--T",
+     lambda d: falsify("kingma-ba-4.1", T=10 ** 9), None),
+    ("falsify budget infinite", ["falsify", "kingma-ba-4.1", "--budget", "inf"], "--budget",
+     lambda d: falsify("kingma-ba-4.1", budget=float("inf")), None),
+    ("falsify optimizer unknown", ["falsify", "kingma-ba-4.1", "--optimizer", "adamw"], "optimizer",
+     lambda d: falsify("kingma-ba-4.1", "adamw"), "did you mean"),
+    ("falsify vary unknown", ["falsify", "kingma-ba-4.1", "--vary", "gamma"], "--vary",
+     lambda d: falsify("kingma-ba-4.1", vary=("gamma",)), None),
+    ("falsify family unknown", ["falsify", "kingma-ba-4.1", "--families", "zigzag"], "--families",
+     lambda d: falsify("kingma-ba-4.1", families=("zigzag",)), None),
+    ("falsify an expectation", ["falsify", "hazan-3.2"], "theorem", lambda d: falsify("hazan-3.2"), None),
+    ("falsify seed negative", ["falsify", "kingma-ba-4.1", "--seed", "-1"], "--seed",
+     lambda d: falsify("kingma-ba-4.1", seed=-1), None),
 ]
 
 
@@ -419,7 +448,8 @@ def test_cli(case, data, tmp_path, monkeypatch, capsys):
 
 
 API = [c for c in CASES if c[3] is not None]
-API_FIELD = {"--T": "T", "--seeds": "seeds", "--formats": "formats", "--out": "path"}  # the API's names
+API_FIELD = {"--T": "T", "--seeds": "seeds", "--formats": "formats", "--out": "path", "--budget": "budget",
+             "--vary": "vary", "--families": "family", "--seed": "seed"}  # the API's names
 
 
 @pytest.mark.parametrize("case", API, ids=[c[0] for c in API])
@@ -437,7 +467,9 @@ def test_the_corpus_is_large_and_covers_every_subcommand():
     assert len(CASES) >= 100 and len(API) >= 60
     assert len({c[0] for c in CASES}) == len(CASES)
     firsts = {c[1][0] for c in CASES if c[1]}
-    assert {"run", "plot", "verify", "prove", "report"} <= firsts
+    from regret.cli import SUBCOMMANDS
+
+    assert set(SUBCOMMANDS) - {"bench"} <= firsts  # `regret bench` is the benchmark's own command line
 
 
 def test_python_dash_m_regret_is_the_command():
