@@ -144,3 +144,18 @@ def test_an_adaptive_adversary_family(tmp_path):
     thm = theory.get("kingma-ba-4.1")
     v = thm.check(thm.run(s.optimizer, regret.problem("npz", path=str(path)), T=s.best.T, seeds=1))
     assert v.status == theory.VIOLATED and v.first_violation["T"] == s.verdict.first_violation["T"]
+
+
+def test_the_stated_step_bounds_are_verify_targets_and_adamaxs_is_falsified():
+    """§2.1 and §7.1 as theorems: on their default runs the step stays within the stated bound (AdaMax's
+    first step is exactly α, so its verdict cannot be HOLDS beyond rounding), and the search finds
+    a sequence on which AdaMax's step exceeds α — as proofs/effective_step_adamax.py proves it must."""
+    from regret.theory import audit
+
+    step = theory.get("kingma-ba-2.1-step")
+    v = step.check(step.default_run())
+    assert v.status == theory.HOLDS and v.measured_name == "max_{t≤T} max_i |Δ_{t,i}|/α_t"
+    assert float(v.bound[0, 0]) == pytest.approx(audit.paper_step_bound(0.9, 0.999), rel=1e-12)
+    s = falsify("kingma-ba-7.1-step", budget=120, evaluations=4000)
+    assert s.falsified and s.verdict.first_violation["measured"] > 1.0
+    assert all(h.holds is True for h in s.verdict.hypotheses)

@@ -439,7 +439,10 @@ class Theorem:
                 return HOLDS, (f"{'≤' if self.kind == 'upper' else '≥'} bound at all {int(asserted.sum())} "
                                f"checkpoints × {len(seeds)} seeds; worst measured/bound = {v.worst['ratio']:.4g} "
                                f"at T={v.worst['T']}")
-            return INCONCLUSIVE, "the bound lies within the comparator's error bar at some checkpoint"
+            k = int(np.flatnonzero(~ok.all(axis=0))[0])
+            return INCONCLUSIVE, (f"the bound lies within the error bar of {self.measured_name()} at some checkpoint "
+                                  f"(first at T={int(cps[k])}: the comparator's certificate and the rounding of the "
+                                  "sums leave the side undecided)")
         # statements about expectations: mean over seeds against the claim, in standard errors
         S = measured.shape[0]
         if S < 2:

@@ -133,4 +133,35 @@ LEMMA_10_4_PROOF = Theorem(
     variant_of="kingma-ba-10.4",
 )
 
-THEOREMS = (THEOREM_4_1, COROLLARY_4_2, LEMMA_10_3, LEMMA_10_4, LEMMA_10_4_PROOF)
+# -- the effective step: stated, not proved (§2.1, §7.1) -------------------------------------------
+_STEP_P = sp.Piecewise(((1 - Q.beta1) / sp.sqrt(1 - Q.beta2), (1 - Q.beta1) > sp.sqrt(1 - Q.beta2)), (1, True))
+
+STEP_2_1 = Theorem(
+    key="kingma-ba-2.1-step",
+    title="|Δ_t| ≤ α·(1−β1)/√(1−β2) if (1−β1) > √(1−β2), else |Δ_t| ≤ α (§2.1, the effective step, as stated)",
+    citation=CITATION + ", §2.1 ([verbatim], stated without proof; docs/sources.md §S1.3)",
+    kind="upper",
+    bound_expr=_STEP_P,
+    hypothesis_list=(_ADAM, H.no_eps(), _CONST_B1, _PARAMS[0], _PARAMS[1]),
+    algorithm="Adam (Algorithm 1), ε = 0, constant β1: Δ_t = α_t m̂_t/√v̂_t",
+    default=_LEMMA_SETTING,
+    measured=ST.STEP_RATIO,
+    notes=("False in general unless β1 ∈ {0, β2}: the exact supremum of |Δ_t|/α_t over gradient sequences "
+           "exceeds it (proofs/effective_step_adam.py); a run may stay below it."),
+)
+
+STEP_7_1 = Theorem(
+    key="kingma-ba-7.1-step",
+    title="AdaMax: |Δ_t| ≤ α (§7.1, as stated)",
+    citation=CITATION + ", §7.1 ([verbatim], stated without proof; docs/sources.md §S1.8)",
+    kind="upper",
+    bound_expr=sp.Integer(1),
+    hypothesis_list=(H.algorithm("adamax", "AdaMax, Algorithm 2"), _PARAMS[0], _PARAMS[1]),
+    algorithm="AdaMax (Algorithm 2): Δ_t = (α_t/(1−β1^t)) m_t/u_t",
+    default=Setting(("adamax", {"alpha": 0.1, "beta1": 0.9, "beta2": 0.999, "schedule": "sqrt"}),
+                    ("linear", {"d": 3, "domain": "box"}), T=2000, seeds=2),
+    measured=ST.STEP_RATIO,
+    notes="False for every β1 > 0 (proofs/effective_step_adamax.py); a run may stay below it.",
+)
+
+THEOREMS = (THEOREM_4_1, COROLLARY_4_2, LEMMA_10_3, LEMMA_10_4, LEMMA_10_4_PROOF, STEP_2_1, STEP_7_1)

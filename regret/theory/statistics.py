@@ -169,6 +169,13 @@ LEMMA_10_4_LHS = _stat(
     None, _lemma_10_4_lhs, per_coordinate=True)
 
 
+# -- the effective step (Kingma & Ba §2.1 and §7.1) -------------------------------------------------
+STEP_RATIO = _stat(
+    "step_ratio", r"\max_{t \le T} \max_i |\Delta_{t,i}|/\alpha_t", "max_{t≤T} max_i |Δ_{t,i}|/α_t",
+    sp.Symbol("max_t_i_abs_Delta_over_alpha", nonnegative=True),
+    None, lambda ctx: ctx.run.step_ratio)
+
+
 def regret(ctx: Context) -> np.ndarray:
     """(S, K) the measured regret R(T')."""
     if ctx.run.comparator is None:
