@@ -109,12 +109,15 @@ Verdict tally over all panels: {tally}. The upper bounds whose proofs are sound 
 corrected Theorem 4 and Corollary 1, Phuong & Phong's Theorems 4.1 and 5.1, Duchi et al., Zinkevich,
 Hazan) hold at every checkpoint of their runs; Kingma & Ba's Theorem 4.1 and Corollary 4.2 are
 violated on Reddi et al.'s Theorem 1 sequence although every hypothesis holds; the lower bounds of
-Reddi et al. and Hazan are met where they apply. Each panel's verdict, reason and numbers are in the
-sections below."""
+Reddi et al. and Hazan are met where they apply. Kingma & Ba's stated step bounds (§2.1, §7.1) are met
+on their runs — AdaMax's with equality at T = 1, hence INCONCLUSIVE — although both are false in
+general (proofs/effective_step_adam.py, effective_step_adamax.py; `regret falsify kingma-ba-7.1-step`
+finds a sequence that breaks §7.1). Each panel's verdict, reason and numbers are in the sections
+below."""
     does_not = """
 A HOLDS verdict is a measurement on one setting (a few seeds, a finite horizon), not a proof; the
 settings are the theorems' defaults, chosen so that the hypotheses hold, not adversarial searches for
-a violation. Lemma statements that hold here can still be false elsewhere: Kingma & Ba's Lemma 10.3
+a violation (that is `regret falsify`, docs/falsify.md). Lemma statements that hold here can still be false elsewhere: Kingma & Ba's Lemma 10.3
 and 10.4 fail on the gradient sequence g_t = 1/√t (proofs/, docs/proofs.md). Bounds evaluated with
 observed statistics (G, D from the run) are the theorems' statements with those constants plugged in,
 which is weaker than a check over all admissible constants."""
