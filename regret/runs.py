@@ -26,7 +26,8 @@ import numpy as np
 from . import engine, reference
 from .comparator import ComparatorCurve, best_fixed_cached
 from .errors import InvalidInput, NonFiniteComparator
-from .engine.prepare import as_optimizer, check_memory, optimizers as optimizer_list, seed_list
+from .engine.prepare import as_optimizer, optimizers as optimizer_list, seed_list
+from .memory import check_memory
 from .optimizers.arrays import ArrayOptimizer
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import regret
 from regret.cli import main
-from regret.engine import prepare
+from regret import memory
 
 ADAM = regret.optimizer("adam", alpha=0.5, beta1=0.0, beta2=0.1, schedule="sqrt", bias_correction=False)
 
@@ -70,7 +70,7 @@ def test_peak_memory_does_not_grow_with_T():
     (lambda: regret.run_many([ADAM] * 1000, "reddi", 10 ** 8), "record_losses"),
 ])
 def test_requests_that_cannot_fit_are_refused_before_any_work(call, field, monkeypatch):
-    monkeypatch.setattr(prepare, "available_memory", lambda: 16 * 2 ** 30)  # the same answer on any host
+    monkeypatch.setattr(memory, "available_memory", lambda: 16 * 2 ** 30)  # the same answer on any host
     with pytest.raises(regret.InvalidInput) as err:
         call()
     assert err.value.field == field and "16 GB of memory" in str(err.value)
@@ -83,7 +83,7 @@ def test_requests_that_cannot_fit_are_refused_before_any_work(call, field, monke
 ])
 def test_the_cli_refuses_them_in_one_line(argv, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(prepare, "available_memory", lambda: 16 * 2 ** 30)
+    monkeypatch.setattr(memory, "available_memory", lambda: 16 * 2 ** 30)
     assert main(["run", "--optimizer", "adam", "--quiet"] + argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "memory" in err[0] and "Traceback" not in err[0]

@@ -7,12 +7,13 @@ have filled a :class:`regret.engine.record.Record`, :meth:`Setup.result` builds 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InvalidInput, require
+from ..memory import check_memory, human_bytes
+from .. import memory
 from ..optimizers import Optimizer, optimizer as make_optimizer
 from ..problems import Instance, ProblemSpec, problem as make_problem
 from ..problems.adversary import Adversary
@@ -157,40 +158,6 @@ class Setup:
                          instances=list(self.instances), **fields)
 
 
-def available_memory() -> int:
-    """Bytes this machine can still allocate (MemAvailable of /proc/meminfo; else physical memory)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 1 << 62
-
-
-def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
-        if n < 1024 or unit == "PB":
-            return f"{n:.3g} {unit}"
-        n /= 1024.0
-    return f"{n:.3g} PB"
-
-
-def check_memory(parts: dict, what: str = "this run") -> None:
-    """InvalidInput naming the largest part when the parts (field -> bytes) exceed the memory this
-    machine has available: one line with the estimate, instead of numpy's MemoryError later."""
-    total = float(sum(parts.values()))
-    avail = available_memory()
-    if total > avail:
-        field, size = max(parts.items(), key=lambda kv: kv[1])
-        raise InvalidInput(field, f"~{_human(size)} of the ~{_human(total)} {what} needs",
-                           f"a request that fits in the {_human(avail)} of memory this machine has available")
-
-
 def record_bytes(R: int, T: int, K: int, d: int, losses: bool, iterates: bool, state: bool) -> dict:
     """The bytes of a Record (regret.engine.record), by the option or argument that sizes each part."""
     return {"record_losses": 8.0 * R * T * losses, "record_iterates": 8.0 * R * (T + 1) * d * iterates,
@@ -234,7 +201,7 @@ def prepare(problem, T, seed=0, seeds=None, x0=None, checkpoints=None, records=(
         insts = instances(problem, T, seeds)
     except MemoryError:
         raise InvalidInput("problem", label(problem),
-                           f"a problem whose data fit in the {_human(available_memory())} of memory available") from None
+                           f"a problem whose data fit in the {human_bytes(memory.available_memory())} of memory available") from None
     cps = default_checkpoints(T) if checkpoints is None else check_checkpoints(checkpoints, T)
     d = insts[0].d
     check_memory(record_bytes(optimizers * len(seeds), T, cps.size, d, *records))

@@ -145,16 +145,15 @@ class Search:
 def _ratios(thm, res) -> np.ndarray:
     """(S,) the score of each seed's run before its hypotheses: the largest measured/bound (upper) or
     bound/measured (lower) over the asserted checkpoints; +inf for a violation with a bound ≤ 0."""
-    from ..theory.base import _worst_coordinate
-    from ..theory.exact import _violated
+    from ..theory.compare import sides, worst_coordinate
 
     ctx = thm.context(res)
     measured, band = thm._measured(ctx)
     bound = thm._evaluate(ctx)
     if thm.per_coordinate:
-        measured, band, bound = _worst_coordinate(measured, band, bound, thm.kind)
+        measured, band, bound = worst_coordinate(measured, band, bound, thm.kind)
     asserted = np.broadcast_to(thm.asserted(ctx), measured.shape)
-    viol, _ = _violated(thm, measured, band, bound, asserted)
+    viol, _ = sides(thm.kind, measured, band, bound, asserted)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = measured / bound if thm.kind == "upper" else bound / measured
     r = np.where(asserted & np.isfinite(r) & (bound > 0 if thm.kind == "upper" else measured > 0), r, 0.0)

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..domains import Domain
 from ..errors import InvalidInput, require
+from ..memory import check_memory
 from ..losses import Family
 from .base import Instance, check_scale_of
 
@@ -121,8 +122,6 @@ class StreamInstance(Instance):
 
     def _materialise(self):
         if self._whole is None:
-            from ..engine.prepare import check_memory
-
             T, p = self.T, self.stream.features
             check_memory({"problem": 8.0 * T * (p + 2)}, f"the whole sequence of {self.name} (T={T}, d={p})")
             try:

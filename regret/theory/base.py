@@ -31,6 +31,7 @@ import sympy as sp
 from ..errors import InvalidInput, require
 from . import statistics as ST
 from . import symbols as Q
+from .compare import sides, worst_coordinate
 from .context import Context, Unavailable
 from .hypotheses import HypothesisResult
 from .verdict import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Verdict
@@ -352,7 +353,7 @@ class Theorem:
         v.values = self._scalar_values(ctx)
         asserted = self.asserted(ctx)
         if self.per_coordinate:
-            measured, band, bound = _worst_coordinate(measured, band, bound, self.kind)
+            measured, band, bound = worst_coordinate(measured, band, bound, self.kind)
         v.measured, v.band, v.bound, v.asserted = measured, band, bound, asserted
         outcome, detail = self._compare(ctx, measured, band, bound, asserted, v)
         if outcome == VIOLATED and exact and self.kind in ("upper", "lower") and not isinstance(run, Context):
@@ -412,13 +413,7 @@ class Theorem:
         if not np.any(asserted):
             return INCONCLUSIVE, f"no checkpoint with T ≥ {sp.sstr(self.valid_from)}, where the statement applies"
         if self.kind in ("upper", "lower"):
-            lo, hi = measured - band, measured + band
-            if self.kind == "upper":
-                viol, ok = lo > bound, hi <= bound
-            else:
-                viol, ok = hi < bound, lo >= bound
-            viol &= asserted[None, :]
-            ok |= ~asserted[None, :]
+            viol, ok = sides(self.kind, measured, band, bound, asserted[None, :])
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(bound != 0, measured / bound, np.inf)
             ratio_a = np.where(asserted[None, :], ratio, np.nan)
@@ -551,13 +546,3 @@ def _power_text(p: dict) -> str:
 
 def _failed_text(failed) -> str:
     return "hypothesis fails: " + "; ".join(f"{h.statement} ({h.note})" if h.note else h.statement for h in failed)
-
-
-def _worst_coordinate(measured, band, bound, kind):
-    """Per-coordinate statements hold for every i: keep, per (seed, checkpoint), the coordinate with
-    the least margin."""
-    margin = (bound - measured) if kind == "upper" else (measured - bound)
-    idx = np.argmin(margin, axis=-1)[..., None]
-    take = lambda a: np.take_along_axis(a, idx, axis=-1)[..., 0]  # noqa: E731
-    return take(measured), take(band), take(bound)
-

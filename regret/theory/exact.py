@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .compare import sides, worst_coordinate
+
 BUDGET = 1 << 18  # seed-rounds replayed with a checkpoint each, for comparators that cost O(d) per checkpoint
 BUDGET_SOLVED = 1 << 8  # ... for comparators that solve a problem per checkpoint
 MATCH_RTOL = 1e-9  # a replay must reproduce the run at the checkpoints they share
@@ -36,21 +38,10 @@ def _budget(run) -> int:
     return BUDGET if cheap else BUDGET_SOLVED
 
 
-def _violated(thm, measured, band, bound, asserted):
-    """The comparison of :meth:`Theorem._compare` at each (seed, round): (violated, holds)."""
-    lo, hi = measured - band, measured + band
-    if thm.kind == "upper":
-        viol, ok = lo > bound, hi <= bound
-    else:
-        viol, ok = hi < bound, lo >= bound
-    return viol & asserted, ok | ~asserted
-
-
 def _replay(thm, run, j: int, first: int, last: int, diameters: str):
     """(rounds, measured, band, bound, violated) of seed j at every round first..last, or a reason why
     the replay does not reproduce the run."""
     from ..runs import run as run_engine
-    from .base import _worst_coordinate
 
     cps = np.asarray(run.checkpoints, dtype=np.int64)
     shared = cps[(cps >= first) & (cps <= last)]
@@ -61,9 +52,9 @@ def _replay(thm, run, j: int, first: int, last: int, diameters: str):
     measured, band = thm._measured(ctx)
     bound = thm._evaluate(ctx)
     if thm.per_coordinate:
-        measured, band, bound = _worst_coordinate(measured, band, bound, thm.kind)
+        measured, band, bound = worst_coordinate(measured, band, bound, thm.kind)
     measured, band, bound = measured[0], band[0], bound[0]
-    viol, _ = _violated(thm, measured, band, bound, thm.asserted(ctx))
+    viol, _ = sides(thm.kind, measured, band, bound, thm.asserted(ctx))
     return rounds, measured, band, bound, viol, shared
 
 
@@ -119,7 +110,7 @@ def _last_hold(thm, run, diameters, v, j: int):
     it fails at every round after the one returned (0: at every round); (None, why) when it holds
     again at T or those rounds exceed the budget."""
     cps = np.asarray(run.checkpoints, dtype=np.int64)
-    row_viol, _ = _violated(thm, v.measured[j], v.band[j], v.bound[j], v.asserted)
+    row_viol, _ = sides(thm.kind, v.measured[j], v.band[j], v.bound[j], v.asserted)
     if not row_viol[-1]:
         return None, f"it holds again at T={int(cps[-1])}"
     held = np.flatnonzero(~row_viol)
