@@ -10,6 +10,7 @@ the comparator, the Parquet write — stay small), and at most :data:`TASK_CELLS
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 
@@ -113,8 +114,9 @@ def run_dask(cells, root, address: str, on_done=None):
     try:
         workers = max(1, sum(client.nthreads().values()))
         todo = tasks(cells, at_least=4 * workers)
-        by_future = {client.submit(run_task, task, 1, key=f"regret-task-{task_name(task)}", pure=False): task
-                     for task in todo}
+        # an optimizer from a user's file travels as its source: a worker never imported that file
+        by_future = {client.submit(_run_portable, [_portable(c) for c in task], key=f"regret-task-{task_name(task)}",
+                                   pure=False): task for task in todo}
         with progress.bar(sum(len(t) for t in todo), "sweep (dask)", unit="cell") as shown:
             for fut in as_completed(by_future):
                 task = by_future.pop(fut)
@@ -127,6 +129,19 @@ def run_dask(cells, root, address: str, on_done=None):
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _portable(cell):
+    from ..user_code import portable
+
+    return dataclasses.replace(cell, optimizer=portable(cell.optimizer))
+
+
+def _run_portable(task):
+    """:func:`run_task` on a Dask worker (one compiled thread), the cells' optimizers restored."""
+    from ..user_code import restored
+
+    return run_task([dataclasses.replace(c, optimizer=restored(c.optimizer)) for c in task], 1)
 
 
 def parse_dask(address: str) -> str:
