@@ -2,6 +2,7 @@
 statistics of :class:`regret.RunResult`, one formula each, compiled inline into the loops (which
 differ only in how they walk the coordinates: a serial loop, one scalar, parallel chunks).
 
+* :func:`next_row`: the data row of round t and the walk over the period idx;
 * :func:`compensated_add`: Σ_t f_t(x_t) by Neumaier's compensated summation (the regret is an
   O(√T) difference of O(T) sums, so plain summation would lose the digits that matter);
 * :func:`observe`: one coordinate's statistics after round t — Σ_{s≤t} g_{s,i}², the min and max of
@@ -30,6 +31,14 @@ def compensated_add(run_sum, run_comp, f):
     else:
         run_comp += (f - s) + run_sum
     return s, run_comp
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def next_row(idx, j_idx, n_idx):
+    """(row of this round, position of the next): round t uses idx[(t − 1) mod n_idx], walked by a
+    position that wraps at the period's end (a periodic sequence passes one period; a call of a
+    streamed sequence its own rows, 0..n−1)."""
+    return idx[j_idx], (j_idx + 1 if j_idx + 1 < n_idx else 0)
 
 
 @njit(cache=True, error_model="numpy", inline="always")

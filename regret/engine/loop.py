@@ -33,7 +33,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import carry as C, loop_1d
-from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, next_row, observe, track_step
 from .borrow import borrowed as _borrowed
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from ..losses import value_grad
@@ -112,8 +112,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, 
     run_sum, run_comp, g2max, ginf, rmax, dmax = sc[C.RUN_SUM], sc[C.RUN_COMP], sc[C.G2MAX], sc[C.GINF], sc[C.RMAX], \
         sc[C.DMAX]
     for t in range(t_first, t_last + 1):
-        row = idx[j_idx]
-        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
+        row, j_idx = next_row(idx, j_idx, n_idx)
         ADV.choose(t, x, adv_params, adv_state, A, b, row)  # an adaptive adversary picks f_t from x_t
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
         f = value_grad(loss_code, lp, A, row, b, x, g)

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from . import carry as C
-from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, next_row, observe, track_step
 from .borrow import borrowed
 from ..domains import BOX, UNBOUNDED, project_inplace
 from .kernel_cache import register_dependent_cache
@@ -120,8 +120,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_c
     if want_iterates and t_first == 1:
         iterates[0, 0] = x
     for t in range(t_first, t_last + 1):
-        row = idx[j_idx]
-        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
+        row, j_idx = next_row(idx, j_idx, n_idx)
         # the learner plays x_t; f_t is revealed; the learner suffers f_t(x_t) and receives g_t
         a = A[row, 0]
         f, coef = score_loss(loss_code, lp, 0.0 + a * x, b, row)

@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import carry as C
-from .accounting import checkpoint, checkpoint_coordinate, compensated_add, observe, track_step
+from .accounting import checkpoint, checkpoint_coordinate, compensated_add, next_row, observe, track_step
 from ..domains import BOX, UNBOUNDED, _project_box, project_inplace
 from .kernel_cache import register_dependent_cache
 from ..losses import LP_L2, MULTICLASS, score_loss
@@ -115,8 +115,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, 
     run_sum, run_comp, g2max, ginf, rmax, dmax = (acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF],
                                                  acc[C.RMAX], acc[C.DMAX])
     for t in range(t_first, t_last + 1):
-        row = idx[j_idx]
-        j_idx = j_idx + 1 if j_idx + 1 < n_idx else 0
+        row, j_idx = next_row(idx, j_idx, n_idx)
         # pass 1: z = <a_t, x_t> and ||x_t||^2, a partial sum per chunk
         for c in prange(nch):
             j0, j1 = chunk(c, d)
