@@ -158,13 +158,25 @@ PREFIX_NUMBERS = 1 << 22  # rows (× features) summed as one cumulative sum; bey
 
 def _prefix_sums(inst: Instance, cps: np.ndarray) -> np.ndarray:
     """S_k = Σ_{t≤T'_k} a_t at every checkpoint, (K, d): one cumulative sum over the rows of rounds
-    1..T'_K when they are few (then S at T' does not depend on the other checkpoints), else grown
-    part by part between checkpoints (O(d) memory beyond a part's rows; :meth:`Instance.segments`)."""
+    1..T'_K — block by block for a stream, at once for few stored rows (either way S at T' does not
+    depend on the other checkpoints) — else grown part by part between checkpoints (O(d) memory
+    beyond a part's rows; :meth:`Instance.segments`)."""
     d, last = inst.domain.d, int(cps[-1])
+    if hasattr(inst, "stream"):
+        # block by block, the running sum carried into each block's cumulative sum: the same sequential
+        # sums as one cumsum over all rounds, in O(block) memory
+        out = np.empty((cps.size, d))
+        S, t0, k = np.zeros((1, d)), 0, 0
+        for A, _ in inst.stream.pieces(0, last):
+            P = np.cumsum(np.concatenate([S, A]), axis=0)[1:]
+            n = A.shape[0]
+            while k < cps.size and cps[k] <= t0 + n:
+                out[k] = P[cps[k] - t0 - 1]
+                k += 1
+            S, t0 = P[-1:], t0 + n
+        return out
     if last * d <= PREFIX_NUMBERS:
-        # a stream's rows of rounds 1..T'_K (not the whole sequence), or the stored rows of each round
-        A = inst.stream.rows(0, last)[0] if hasattr(inst, "stream") else inst.A[inst.round_rows(0, last)]
-        return np.cumsum(A, axis=0)[cps - 1]
+        return np.cumsum(inst.A[inst.round_rows(0, last)], axis=0)[cps - 1]
     out = np.empty((cps.size, d))
     S, prev = np.zeros(d), 0
     for k, T in enumerate(cps):
