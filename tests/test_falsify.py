@@ -125,6 +125,7 @@ def test_the_cli_writes_the_counterexample(tmp_path, capsys):
     (["kingma-ba-4.x"], "theorem"),
     (["reddi-1", "--evaluations", "20"], "theorem"),  # its bound reads C, a parameter of its own sequence
     (["zinkevich-1", "--vary", "beta2"], "--vary"),  # sgd has no β2
+    (["kingma-ba-4.1", "--families", ","], "--families"),  # none at all
 ])
 def test_bad_input_is_one_line(argv, field, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -159,3 +160,9 @@ def test_the_stated_step_bounds_are_verify_targets_and_adamaxs_is_falsified():
     s = falsify("kingma-ba-7.1-step", budget=120, evaluations=4000)
     assert s.falsified and s.verdict.first_violation["measured"] > 1.0
     assert all(h.holds is True for h in s.verdict.hypotheses)
+
+
+def test_no_family_is_invalid_input_in_python_too():
+    """An empty list of families was a ZeroDivisionError in the restart loop."""
+    with pytest.raises(regret.InvalidInput, match="family"):
+        falsify("kingma-ba-4.1", families=())

@@ -68,23 +68,14 @@ def _budget(text: str) -> float:
 def build(args) -> dict:
     """Validate everything before any work (bad input → one line, exit 2)."""
     from .. import theory
-    from ..falsify import FAMILIES
+    from ..falsify.search import check_families, check_vary
 
     thm = theory.get(args.theorem)
     if thm.kind not in ("upper", "lower"):
         raise InvalidInput("theorem", args.theorem, f"an upper or lower bound (not a statement of kind {thm.kind!r})")
     opt = make_optimizer(args.optimizer) if args.optimizer else thm.default.optimizer_spec()
-    families = [f.strip() for f in args.families.split(",") if f.strip()]
-    for f in families or [""]:
-        if f not in FAMILIES:
-            raise InvalidInput("--families", args.families, f"a comma-separated list of {', '.join(FAMILIES)}")
-    vary = tuple(v.strip() for v in args.vary.split(",") if v.strip())
-    from ..falsify import HP_RANGES
-
-    have = opt.hyperparameters()
-    for k in vary:
-        if k not in HP_RANGES or k not in have:
-            raise InvalidInput("--vary", args.vary, f"a comma-separated list of {[h for h in HP_RANGES if h in have]}")
+    families = check_families([f.strip() for f in args.families.split(",") if f.strip()], "--families")
+    vary = check_vary(opt, [v.strip() for v in args.vary.split(",") if v.strip()], "--vary")
     T = parse_T(args.T)
     if not 2 <= T <= 10 ** 7:
         raise InvalidInput("--T", args.T, "a horizon in 2..1e7")

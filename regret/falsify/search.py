@@ -117,6 +117,7 @@ class Search:
     log: list = field(default_factory=list)
     verdict: object = None  # the counterexample's verdict (exact), when falsified
     run: object = None  # the counterexample's run
+    kind: str = "upper"  # the theorem's: an upper or a lower bound
 
     def summary(self) -> str:
         what = "upper bound" if self.kind == "upper" else "lower bound"
@@ -130,8 +131,6 @@ class Search:
                     "searched met every hypothesis")
         return (f"{self.theorem}: not falsified within {self.budget} ({self.evaluations} sequences); best "
                 f"measured/bound {self.best.score:.4g} ({self.best.family}: {self.best.words()}, T={self.T})")
-
-    kind: str = "upper"
 
     def to_dict(self) -> dict:
         best = None if self.best is None else {"family": self.best.family, "theta": self.best.theta.tolist(),
@@ -229,15 +228,9 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
     require(evaluations is None or (isinstance(evaluations, (int, np.integer)) and evaluations >= 1), "evaluations",
             evaluations, "an integer ≥ 1")
     require(isinstance(T, (int, np.integer)) and 2 <= T <= 10 ** 7, "T", T, "an integer in 2..10^7")
-    families = [families] if isinstance(families, str) else list(families)
-    for name in families:
-        require(name in FAMILIES, "family", name, f"one of {sorted(FAMILIES)}")
+    families = check_families(families)
     require(isinstance(seed, (int, np.integer)) and seed >= 0, "seed", seed, "an integer ≥ 0")
-    vary = (vary,) if isinstance(vary, str) else tuple(vary)
-    have = opt.hyperparameters()
-    for k in vary:
-        require(k in HP_RANGES and k in have, "vary", k,
-                f"hyperparameters of {opt.name} the search can vary: {[h for h in HP_RANGES if h in have]}")
+    vary = check_vary(opt, vary)
 
     scorer = _Scorer(thm, opt, int(T))
     start = time.perf_counter()
@@ -305,6 +298,36 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
     return out
 
 
+def check_families(families, field: str = "family") -> list:
+    """The names of the families to search, in turn (InvalidInput naming ``field`` otherwise)."""
+    families = [families] if isinstance(families, str) else list(families)
+    require(len(families) > 0, field, families, f"at least one of {sorted(FAMILIES)}")
+    for name in families:
+        require(name in FAMILIES, field, name, f"one of {sorted(FAMILIES)}")
+    return families
+
+
+def check_vary(opt, vary, field: str = "vary") -> tuple:
+    """The hyperparameters of ``opt`` to search too (InvalidInput naming ``field`` otherwise)."""
+    vary = (vary,) if isinstance(vary, str) else tuple(vary)
+    have = opt.hyperparameters()
+    for k in vary:
+        require(k in HP_RANGES and k in have, field, k,
+                f"hyperparameters of {opt.name} the search can vary: {[h for h in HP_RANGES if h in have]}")
+    return vary
+
+
+def _within_ranges(hps: dict) -> bool:
+    """Every varied hyperparameter inside its search range (:data:`HP_RANGES`, log10 where it says)."""
+    for k, v in hps.items():
+        lo, hi, log = HP_RANGES[k]
+        if log and not v > 0:
+            return False
+        if not lo <= (math.log10(v) if log else v) <= hi:
+            return False
+    return True
+
+
 def _minimal(scorer, cand: Candidate):
     """The counterexample in the fewest significant digits that still violate — a periodic sequence
     written out as one period of rounded numbers a_1..a_P and x_1, the other families' parameters
@@ -318,7 +341,7 @@ def _minimal(scorer, cand: Candidate):
     best = cand
     for digits in (1, 2, 3, 4):
         hps = {k: _round(v, digits) for k, v in cand.hyperparameters.items()}
-        if not all(0.0 <= v < 1.0 for k, v in hps.items() if k != "alpha") or hps.get("alpha", 1.0) <= 0:
+        if not _within_ranges(hps):
             continue
         if getattr(inst, "periodic", False):
             trial = Candidate(cand.family, cand.theta, 0.0, cand.T, hyperparameters=hps,
