@@ -219,10 +219,15 @@ def ci95(v) -> tuple:
     v = np.asarray(v, dtype=np.float64)
     if v.size < 2 or not np.all(np.isfinite(v)):
         return float("nan"), float("nan")
+    half = t_quantile_95(v.size) * float(v.std(ddof=1)) / np.sqrt(v.size)
+    return float(v.mean()) - half, float(v.mean()) + half
+
+
+def t_quantile_95(n: int) -> float:
+    """t_{0.975, n−1}: the half-width of a 95% interval of a mean over n ≥ 2 values, in standard errors."""
     from scipy.special import stdtrit
 
-    half = float(stdtrit(v.size - 1, 0.975)) * float(v.std(ddof=1)) / np.sqrt(v.size)
-    return float(v.mean()) - half, float(v.mean()) + half
+    return float(stdtrit(n - 1, 0.975))
 
 
 __all__ = ["RunResult"]

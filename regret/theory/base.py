@@ -507,9 +507,9 @@ class Theorem:
 def _interval(mean: float, se: float, claim: float, S: int) -> dict:
     """The 95% confidence interval of the mean over S seeds (Student's t with S − 1 degrees of freedom,
     on the standard error the decision uses) and of its ratio to the claim."""
-    from scipy.stats import t as student
+    from ..engine.result import t_quantile_95
 
-    half = float(student.ppf(0.975, S - 1)) * float(se)
+    half = t_quantile_95(S) * float(se)
     out = {"ci_low": float(mean) - half, "ci_high": float(mean) + half}
     if claim:
         lo, hi = sorted(((float(mean) - half) / claim, (float(mean) + half) / claim))
