@@ -2,6 +2,8 @@
 local executor gives, value for value; and a bad address is one line before any work."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import regret
@@ -34,25 +36,8 @@ def test_a_bad_address_is_one_line(tmp_path, capsys, address):
     assert not (tmp_path / "o").exists()
 
 
-USER_FILE = '''
-import math
-from dataclasses import dataclass
-
-from regret import Optimizer
-
-
-def sign_update(g, alpha_t):
-    """x ← x − α_t·sign(g): no state, so the update returns Δ alone"""
-    return -alpha_t * math.copysign(1.0, g) if g != 0.0 else 0.0
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class SignStep(Optimizer):
-    name = "sign_step"
-    update = sign_update
-    alpha: float = 0.1
-    schedule: str = "sqrt"
-'''
+# tests/user_optimizers.py, copied where no worker has imported it
+USER_FILE = (Path(__file__).parent / "user_optimizers.py").read_text()
 
 
 def test_a_users_optimizer_file_runs_on_the_workers(tmp_path, capsys):
@@ -62,13 +47,13 @@ def test_a_users_optimizer_file_runs_on_the_workers(tmp_path, capsys):
     pytest.importorskip("distributed")
     path = tmp_path / "my_opts.py"
     path.write_text(USER_FILE)
-    grid = ["--optimizer", f"{path}:SignStep:alpha=0.1|0.3", "--optimizer", "adam", "--problem", "reddi",
+    grid = ["--optimizer", f"{path}:SignSGD:alpha=0.1|0.3", "--optimizer", "adam", "--problem", "reddi",
             "--T", "1000", "--checkpoints", "5", "--quiet"]
     assert main(["sweep", *grid, "--out", str(tmp_path / "local")]) == 0
     assert main(["sweep", *grid, "--out", str(tmp_path / "dask"), "--dask", "local:2"]) == 0
     a = regret.load(str(tmp_path / "local")).sort_values(["cell", "seed", "t"]).reset_index(drop=True)
     b = regret.load(str(tmp_path / "dask")).sort_values(["cell", "seed", "t"]).reset_index(drop=True)
-    assert sorted(a["label"].unique()) == ["adam()", "sign_step(alpha=0.1)", "sign_step(alpha=0.3)"]
+    assert sorted(a["label"].unique()) == ["adam()", "sign_sgd(alpha=0.1)", "sign_sgd(alpha=0.3)"]
     for col in a.columns:
         assert a[col].equals(b[col]), col
 
@@ -85,7 +70,7 @@ def test_a_portable_optimizer_needs_neither_the_file_nor_its_module(tmp_path):
     path = tmp_path / "gone.py"
     path.write_text(USER_FILE)
     blob = tmp_path / "opt.pickle"
-    blob.write_bytes(pickle.dumps(portable(make_optimizer(f"{path}:SignStep:alpha=0.25"))))
+    blob.write_bytes(pickle.dumps(portable(make_optimizer(f"{path}:SignSGD:alpha=0.25"))))
     path.unlink()
     code = ("import pickle, sys, regret\nfrom regret.user_code import restored\n"
             f"opt = restored(pickle.loads(open({str(blob)!r}, 'rb').read()))\n"
@@ -93,4 +78,4 @@ def test_a_portable_optimizer_needs_neither_the_file_nor_its_module(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     label, R = out.stdout.split()[0], float(out.stdout.split()[-1])
-    assert label == "sign_step(alpha=0.25)" and R > 0
+    assert label == "sign_sgd(alpha=0.25)" and R > 0
