@@ -68,11 +68,9 @@ def _budget(text: str) -> float:
 def build(args) -> dict:
     """Validate everything before any work (bad input → one line, exit 2)."""
     from .. import theory
-    from ..falsify.search import check_families, check_vary
+    from ..falsify.search import check_families, check_kind, check_vary
 
-    thm = theory.get(args.theorem)
-    if thm.kind not in ("upper", "lower"):
-        raise InvalidInput("theorem", args.theorem, f"an upper or lower bound (not a statement of kind {thm.kind!r})")
+    thm = check_kind(theory.get(args.theorem), "theorem", args.theorem)
     opt = make_optimizer(args.optimizer) if args.optimizer else thm.default.optimizer_spec()
     families = check_families([f.strip() for f in args.families.split(",") if f.strip()], "--families")
     vary = check_vary(opt, [v.strip() for v in args.vary.split(",") if v.strip()], "--vary")

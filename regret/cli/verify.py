@@ -111,7 +111,7 @@ def verify(thm, opt, spec, T, seeds, n_cp=60, tail=0.1, diameters="auto") -> dic
     audit = thm.audit_gamma and _audit_size(spec, T, seeds) <= AUDIT_LIMIT
     run = thm.run(opt, spec, T=T, seeds=seeds, checkpoints=engine.default_checkpoints(T, n_cp), record_state=audit)
     verdict = thm.check(run, diameters=diameters)
-    out = {"theorem": thm, "run": run, "verdict": verdict, "order": thm.order()}
+    out = {"theorem": thm, "run": run, "verdict": verdict, "order": None if thm.kind == "limit" else thm.order()}
     if thm.audit_gamma:
         out["gamma"] = _gamma(run) if audit else None
     if thm.measured is None:
@@ -166,12 +166,13 @@ def list_json() -> dict:
 def statement_text(thm) -> str:
     import sympy as sp
 
-    rel = {"upper": "≤", "lower": "≥", "expectation": "=", "lower-expectation": "≥"}[thm.kind]
+    rel = {"upper": "≤", "lower": "≥", "expectation": "=", "lower-expectation": "≥", "limit": "→"}[thm.kind]
     lhs = thm.measured_name()
     if thm.kind.endswith("expectation"):
         lhs = f"E[{lhs}]"
     legend = "".join(f"\n    {s.symbol} = {s.text}" for s in thm.statistics)
-    return f"{lhs} {rel} {sp.sstr(thm.bound_expr)}{legend}"
+    where = " as {} → {}".format(*thm.variable) if thm.kind == "limit" else ""
+    return f"{lhs} {rel} {sp.sstr(thm.bound_expr)}{where}{legend}"
 
 
 def report(res) -> str:
@@ -181,9 +182,15 @@ def report(res) -> str:
     seeds = run.seeds
     seed_text = f"seeds {seeds[0]}..{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
     lines = [f"{thm.key}: {thm.title}", f"citation: {thm.citation}", f"algorithm: {thm.algorithm}",
-             f"statement: {statement_text(thm)}",
-             f"order in T (sympy, worst-case statistics): {order} (coefficient {sp.sstr(order.coefficient)})",
-             f"run: {run.optimizer.label()} on {run.problem} ({run.family}, {run.domain}), T={run.T}, {seed_text}",
+             f"statement: {statement_text(thm)}"]
+    if order is not None:
+        lines.append(f"order in T (sympy, worst-case statistics): {order} (coefficient {sp.sstr(order.coefficient)})")
+    if getattr(run, "runs", None) is not None:  # a limit in a hyperparameter: its family of runs
+        var = thm.limit.variable
+        family = ", ".join(f"{x:g}" for x in run.values)
+        lines.append(f"family: {var} ∈ {{{family}}}" + (f"; reference {run.reference.optimizer.label()}"
+                                                          if run.reference is not None else ""))
+    lines += [f"run: {run.optimizer.label()} on {run.problem} ({run.family}, {run.domain}), T={run.T}, {seed_text}",
              "", v.hypotheses_table(), "", v.checkpoint_table(), ""]
     if v.values:
         lines.append("evaluated with: " + ", ".join(f"{k}={val:.6g}" for k, val in v.values.items()))
@@ -205,7 +212,8 @@ def to_json(res) -> dict:
     from .. import analysis
 
     thm, run, v = res["theorem"], res["run"], res["verdict"]
-    out = {"schema": SCHEMA, "theorem": thm.describe(), "order": res["order"].to_dict(),
+    out = {"schema": SCHEMA, "theorem": thm.describe(),
+           "order": None if res["order"] is None else res["order"].to_dict(),
            "run": {"optimizer": run.optimizer.label(), "hyperparameters": run.optimizer.hyperparameters(),
                    "problem": run.problem, "family": run.family, "domain": run.domain, "T": run.T,
                    "d": run.d, "seeds": list(run.seeds)},

@@ -218,9 +218,7 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
     from ..engine.prepare import as_optimizer
     from ..theory.context import Unavailable
 
-    thm = theory.get(theorem) if isinstance(theorem, str) else theorem
-    require(thm.kind in ("upper", "lower"), "theorem", thm.key,
-            f"an upper or lower bound (not a statement of kind {thm.kind!r}: expectations are tested over seeds)")
+    thm = check_kind(theory.get(theorem) if isinstance(theorem, str) else theorem, "theorem", thm_name(theorem))
     opt = thm.default.optimizer_spec() if optimizer is None else as_optimizer(optimizer)
     require(budget is not None or evaluations is not None, "budget", None, "seconds, evaluations or both")
     require(budget is None or (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0), "budget",
@@ -296,6 +294,18 @@ def falsify(theorem, optimizer=None, budget: float | None = DEFAULT_BUDGET, eval
         out.log.append(f"minimal counterexample: {out.best.words()}, T={out.best.T}")
     out.seconds = time.perf_counter() - start
     return out
+
+
+def thm_name(theorem) -> str:
+    return theorem if isinstance(theorem, str) else theorem.key
+
+
+def check_kind(thm, field: str, value: str):
+    """The theorem, if a search can falsify it: an upper or a lower bound."""
+    require(thm.kind in ("upper", "lower"), field, value,
+            f"an upper or lower bound (not a statement of kind {thm.kind!r}: expectations are tested over seeds, "
+            "limits by the rate of their gap)")
+    return thm
 
 
 def check_families(families, field: str = "family") -> list:

@@ -14,6 +14,7 @@ Modules: :mod:`~regret.plots.style` (sizes, fonts, palette, plain log tick label
 panels side by side), :mod:`~regret.plots.traces` (iterates, effective step and its bounds, Γ_t audit),
 :mod:`~regret.plots.sweeps` (a quantity against a hyperparameter grid, per method),
 :mod:`~regret.plots.phase` (a quantity over a grid of two hyperparameters, from a sweep's rows),
+:mod:`~regret.plots.limit` (the gap of a limit statement to its limit, with the fitted rate),
 :mod:`~regret.plots.io` (PDF/PNG/PGF and the CSV of plotted numbers, atomic and byte-for-byte
 repeatable). Every drawing function takes ``ax=`` to draw into a user's own Axes and returns a
 :class:`Plot` (figure, axes, table of plotted numbers, fits); the ``*_figure`` and
@@ -29,6 +30,7 @@ from . import io, style
 from .base import Plot
 from .curves import Bound, Curve, RegretPanel, fit_exponent, regret_curve, regret_figure, regret_panels
 from .io import PlotTable, read_csv, save
+from .limit import limit_gap
 from .phase import phase_figure
 from .sweeps import Sweep, SweepPanel, sweep, sweep_figure
 from .traces import (StepLimit, StepPanel, StepSeries, effective_step, gamma_audit, gamma_audit_of, iterate_traces,
@@ -49,4 +51,4 @@ __all__ = ["plot_runs", "regret_figure", "regret_curve", "regret_panels", "itera
            "gamma_audit", "gamma_audit_of", "traces_figure", "projected_step", "step_bounds", "step_bounds_figure",
            "sweep", "sweep_figure", "fit_exponent", "Curve", "Bound", "RegretPanel", "Sweep", "SweepPanel",
            "StepSeries", "StepLimit", "StepPanel", "Plot", "PlotTable", "save", "read_csv", "style", "io",
-           "phase_figure"]
+           "phase_figure", "limit_gap"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import InvalidInput, did_you_mean
+from ..errors import InvalidInput, did_you_mean, require
 from . import duchi, hazan, kingma_ba, phuong_phong, reddi, zinkevich
 from .base import Order, Setting, Theorem, bound_namespace, parse_bound
 from .context import Context, Unavailable
@@ -53,13 +53,18 @@ def get(key) -> Theorem:
 
 def bound(expr, key: str = "user-bound", title: str | None = None, kind: str = "upper",
           citation: str = "the user's bound", hypotheses: tuple = ()) -> Theorem:
-    """A bound of one's own as a theorem: ``R(T) ≤ expr`` (``kind="lower"``: ≥) for whatever run it is
-    checked on, under the given hypotheses (none by default). ``expr`` is a sympy expression or text
-    in the names of :func:`regret.theory.base.bound_namespace`, e.g. ``"5*D*G*sqrt(T)"``."""
+    """A bound of one's own as a theorem: ``R(T) ≤ expr`` (``kind="lower"``: ≥; ``kind="limit"``:
+    R(T)/T → expr as T → ∞, :mod:`regret.theory.limit`) for whatever run it is checked on, under the
+    given hypotheses (none by default). ``expr`` is a sympy expression or text in the names of
+    :func:`regret.theory.base.bound_namespace`, e.g. ``"5*D*G*sqrt(T)"``."""
+    from . import statistics
+
+    require(kind in ("upper", "lower", "limit"), "kind", kind, "'upper', 'lower' or 'limit'")
     b = parse_bound(expr)
-    rel = "≤" if kind == "upper" else "≥"
-    return Theorem(key=key, title=title or f"R(T) {rel} {sp.sstr(b)}", citation=citation, kind=kind, bound_expr=b,
+    rel = {"upper": "R(T) ≤", "lower": "R(T) ≥", "limit": "R(T)/T →"}[kind]
+    return Theorem(key=key, title=title or f"{rel} {sp.sstr(b)}", citation=citation, kind=kind, bound_expr=b,
                    hypothesis_list=tuple(hypotheses), algorithm="the optimizer it is checked on",
+                   measured=statistics.AVERAGE_REGRET if kind == "limit" else None,
                    default=Setting(("sgd", {"alpha": 0.1, "schedule": "sqrt"}), ("linear", {"d": 2}), T=1000))
 
 

@@ -36,7 +36,8 @@ from .context import Context, Unavailable
 from .hypotheses import HypothesisResult
 from .verdict import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Verdict
 
-KINDS = ("upper", "lower", "expectation", "lower-expectation")
+KINDS = ("upper", "lower", "expectation", "lower-expectation", "limit")
+RELATION = {"upper": " ≤ ", "lower": " ≥ ", "expectation": " = ", "lower-expectation": " ≥ ", "limit": " → "}
 Z_CRIT = 4.0  # statistical statements: |mean − claim| > 4 standard errors counts as a violation
 RTOL = 1e-9  # rounding slack of the measured sums, relative to their magnitude
 
@@ -157,8 +158,9 @@ class Theorem:
     "A theorem of your own", has an example and the exact rules).
 
     * ``key``, ``title``, ``citation`` (paper, version, how the text was obtained: docs/sources.md);
-    * ``kind``: ``"upper"`` (M ≤ B), ``"lower"`` (M ≥ B), ``"expectation"`` (E[M] = B) or
-      ``"lower-expectation"`` (E[M] ≥ B), where M is the regret R(T) or ``measured``;
+    * ``kind``: ``"upper"`` (M ≤ B), ``"lower"`` (M ≥ B), ``"expectation"`` (E[M] = B),
+      ``"lower-expectation"`` (E[M] ≥ B) or ``"limit"`` (M → B as T → ∞, or as the hyperparameter of
+      ``limit`` tends to its limit point: :mod:`.limit`), where M is the regret R(T) or ``measured``;
     * ``bound_expr``: B, one sympy expression in :mod:`.symbols` and :mod:`.statistics`;
     * ``hypothesis_list``: hypotheses of :mod:`.hypotheses`; ``algorithm``: what the statement speaks of;
     * ``default``: the :class:`Setting` of ``default_run()``;
@@ -187,9 +189,16 @@ class Theorem:
     notes: str = ""
     variant_of: str = ""
     audit_gamma: bool = False  # the proof telescopes with Γ_t = √V_t/α_t − √V_{t−1}/α_{t−1} ⪰ 0 (regret.theory.audit)
+    limit: object = None  # kind "limit" in a hyperparameter: a regret.theory.limit.ParameterLimit (None: T → ∞)
 
     def __post_init__(self):
         require(self.kind in KINDS, "kind", self.kind, f"one of {KINDS}")
+        require(self.limit is None or self.kind == "limit", "limit", self.limit, 'None unless kind is "limit"')
+
+    @property
+    def variable(self) -> tuple:
+        """(variable, limit point) of a limit statement: ("T", "∞") or the hyperparameter's."""
+        return ("T", "∞") if self.limit is None else (self.limit.variable, self.limit.toward)
 
     # -- the expression ----------------------------------------------------------------------------
     @property
@@ -208,9 +217,15 @@ class Theorem:
         """The statement, e.g. ``R(T) \\le \\frac{D^{2} ...}``."""
         names = {s.symbol: s.latex for s in self.statistics}
         lhs = self.measured.latex if self.measured is not None else "R(T)"
-        rel = {"upper": r"\le", "lower": r"\ge", "expectation": "=", "lower-expectation": r"\ge"}[self.kind]
+        rel = {"upper": r"\le", "lower": r"\ge", "expectation": "=", "lower-expectation": r"\ge",
+               "limit": "="}[self.kind]
         if self.kind in ("expectation", "lower-expectation"):
             lhs = rf"\mathbb{{E}}[{lhs}]"
+        if self.kind == "limit":
+            var, to = self.variable
+            var = self.limit.latex or var if self.limit is not None else var
+            to = r"\infty" if to == "∞" else to
+            lhs = rf"\lim_{{{var} \to {to}}} {lhs}"
         return f"{lhs} {rel} {sp.latex(self.bound_expr, symbol_names=names)}"
 
     def expression(self) -> sp.Expr:
@@ -224,9 +239,8 @@ class Theorem:
         the run. ``expr`` is a sympy expression or a string in the symbols of
         :mod:`regret.theory.symbols` and :mod:`regret.theory.statistics` (e.g. ``"5*D*G*sqrt(T)"``)."""
         bound = parse_bound(expr)
-        rel = {"upper": " ≤ ", "lower": " ≥ ", "expectation": " = ", "lower-expectation": " ≥ "}[self.kind]
-        lhs = self.measured_name() if self.kind in ("upper", "lower") else f"E[{self.measured_name()}]"
-        shown = lhs + rel + sp.sstr(bound)
+        lhs = self.measured_name() if self.kind in ("upper", "lower", "limit") else f"E[{self.measured_name()}]"
+        shown = lhs + RELATION[self.kind] + sp.sstr(bound)
         return dataclasses.replace(
             self, bound_expr=bound, key=key or self.key + "~bound", adjust=None, variant_of=self.key,
             title=title or f"{self.title}, with the bound {shown}",
@@ -263,6 +277,10 @@ class Theorem:
 
     # -- evaluation against a run ------------------------------------------------------------------
     def context(self, run, diameters: str = "auto") -> Context:
+        from .limit import LimitRuns
+
+        if isinstance(run, LimitRuns):  # the family's hypotheses are read off its first run (see check)
+            run = run.base
         return run if isinstance(run, Context) else Context(run, diameters)
 
     def run_options(self, opt=None) -> dict:
@@ -314,15 +332,33 @@ class Theorem:
         return out[:, cps.index(int(checkpoint))]
 
     def hypotheses(self, run, diameters: str = "auto") -> list[HypothesisResult]:
+        from .limit import LimitRuns
+
+        if isinstance(run, LimitRuns):
+            return self._family_hypotheses(run, diameters)
         ctx = self.context(run, diameters)
         return [h.evaluate(ctx) for h in self.hypothesis_list]
 
+    def _family_hypotheses(self, runs, diameters: str) -> list[HypothesisResult]:
+        """Each hypothesis on every run of a limit's family: the first run where it fails, else the
+        first where it is unknown, else the first run's result."""
+        per_run = [[h.evaluate(Context(r, diameters)) for h in self.hypothesis_list] for r in runs.runs]
+        out = []
+        for results in zip(*per_run):
+            bad = [r for r in results if r.holds is False] or [r for r in results if r.holds is None]
+            out.append(bad[0] if bad else results[0])
+        return out
+
     def _measured(self, ctx: Context):
         """(measured, error half-width) as (S, K) (or (S, K, d)) arrays."""
-        if self.measured is None:
+        if self.measured is None or self.measured is ST.AVERAGE_REGRET:
             R = ST.regret(ctx)
             scale = np.maximum(1.0, np.maximum(np.abs(ctx.run.learner_loss), np.abs(ctx.run.comparator_loss)))
-            return R, ST.certificate(ctx) + RTOL * scale
+            band = ST.certificate(ctx) + RTOL * scale
+            if self.measured is None:
+                return R, band
+            T = np.asarray(ctx.run.checkpoints, dtype=np.float64)
+            return R / T, band / T
         m = np.asarray(self.measured.evaluate(ctx), dtype=np.float64)
         return m, RTOL * np.maximum(1.0, np.abs(m))
 
@@ -336,26 +372,35 @@ class Theorem:
         """HOLDS / VIOLATED / NOT APPLICABLE / INCONCLUSIVE, with the numbers (see :mod:`.verdict`).
         ``exact``: a violated upper or lower bound is replayed round by round up to its first violated
         checkpoint, so that the first violation is the exact round (:mod:`.exact`)."""
+        from .limit import LimitRuns, check_limit
+
+        if self.limit is not None:
+            require(isinstance(run, LimitRuns), "run", type(run).__name__,
+                    f"the runs of {self.key}'s family over {self.limit.variable} (theorem.run(...) or default_run())")
         ctx = self.context(run, diameters)
-        hyps = self.hypotheses(ctx)
+        hyps = (self._family_hypotheses(run, diameters) if isinstance(run, LimitRuns) else self.hypotheses(ctx))
         v = Verdict(self.key, self.title, self.kind, INCONCLUSIVE, "", hyps, ctx.run.checkpoints,
                     list(ctx.run.seeds), measured_name=self.measured_name())
         failed = [h for h in hyps if h.holds is False]
         unknown = [h for h in hyps if h.holds is None]
         try:
-            measured, band = self._measured(ctx)
-            bound = self._evaluate(ctx)
+            if self.kind == "limit":
+                outcome, detail = check_limit(self, run, ctx, v)
+            else:
+                measured, band = self._measured(ctx)
+                bound = self._evaluate(ctx)
         except Unavailable as exc:
             v.reason = f"cannot evaluate: {exc}"
             if failed:
                 v.status, v.reason = NOT_APPLICABLE, _failed_text(failed) + f" (and {exc})"
             return v
-        v.values = self._scalar_values(ctx)
-        asserted = self.asserted(ctx)
-        if self.per_coordinate:
-            measured, band, bound = worst_coordinate(measured, band, bound, self.kind)
-        v.measured, v.band, v.bound, v.asserted = measured, band, bound, asserted
-        outcome, detail = self._compare(ctx, measured, band, bound, asserted, v)
+        if self.kind != "limit":
+            v.values = self._scalar_values(ctx)
+            asserted = self.asserted(ctx)
+            if self.per_coordinate:
+                measured, band, bound = worst_coordinate(measured, band, bound, self.kind)
+            v.measured, v.band, v.bound, v.asserted = measured, band, bound, asserted
+            outcome, detail = self._compare(ctx, measured, band, bound, asserted, v)
         if outcome == VIOLATED and exact and self.kind in ("upper", "lower") and not isinstance(run, Context):
             from .exact import pin_down
 
@@ -488,6 +533,12 @@ class Theorem:
         from ..problems import Instance
 
         opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+        if self.limit is not None:  # a limit in a hyperparameter: the family of runs (regret.theory.limit)
+            from .limit import run_family
+
+            return run_family(self.limit, opt, problem, T=self.default.T if T is None else T,
+                              seeds=self.default.seeds if seeds is None else seeds, checkpoints=checkpoints,
+                              seed=seed, run=run_engine)
         if isinstance(problem, Instance):
             T = problem.T if T is None else T
             seeds = 1 if seeds is None else seeds
@@ -498,7 +549,8 @@ class Theorem:
         return run_engine(opt, problem, T=T, seed=seed, seeds=seeds, checkpoints=checkpoints, **opts)
 
     def describe(self) -> dict:
-        return {"key": self.key, "title": self.title, "citation": self.citation, "kind": self.kind,
+        extra = {"limit": dict(zip(("variable", "toward"), self.variable))} if self.kind == "limit" else {}
+        return {**extra, "key": self.key, "title": self.title, "citation": self.citation, "kind": self.kind,
                 "algorithm": self.algorithm, "statement": self.latex(),
                 "hypotheses": [h.statement() for h in self.hypothesis_list],
                 "default": self.default.describe(), "variant_of": self.variant_of}

@@ -23,12 +23,14 @@ change the iterates but still enters the printed third term (the table of docs/s
 """
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from . import hypotheses as H
 from . import statistics as ST
 from . import symbols as Q
 from .base import Setting, Theorem
+from .limit import ParameterLimit
 
 CITATION = "Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015, arXiv:1412.6980v9"
 
@@ -164,4 +166,52 @@ STEP_7_1 = Theorem(
     notes="False for every β1 > 0 (proofs/effective_step_adamax.py); a run may stay below it.",
 )
 
-THEOREMS = (THEOREM_4_1, COROLLARY_4_2, LEMMA_10_3, LEMMA_10_4, LEMMA_10_4_PROOF, STEP_2_1, STEP_7_1)
+# -- §5: Adam → AdaGrad as β2 → 1 (a limit in a hyperparameter) --------------------------------------
+def _adam_at(opt, delta: float):
+    """The user's Adam with β2 = 1 − δ (the engine's β2 is fl(1 − δ))."""
+    return opt.replace(beta2=1.0 - delta)
+
+
+def _adagrad_of(opt):
+    """AdaGrad with Adam's α as its constant step and Adam's ε: the limit algorithm of §5."""
+    from ..optimizers import optimizer
+
+    return optimizer("adagrad", alpha=float(opt.alpha), eps=float(getattr(opt, "eps", 0.0)), schedule="constant")
+
+
+def _iterate_gap(run, reference):
+    """max_{t ≤ T+1} ‖x_t − x_t^AdaGrad‖∞ for each seed."""
+    diff = np.abs(np.asarray(run.iterates) - np.asarray(reference.iterates))
+    return diff.reshape(diff.shape[0], -1).max(axis=1)
+
+
+def _needs_family(ctx):
+    raise ST.Unavailable("a distance between two runs: check the theorem on its family of runs (theorem.run)")
+
+
+ITERATE_GAP = ST.Statistic(
+    sp.Symbol("max_t_dist_to_AdaGrad", nonnegative=True), r"\max_{t}\|x_t - x_t^{\mathrm{AdaGrad}}\|_\infty",
+    "max_t ‖x_t − x_t^AdaGrad‖∞", sp.Symbol("max_t_dist_to_AdaGrad", nonnegative=True), None, _needs_family)
+
+ADAGRAD_LIMIT = Theorem(
+    key="kingma-ba-5-adagrad",
+    title="Adam with β1 = 0, α_t = α/√t tends to AdaGrad as β2 → 1 (§5)",
+    citation=CITATION + ", §5 Related work, the AdaGrad correspondence ([verbatim]; docs/sources.md §S1.9)",
+    kind="limit",
+    bound_expr=sp.Integer(0),
+    hypothesis_list=(_ADAM, H.no_eps(), H.schedule("sqrt"),
+                     H.relation("beta1", sp.Eq(Q.beta1, 0, evaluate=False), "β1 = 0")),
+    algorithm="Adam (Algorithm 1, bias-corrected), β1 = 0, ε = 0, α_t = α/√t; the limit: AdaGrad with step α",
+    default=Setting(("adam", {"alpha": 0.1, "beta1": 0.0, "beta2": 0.999, "eps": 0.0, "schedule": "sqrt"}),
+                    ("logistic", {"d": 5, "domain": "box", "radius": 5.0}), T=300, seeds=1),
+    measured=ITERATE_GAP,
+    limit=ParameterLimit(variable="1 − β2", parameter="beta2", latex=r"1 - \beta_2", toward="0",
+                         values=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6), optimizer=_adam_at, reference=_adagrad_of,
+                         measure=_iterate_gap, records={"record_iterates": True, "comparator": False}),
+    notes=("The family replaces the optimizer's β2 by 1 − δ for each δ; the measured quantity is the largest "
+           "distance between the Adam and AdaGrad iterates over the run. The paper adds that the "
+           "correspondence does not hold without bias correction (proofs/adagrad_limit.py checks it)."),
+)
+
+THEOREMS = (THEOREM_4_1, COROLLARY_4_2, LEMMA_10_3, LEMMA_10_4, LEMMA_10_4_PROOF, STEP_2_1, STEP_7_1,
+            ADAGRAD_LIMIT)

@@ -121,6 +121,41 @@ THEOREM_1 = Theorem(
 )
 
 
+# -- the remark after Theorem 1: SGD and AdaGrad have vanishing average regret on the same sequence ---
+def _sgd_or_adagrad(ctx):
+    """Reddi et al.'s SGD (ψ_t = I, α_t = α/√t) or AdaGrad (ψ_t = diag(Σ g²)/t, α_t = α/√t: the step
+    α g_t/√(Σ g²), the engine's AdaGrad with a constant α)."""
+    opt = ctx.opt
+    want = {"sgd": "sqrt", "adagrad": "constant"}
+    sched = opt.schedule if isinstance(opt.schedule, str) else "array"
+    nums = {"optimizer": opt.name, "schedule": sched}
+    if opt.name not in want:
+        return False, nums, f"the remark is about SGD and AdaGrad, the run used {opt.name}"
+    if sched != want[opt.name]:
+        return False, nums, (f"Reddi et al.'s {opt.name} steps with α/√(Σg²)" if opt.name == "adagrad" else
+                             "Reddi et al.'s SGD steps with α_t = α/√t") + f" (engine schedule {want[opt.name]!r})"
+    return True, nums, ""
+
+
+THEOREM_1_REMARK = Theorem(
+    key="reddi-1-remark",
+    title="SGD and AdaGrad have vanishing average regret on the Theorem 1 sequence: R_T/T → 0",
+    citation=CITATION + ", the remarks after Theorem 1 ([verbatim]; docs/sources.md §S2.3)",
+    kind="limit",
+    bound_expr=sp.Integer(0),
+    measured=ST.AVERAGE_REGRET,
+    hypothesis_list=(
+        H.problem_is("reddi", "F = [−1, 1], f_t = Cx if t mod 3 = 1 else −x", period=3, s=1.0),
+        H.relation("C", sp.Gt(Q.C, 2, evaluate=False), "C > 2"),
+        H.custom("algorithm", "SGD with α_t = α/√t, or AdaGrad (Reddi et al. §2)", _sgd_or_adagrad),
+    ),
+    algorithm="SGD with α_t = α/√t, or AdaGrad x_{t+1} = Π_F(x_t − α g_t/√(Σ_{s≤t} g_s²)) (Reddi et al. §2)",
+    default=Setting(("sgd", {"alpha": 0.5, "schedule": "sqrt"}), ("reddi", {"C": 3}), T=1_000_000, seeds=1),
+    notes=("A limit: checked by the decay of R(T)/T over the last two decades of checkpoints "
+           "(regret.theory.limit). OGD's O(√T) regret bound (Zinkevich) predicts the rate T^(−1/2)."),
+)
+
+
 # -- Theorem 2: any β1 < √β2 -------------------------------------------------------------------------
 def _period_is_C(ctx):
     p = ctx.problem_params
@@ -194,4 +229,4 @@ THEOREM_3 = Theorem(
            "verdict is at best INCONCLUSIVE (with the numbers)."),
 )
 
-THEOREMS = (THEOREM_4, THEOREM_4_PRINTED, COROLLARY_1, THEOREM_1, THEOREM_2, THEOREM_3)
+THEOREMS = (THEOREM_4, THEOREM_4_PRINTED, COROLLARY_1, THEOREM_1, THEOREM_1_REMARK, THEOREM_2, THEOREM_3)

@@ -176,6 +176,12 @@ STEP_RATIO = _stat(
     None, lambda ctx: ctx.run.step_ratio)
 
 
+# -- the average regret, for limit statements (R(T)/T → c) ----------------------------------------------
+AVERAGE_REGRET = _stat(
+    "R_over_T", r"R(T)/T", "R(T)/T", sp.Symbol("R", real=True) / Q.T,
+    None, lambda ctx: regret(ctx) / np.asarray(ctx.run.checkpoints, dtype=np.float64))
+
+
 def regret(ctx: Context) -> np.ndarray:
     """(S, K) the measured regret R(T')."""
     if ctx.run.comparator is None:
@@ -189,4 +195,5 @@ def certificate(ctx: Context) -> np.ndarray:
 
 
 __all__ = ["Statistic", "REGISTRY", "SUM_G", "SUM_SQRT_TV", "SUM_SQRT_V", "SUM_BETA_V", "SUM_BETA_SQRT",
-           "EXPECTED_WALK", "GNORM_I", "LEMMA_10_3_LHS", "LEMMA_10_4_LHS", "Unavailable"]
+           "EXPECTED_WALK", "GNORM_I", "LEMMA_10_3_LHS", "LEMMA_10_4_LHS", "STEP_RATIO", "AVERAGE_REGRET",
+           "Unavailable"]

@@ -21,14 +21,14 @@ HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "HOLDS", "VIOLATED", "NOT APPLIC
 STATUSES = (HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE)
 
 _RELATION = {"upper": "≤", "lower": "≥", "expectation": "= (in expectation)",
-             "lower-expectation": "≥ (in expectation)"}
+             "lower-expectation": "≥ (in expectation)", "limit": "→"}
 
 
 @dataclass(eq=False, repr=False)
 class Verdict:
     theorem: str
     title: str
-    kind: str  # upper | lower | expectation | lower-expectation
+    kind: str  # upper | lower | expectation | lower-expectation | limit
     status: str
     reason: str
     hypotheses: list = field(default_factory=list)
@@ -43,6 +43,8 @@ class Verdict:
     power: dict | None = None  # statements about expectations: the decision rule's false alarms and power
     values: dict = field(default_factory=dict)
     measured_name: str = "R(T)"
+    variable: str = "T"  # what ``checkpoints`` hold: T, or a limit's hyperparameter (regret.theory.limit)
+    limit: dict | None = None  # limit statements: the fitted rate of |M − c| (regret.theory.limit.RateFit)
 
     def __bool__(self) -> bool:
         return self.status == HOLDS
@@ -71,6 +73,8 @@ class Verdict:
     def checkpoint_table(self, max_rows: int = 12) -> str:
         if self.measured is None or self.bound is None:
             return "(no measurements)"
+        if self.kind == "limit":
+            return self._limit_table(max_rows)
         K = self.measured.shape[1]
         ks = _pick(K, max_rows)
         fv = self.first_violation
@@ -101,9 +105,23 @@ class Verdict:
                          _fmt(float(np.mean(b))), _fmt(ratio), mark))
         return text_table(rows)
 
+    def _limit_table(self, max_rows: int) -> str:
+        """A limit statement: M, its limit and the worst seed's gap |M − c| along the variable."""
+        x = np.asarray(self.checkpoints, dtype=np.float64)
+        S = self.measured.shape[0]
+        rows = [(self.variable, f"{self.measured_name} (mean)" if S > 1 else self.measured_name, "± err", "limit",
+                 "|M − limit| (worst seed)", "")]
+        for k in _pick(x.size, max_rows):
+            m, b = self.measured[:, k], self.bound[:, k]
+            xs = str(int(x[k])) if self.variable == "T" else _fmt(x[k])
+            rows.append((xs, _fmt(float(np.mean(m))), _fmt(float(np.max(self.band[:, k]))), _fmt(float(np.mean(b))),
+                         _fmt(float(np.max(np.abs(m - b)))), "in the fit" if self.asserted[k] else ""))
+        return text_table(rows)
+
     def table(self) -> str:
         lines = [f"{self.theorem}: {self.title}",
-                 f"statement: {self.measured_name} {_RELATION.get(self.kind, self.kind)} bound",
+                 f"statement: {self.measured_name} {_RELATION.get(self.kind, self.kind)} "
+                 + (f"{_fmt(self.limit['limit'])} as {self.variable} → {self.limit['toward']}" if self.limit else "bound"),
                  "", self.hypotheses_table(), "", self.checkpoint_table(), ""]
         if self.values:
             lines.append("values: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items()))
@@ -119,7 +137,9 @@ class Verdict:
         return {
             "theorem": self.theorem, "title": self.title, "kind": self.kind, "status": self.status,
             "reason": self.reason, "hypotheses": [h.to_dict() for h in self.hypotheses],
-            "checkpoints": None if self.checkpoints is None else [int(c) for c in self.checkpoints],
+            "checkpoints": None if self.checkpoints is None else [
+                int(c) if self.variable == "T" else float(c) for c in self.checkpoints],
+            "variable": self.variable, "limit": self.limit,
             "seeds": list(self.seeds), "measured": arr(self.measured), "error_bar": arr(self.band),
             "bound": arr(self.bound),
             "asserted": None if self.asserted is None else [bool(a) for a in self.asserted],
