@@ -189,6 +189,7 @@ def _result(instance, opt, losses, G, X, second_moments, checkpoints, comparator
         x_max=np.maximum.accumulate(X[:T], axis=0)[k][None] if X is not None else unknown.copy(),
         x_final=X[T][None].copy() if X is not None else np.full((1, d), np.nan),
         x_start=X[0][None].copy() if X is not None else np.full((1, d), np.nan),
+        x_average=X[:T].mean(axis=0)[None] if X is not None else np.full((1, d), np.nan),
         losses=np.asarray(losses, dtype=np.float64)[None], iterates=X[None].copy() if X is not None else None,
         vhat_history=vhat[None], domain_obj=dom, instances=[instance],
         notes={"source": source, "replay_deviation": dev})

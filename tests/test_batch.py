@@ -27,7 +27,7 @@ from regret.optimizers.registry import BUILTIN_TABLE
 from regret.problems import from_arrays
 
 FIELDS = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final",
-          "x_start", "checkpoints")
+          "x_average", "x_start", "checkpoints")
 
 
 def _configs(T):

@@ -14,10 +14,12 @@ import pytest
 
 import regret
 from regret.engine import carry, loop_wide
-from regret.engine.record import OUTPUTS
+from regret.engine.record import OUTPUTS as KERNEL_OUTPUTS
 from regret.problems import orthogonal
 
 from user_optimizers import UserAdam
+
+OUTPUTS = KERNEL_OUTPUTS + ("x_average",)  # and the time-averaged iterate, read off the carry
 
 OPTS = [regret.optimizer("adam", alpha=0.1), regret.optimizer("amsgrad", alpha=0.2, beta1=0.5, beta2=0.9, schedule="sqrt"),
         regret.optimizer("adamx", alpha=0.3, lam=0.7), regret.optimizer("adamax", alpha=0.05),

@@ -7,12 +7,12 @@ import pytest
 import regret
 from regret.engine import loop, loop_1d
 from regret.engine import default_checkpoints
-from regret.engine.carry import Carry
+from regret.engine.carry import XS, Carry
 from regret.optimizers import steps as S
 from regret.optimizers.registry import BUILTIN_TABLE
 
 OUTPUTS = ("cum_loss", "gsq", "vhat_cp", "gmax2", "gmaxinf", "ratio_max", "xmin", "xmax", "x_final",
-           "losses", "iterates", "vhat_hist")
+           "losses", "iterates", "vhat_hist", "played_sum")
 
 _DOMAINS = {"box": regret.box(1, -0.5, 0.7), "ball": regret.ball(1, 0.8, center=0.1),
             "simplex": regret.simplex(1), "unbounded": regret.unbounded(1)}
@@ -57,6 +57,7 @@ def _both(opt, inst, T, cps, records=True):
             loop_1d.rounds_1d(*common, *carry.of(0), np.zeros(1))
         else:
             loop.run_one(*common, *carry.of(0))
+        out["played_sum"] = carry.vec[0, XS].copy()  # Σ_t x_t, carried for the time-averaged iterate
         results.append(out)
     return results
 

@@ -48,7 +48,7 @@ def test_wide_loop_is_bit_identical_for_any_thread_count_and_in_run_many():
     one = regret.run_many(opts, inst, T, record_iterates=True, record_state=True, comparator=False, threads=1)
     two = regret.run_many(opts, inst, T, record_iterates=True, record_state=True, comparator=False, threads=2)
     fields = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final",
-              "losses", "iterates", "vhat_history")
+              "x_average", "losses", "iterates", "vhat_history")
     for a, b in zip(one, two):
         for f in fields:
             assert np.array_equal(getattr(a, f), getattr(b, f)), f"{a.optimizer.label()}: {f}"

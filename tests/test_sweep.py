@@ -48,7 +48,7 @@ def test_a_cell_is_its_full_configuration():
                sweep.cells([("adam", {})], [("reddi", {"C": 3})], [100], 2, comparator=False)[0]]
     assert len({c.key for c in changed} | {base.key}) == 7
     cfg = base.config()
-    assert cfg["regret"] == regret.__version__ and cfg["schema"] == "regret.sweep/2"
+    assert cfg["regret"] == regret.__version__ and cfg["schema"] == "regret.sweep/3"
     import hashlib
     import json
 

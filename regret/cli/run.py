@@ -140,17 +140,19 @@ def table(results, spec) -> str:
     note = " (this problem is deterministic: every seed gives the same sequence)" if spec.deterministic else ""
     many = len(s) > 1
     out.write(f"mean ± sample std over seeds{note}" + ("; [95% CI of the mean]" if many else "") + "\n\n")
-    rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", "‖x_(T+1) − x*‖", "x_(T+1) (mean)" if many else
-             f"x_(T+1) (seed {s[0]})")]
+    rows = [("optimizer", "R(T)", "R(T)/T", "R(T)/sqrt(T)", "‖x_(T+1) − x*‖", "‖x̄_T − x*‖",
+             "x_(T+1) (mean)" if many else f"x_(T+1) (seed {s[0]})", "x̄_T (mean)" if many else f"x̄_T (seed {s[0]})")]
     for r, name in zip(results, labels([r.optimizer for r in results])):
         sm = r.summary()
-        x_end = _vec(r.x_final.mean(axis=0))  # its 95% interval per coordinate: --json (x_final_ci95)
+        # their 95% intervals per coordinate: --json (x_final_ci95, x_average_ci95)
+        x_end, x_avg = _vec(r.x_final.mean(axis=0)), _vec(r.x_average.mean(axis=0))
         if sm.get("status", "ok") != "ok":  # a diverged learner: its status, never a NaN statistic
-            rows.append((name, sm["status"], "-", "-", "-", x_end))
+            rows.append((name, sm["status"], "-", "-", "-", "-", x_end, x_avg))
             continue
-        dist = _pm(sm["distance_to_x_star"], ".4g") + (f" [{_ci(sm['distance_to_x_star']['ci95'])}]" if many else "")
+        dist, avg = (_pm(sm[k], ".4g") + (f" [{_ci(sm[k]['ci95'])}]" if many else "")
+                     for k in ("distance_to_x_star", "average_distance_to_x_star"))
         rows.append((name, _pm(sm["regret"], ".6g"), _pm(sm["regret_over_T"], ".4g"),
-                     _pm(sm["regret_over_sqrt_T"], ".4g"), dist, x_end))
+                     _pm(sm["regret_over_sqrt_T"], ".4g"), dist, avg, x_end, x_avg))
     out.write(text_table(rows))
     return out.getvalue()
 
@@ -175,7 +177,8 @@ def npz_arrays(results, spec) -> dict:
     for j, r in enumerate(results):
         arrays.update({f"opt{j}_learner_loss": r.learner_loss, f"opt{j}_comparator_loss": r.comparator_loss,
                        f"opt{j}_regret": r.regret, f"opt{j}_certificate": r.certificate,
-                       f"opt{j}_x_final": r.x_final, f"opt{j}_x_star": r.x_star, f"opt{j}_G": r.G,
+                       f"opt{j}_x_final": r.x_final, f"opt{j}_x_average": r.x_average,
+                       f"opt{j}_x_star": r.x_star, f"opt{j}_G": r.G,
                        f"opt{j}_G_inf": r.G_inf, f"opt{j}_step_ratio": r.step_ratio,
                        f"opt{j}_sum_grad_norms": r.sum_grad_norms, f"opt{j}_sum_sqrt_T_vhat": r.sum_sqrt_T_vhat})
     return arrays

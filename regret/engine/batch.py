@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import require
 from ..problems.adversary import Adversary
-from .carry import Carry, drive
+from .carry import XS, Carry, drive
 from .feed import Feed
 from .kernel_set import kernels_for
 from .prepare import optimizers as optimizers_list, prepare
@@ -117,6 +117,7 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
             kernel(*head, *feed(t_first, t_last, carry.pos), t_first, t_last, *tail)
 
         drive(call, T, d * R, f"{R} runs" if R > 1 else opts[0].label(), feed.max_rounds())
+    rec.set_average(carry.vec[:, XS], T)
     return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
 
 

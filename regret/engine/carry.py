@@ -6,7 +6,8 @@ Ctrl-C or SIGTERM, and (later) hand the loop the next block of a generated seque
 round reads from the rounds before it lives in a :class:`Carry`, one row per run:
 
 * ``vec`` (R, N_VEC, d): the point x_t, the gradient buffer g, the projection weight w, and the
-  statistics per coordinate Σ g_{s,i}², min_s x_{s,i}, max_s x_{s,i} (rows :data:`X` … :data:`HI`);
+  statistics per coordinate Σ g_{s,i}², min_s x_{s,i}, max_s x_{s,i}, Σ_s x_{s,i} (rows :data:`X` …
+  :data:`XS`; the last gives the time-averaged iterate x̄_T = (1/T) Σ_{t≤T} x_t at the end);
 * ``St`` (R, n_state, d): the optimizer's state rows (its table's layout);
 * ``acc`` (R, N_ACC): the optimizer's round scalars (the first :data:`~regret.optimizers.layout.N_SC`
   entries, in :mod:`regret.optimizers.layout`'s order, so ``acc`` is the array loop's ``sc``), then
@@ -34,8 +35,8 @@ from .kernel_cache import register_dependent_cache
 register_dependent_cache(__file__)  # the loops compile its constants in; its own kernel embeds steps.py
 
 # rows of ``vec``
-X, G, W, SQ, LO, HI = range(6)
-N_VEC = 6
+X, G, W, SQ, LO, HI, XS = range(7)
+N_VEC = 7
 # entries of ``acc`` after the round scalars
 RUN_SUM, RUN_COMP, G2MAX, GINF, RMAX, DMAX = range(N_SC, N_SC + 6)
 N_ACC = N_SC + 6
@@ -59,7 +60,7 @@ class Carry:
     @classmethod
     def start(cls, x0s: np.ndarray, hps: np.ndarray, n_state: int) -> "Carry":
         """The state before round 1 of R runs from x_1 = x0s[j] with hyperparameters hps[j]: g = 0,
-        w = 1, no statistics yet (Σ g² = 0, min = max = x_1), the optimizer's state 0 and its round
+        w = 1, no statistics yet (Σ g² = 0, min = max = x_1, Σ x = 0), the optimizer's state 0 and its round
         scalars before round 1 (:func:`regret.optimizers.steps.initial_scalars`)."""
         R, d = x0s.shape
         vec = np.zeros((R, N_VEC, d))
@@ -111,5 +112,5 @@ def chunks(T: int, work_per_round: int, max_rounds: int | None = None):
         t = last + 1
 
 
-__all__ = ["Carry", "chunks", "drive", "X", "G", "W", "SQ", "LO", "HI", "N_VEC", "RUN_SUM", "RUN_COMP", "G2MAX", "GINF",
+__all__ = ["Carry", "chunks", "drive", "X", "G", "W", "SQ", "LO", "HI", "XS", "N_VEC", "RUN_SUM", "RUN_COMP", "G2MAX", "GINF",
            "RMAX", "DMAX", "N_ACC", "K", "J_IDX", "WORK_PER_CALL"]

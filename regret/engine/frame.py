@@ -13,6 +13,7 @@ parameter, defaults included):
 | learner_loss, comparator_loss, certificate | Σ_{t≤T'} f_t(x_t), min_x Σ_{t≤T'} f_t(x), its certificate |
 | G, G_inf, step_ratio, sum_grad_norms, sum_sqrt_T_vhat, D_inf_observed | the theorems' statistics at T' |
 | diverged | whether Σ_{t≤T'} f_t(x_t) is not finite at T' |
+| distance_to_x_star, average_distance_to_x_star | ‖x_{T+1} − x*_T‖₂ and ‖x̄_T − x*_T‖₂ (x̄_T = (1/T) Σ_{t≤T} x_t), on the row t = T only |
 
 Without a comparator the regret columns are NaN.
 """
@@ -65,13 +66,14 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
         out[name] = stacked(name)
     out["diverged"] = ~np.isfinite(learner)
     # where each seed ends: ‖x_{T+1} − x*_T‖₂ on its row t = T (NaN on the other rows: it is a final value)
-    dist = np.full((R, S, K), np.nan)
-    if int(first.checkpoints[-1]) == first.T:  # the rows t = T exist
-        for i, r in enumerate(results):
-            if r.comparator is not None:
-                dist[i, :, -1] = r.distance_to_x_star
-    dist = dist.reshape(-1)
-    out["distance_to_x_star"] = dist
+    # and the same for the time-averaged iterate x̄_T
+    for name in ("distance_to_x_star", "average_distance_to_x_star"):
+        dist = np.full((R, S, K), np.nan)
+        if int(first.checkpoints[-1]) == first.T:  # the rows t = T exist
+            for i, r in enumerate(results):
+                if r.comparator is not None:
+                    dist[i, :, -1] = getattr(r, name)
+        out[name] = dist.reshape(-1)
     return out
 
 

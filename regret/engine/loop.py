@@ -57,7 +57,7 @@ def run_one(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, 
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
             vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], pos)
+            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], vec[C.XS], pos)
 
 
 @njit(cache=True, error_model="numpy")
@@ -70,16 +70,16 @@ def run_one_adversarial(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_fir
     S.check_code(opt_code)
     _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
             vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], pos, adv_params, adv_state)
+            vec[C.X], vec[C.G], vec[C.W], St, acc, vec[C.SQ], vec[C.LO], vec[C.HI], vec[C.XS], pos, adv_params, adv_state)
 
 
 @njit(cache=True, error_model="numpy")
 def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
             vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-            x, g, w, St, sc, sq, lo, hi, pos, adv_params=None, adv_state=None):
+            x, g, w, St, sc, sq, lo, hi, xs, pos, adv_params=None, adv_state=None):
     """Rounds t_first..t_last of :func:`run_one` on its carried arrays: x = x_t, g, w, St (the
     optimizer's state rows), sc (its round scalars, then the running sums: the ``acc`` of
-    :mod:`regret.engine.carry`), sq, lo, hi, pos. The arrays the per-round kernels receive are
+    :mod:`regret.engine.carry`), sq, lo, hi, xs, pos. The arrays the per-round kernels receive are
     borrowed (:func:`_borrowed`): the caller keeps them alive. With an adversary (``adv_params``,
     ``adv_state``), ``ADV.choose`` writes each round's data row before it is read; without one,
     ``ADV`` is :mod:`regret.problems.no_adversary` and the call compiles to nothing."""
@@ -122,7 +122,7 @@ def _rounds(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, 
         n2 = 0.0
         for i in range(d):
             gi = g[i]
-            sq[i], lo[i], hi[i], ginf = observe(gi, x[i], sq[i], lo[i], hi[i], ginf)
+            sq[i], lo[i], hi[i], xs[i], ginf = observe(gi, x[i], sq[i], lo[i], hi[i], xs[i], ginf)
             n2 += gi * gi
         if n2 > g2max:
             g2max = n2

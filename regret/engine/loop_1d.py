@@ -114,7 +114,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_c
     beta1_t, bc1, bc2, lam_pow, beta1_prev = (acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW],
                                               acc[S.SC_BETA1_PREV])
     x = vec[C.X, 0]
-    sq, lo, hi = vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0]
+    sq, lo, hi, xs = vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0], vec[C.XS, 0]
     run_sum, run_comp, g2max, ginf, rmax, dmax = (acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF],
                                                  acc[C.RMAX], acc[C.DMAX])
     if want_iterates and t_first == 1:
@@ -131,7 +131,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_c
         if want_losses:
             losses[t - 1] = f
         run_sum, run_comp = compensated_add(run_sum, run_comp, f)
-        sq, lo, hi, ginf = observe(g, x, sq, lo, hi, ginf)
+        sq, lo, hi, xs, ginf = observe(g, x, sq, lo, hi, xs, ginf)
         n2 = g * g
         if n2 > g2max:
             g2max = n2
@@ -167,7 +167,7 @@ def _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_c
     S.store_state(st, St)
     acc[S.SC_BETA1_T], acc[S.SC_BC1], acc[S.SC_BC2], acc[S.SC_LAM_POW], acc[S.SC_BETA1_PREV] = (beta1_t, bc1, bc2,
                                                                                              lam_pow, beta1_prev)
-    vec[C.X, 0], vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0] = x, sq, lo, hi
+    vec[C.X, 0], vec[C.SQ, 0], vec[C.LO, 0], vec[C.HI, 0], vec[C.XS, 0] = x, sq, lo, hi, xs
     acc[C.RUN_SUM], acc[C.RUN_COMP], acc[C.G2MAX], acc[C.GINF], acc[C.RMAX], acc[C.DMAX] = (run_sum, run_comp, g2max,
                                                                                          ginf, rmax, dmax)
     pos[C.K] = k

@@ -64,7 +64,7 @@ def run_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last,
     S.check_code(opt_code)  # an algorithm outside the table is an error, never another algorithm
     _rounds_wide(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses,
                  iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                 vec[C.X], vec[C.G], vec[C.W], St, vec[C.SQ], vec[C.LO], vec[C.HI], acc, pos,
+                 vec[C.X], vec[C.G], vec[C.W], St, vec[C.SQ], vec[C.LO], vec[C.HI], vec[C.XS], acc, pos,
                  np.zeros((4, nch)), np.zeros(nch, dtype=np.int64))
 
 
@@ -91,8 +91,8 @@ def run_wide_many(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2
 @njit(cache=True, error_model="numpy", parallel=True)
 def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
                  vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                 x, g, w, St, sq, lo, hi, acc, pos, part, part_big):
-    """Rounds t_first..t_last of :func:`run_wide` on its carried arrays (x, g, w, St, sq, lo, hi,
+                 x, g, w, St, sq, lo, hi, xs, acc, pos, part, part_big):
+    """Rounds t_first..t_last of :func:`run_wide` on its carried arrays (x, g, w, St, sq, lo, hi, xs,
     acc, pos: :mod:`regret.engine.carry`; ``part``: the per-chunk partial z, ‖x‖², ‖g‖², |g|∞;
     ``part_big``: the per-chunk max |Δ| as bits)."""
     n_idx = idx.shape[0]  # round t uses idx[(t − 1) mod n_idx]: a periodic sequence passes one period
@@ -150,7 +150,7 @@ def _rounds_wide(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, 
                 if l2 != 0.0:
                     gj += l2 * x[j]
                 g[j] = gj
-                sq[j], lo[j], hi[j], gi_max = observe(gj, x[j], sq[j], lo[j], hi[j], gi_max)
+                sq[j], lo[j], hi[j], xs[j], gi_max = observe(gj, x[j], sq[j], lo[j], hi[j], xs[j], gi_max)
                 n2 += gj * gj
             part[2, c] = n2
             part[3, c] = gi_max

@@ -20,6 +20,7 @@ import numpy as np
 RECORDS = ("losses", "iterates", "vhat_history")
 # at each checkpoint T': Σ_{t≤T'} f_t(x_t); Σ_{t≤T'} g_{t,i}²; v̂_{T',i}; max_t ‖g_t‖₂; max_t ‖g_t‖∞;
 # max_{t≤T'} max_i |Δ_{t,i}|/α_t; the coordinate-wise min and max of x_1..x_{T'}; and x_{T+1}
+# (the time-averaged iterate is not an output: the loops carry Σ_t x_t, Record.set_average reads it)
 STATISTICS = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final")
 OUTPUTS = RECORDS + STATISTICS  # the order of a kernel's output arguments
 
@@ -40,6 +41,7 @@ class Record:
     x_min: np.ndarray  # (R, K, d)
     x_max: np.ndarray  # (R, K, d)
     x_final: np.ndarray  # (R, d)
+    x_average: np.ndarray  # (R, d) (1/T) Σ_{t≤T} x_t: not a kernel output, read off the carry (set_average)
 
     @classmethod
     def allocate(cls, R: int, T: int, K: int, d: int, losses: bool, iterates: bool, state: bool) -> "Record":
@@ -49,7 +51,13 @@ class Record:
                    vhat_history=np.zeros((R, T if state else 0, d)),
                    learner_loss=np.zeros((R, K)), grad_sq=np.zeros((R, K, d)), vhat=np.zeros((R, K, d)),
                    G=np.zeros((R, K)), G_inf=np.zeros((R, K)), step_ratio=np.zeros((R, K)),
-                   x_min=np.zeros((R, K, d)), x_max=np.zeros((R, K, d)), x_final=np.zeros((R, d)))
+                   x_min=np.zeros((R, K, d)), x_max=np.zeros((R, K, d)), x_final=np.zeros((R, d)),
+                   x_average=np.zeros((R, d)))
+
+    def set_average(self, played_sums: np.ndarray, T: int) -> None:
+        """The time-averaged iterate of every run from the sums Σ_{t≤T} x_t its loop carried
+        (row :data:`regret.engine.carry.XS` of the carry)."""
+        self.x_average[:] = played_sums / T
 
     def outputs(self, j: int | None = None) -> tuple:
         """The kernel's output arguments (:data:`OUTPUTS` order): every run's rows (a batched loop),

@@ -53,6 +53,7 @@ class RunResult:
     domain_obj: object = field(default=None, repr=False)
     instances: list | None = field(default=None, repr=False)  # the loss sequence of each seed
     notes: dict | None = None  # provenance, e.g. {"source": "regret.from_trajectory", ...}
+    x_average: np.ndarray | None = None  # (S, d) the time-averaged iterate x̄_T = (1/T) Σ_{t≤T} x_t
 
     def seed(self, j: int) -> "RunResult":
         """The result of seed index j alone (a RunResult of one seed: every per-seed array, comparator
@@ -62,7 +63,7 @@ class RunResult:
         one = slice(int(j), int(j) + 1)
         per_seed = {f: getattr(self, f)[one] for f in ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio",
                                                         "x_min", "x_max", "x_final", "x_start")}
-        for f in ("losses", "iterates", "vhat_history"):
+        for f in ("losses", "iterates", "vhat_history", "x_average"):
             if getattr(self, f) is not None:
                 per_seed[f] = getattr(self, f)[one]
         return dataclasses.replace(
@@ -189,14 +190,28 @@ class RunResult:
         # where the iterates end: per coordinate over seeds, and their distance to the comparator x*_T
         out["x_final_mean"] = self.x_final.mean(axis=0).tolist()
         out["x_final_ci95"] = [list(ci95(self.x_final[:, i])) for i in range(self.d)]
+        if self.x_average is not None:  # the time-averaged iterate x̄_T (online-to-batch conversion)
+            out["x_average"] = self.x_average.tolist()
+            out["x_average_mean"] = self.x_average.mean(axis=0).tolist()
+            out["x_average_ci95"] = [list(ci95(self.x_average[:, i])) for i in range(self.d)]
         if self.comparator is not None:
             out["distance_to_x_star"] = _stats(self.distance_to_x_star)
+            if self.x_average is not None:
+                out["average_distance_to_x_star"] = _stats(self.average_distance_to_x_star)
         return out
 
     @property
     def distance_to_x_star(self) -> np.ndarray:
         """(S,) ‖x_{T+1} − x*_T‖₂: how far each seed's last point is from its comparator at T."""
         return np.linalg.norm(self.x_final - self.x_star[:, -1], axis=1)
+
+    @property
+    def average_distance_to_x_star(self) -> np.ndarray:
+        """(S,) ‖x̄_T − x*_T‖₂: how far each seed's time-averaged iterate is from its comparator at T
+        (NaN where the run does not have x̄_T, e.g. a replayed trajectory without its points)."""
+        if self.x_average is None:
+            return np.full(len(self.seeds), np.nan)
+        return np.linalg.norm(self.x_average - self.x_star[:, -1], axis=1)
 
 
 def _stats(v) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..problems.adversary import Adversary
-from .carry import Carry, drive
+from .carry import XS, Carry, drive
 from .feed import Feed
 from .kernel_set import kernels_for
 from .prepare import as_optimizer, prepare
@@ -52,6 +52,7 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
             kernel(*head, A3[0], b2[0], idx2[0], t_first, t_last, *tail)
 
         drive(call, T, d, desc, feed.max_rounds())
+    rec.set_average(carry.vec[:, XS], T)
     return setup.result(opt, rec.result_fields(slice(None)))
 
 

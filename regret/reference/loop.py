@@ -52,7 +52,8 @@ class ExactSum:
 def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.ndarray, out: tuple,
            adversary=None, seed: int = 0) -> None:
     """T rounds of ``opt`` on ``inst`` from x_1 = x1, writing one run's rows of a Record
-    (``out``: :meth:`Record.outputs` for this run)."""
+    (``out``: :meth:`Record.outputs` for this run); returns the time-averaged iterate (1/T) Σ_t x_t
+    (each coordinate's sum exact, :class:`ExactSum`)."""
     losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final = out
     d = x1.shape[0]
     fam, dom = inst.family, inst.domain
@@ -69,6 +70,7 @@ def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.nd
     if iterates.shape[0]:
         iterates[0] = x
     total = ExactSum()
+    played = [ExactSum() for _ in range(d)]  # Σ_t x_{t,i}, for the time-averaged iterate
     sq = np.zeros(d)
     lo, hi = x.copy(), x.copy()
     g_max = g_inf = ratio = 0.0
@@ -85,6 +87,8 @@ def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.nd
         g_max = max(g_max, float(np.linalg.norm(g)))
         g_inf = max(g_inf, float(np.max(np.abs(g)))) if d else g_inf
         lo, hi = np.minimum(lo, x), np.maximum(hi, x)
+        for i in range(d):
+            played[i].add(float(x[i]))
         a = float(alphas[t - 1])
         delta, state = opt.update(state, g, t, a)
         delta = np.asarray(delta, dtype=np.float64)
@@ -103,6 +107,7 @@ def rounds(opt: ArrayOptimizer, inst, T: int, x1: np.ndarray, checkpoints: np.nd
             x_min[k], x_max[k] = lo, hi
             k += 1
     x_final[:] = x
+    return np.array([p.value() for p in played]) / T
 
 
 def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoints=None,
@@ -118,8 +123,8 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     rec = Record.allocate(len(setup.instances), setup.T, setup.checkpoints.size, setup.d, record_losses,
                           record_iterates, record_state)
     for j, inst in enumerate(setup.instances):
-        rounds(arrays, inst, setup.T, setup.starts[j], setup.checkpoints, rec.outputs(j), adversary,
-               setup.seeds[j])
+        rec.x_average[j] = rounds(arrays, inst, setup.T, setup.starts[j], setup.checkpoints, rec.outputs(j),
+                                  adversary, setup.seeds[j])
     res = setup.result(opt, rec.result_fields(slice(None)))
     res.notes = {"source": "regret.reference.run"}
     return res

@@ -37,8 +37,9 @@ import numpy as np
 from ..errors import InvalidInput, did_you_mean, require
 
 # the layout of a cell's configuration and of the store's rows, and the conventions its numbers follow
-# (2: the synthetic problems are streams, drawn block by block — other data than under 1)
-SCHEMA = "regret.sweep/2"
+# (2: the synthetic problems are streams, drawn block by block — other data than under 1; 3: the rows
+# carry the time-averaged iterate's distance to x*, a column a part written under 2 lacks)
+SCHEMA = "regret.sweep/3"
 TOP_LEVEL = ("T", "seeds", "checkpoints", "comparator", "optimizer", "problem")
 MAX_CELLS = 10**6
 

@@ -28,7 +28,8 @@ def summarize(df):
     n = g.size()
     out["seeds"] = n
     out["diverged_seeds"] = g["diverged"].sum().astype("int64")
-    for col in ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "distance_to_x_star"):
+    for col in ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "distance_to_x_star",
+                "average_distance_to_x_star"):
         v = last[col].astype("float64")
         finite = np.isfinite(v).groupby(last["cell"], sort=False).all()
         gv = v.groupby(last["cell"], sort=False)
