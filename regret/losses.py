@@ -9,6 +9,12 @@
 | hinge | max(0, 1 − b⟨a, x⟩) | a ∈ R^d, b ∈ {−1, +1} |
 | absolute | |⟨a, x⟩ − b| | a ∈ R^d, b ∈ R |
 | huber | ½r² if |r| ≤ δ else δ(|r| − δ/2), r = ⟨a, x⟩ − b | a ∈ R^d, b ∈ R |
+| zhang | b·h(⟨a, x⟩), h(z) = z for z ≥ −1, (z + 2)²/2 − 3/2 for z < −1 | a ∈ R^d, b ∈ R (the weight c_i) |
+
+The zhang family is Zhang et al.'s function (2.5) (NeurIPS 2022, "Adam Can Converge Without Any
+Modification On Update Rules"): each f_i = c_i·h is a multiple of the one convex C¹ function h, so it
+is convex when c_i ≥ 0 and concave when c_i < 0 — the one family here whose rounds need not be
+convex (:meth:`Family.convex_rows`); the sum over an epoch, (Σ c_i)·h, is convex.
 
 Every family takes an optional ridge term (l2/2)‖x‖² per round. Where a loss is not differentiable
 the (sub)gradient returned is the one a subgradient method would use: 0 at the kink of hinge and
@@ -38,8 +44,8 @@ def _special():
     return scipy.special
 
 
-LINEAR, LEAST_SQUARES, LOGISTIC, MULTICLASS, HINGE, ABSOLUTE, HUBER = range(7)
-NAMES = ("linear", "least_squares", "logistic", "multiclass", "hinge", "absolute", "huber")
+LINEAR, LEAST_SQUARES, LOGISTIC, MULTICLASS, HINGE, ABSOLUTE, HUBER, ZHANG = range(8)
+NAMES = ("linear", "least_squares", "logistic", "multiclass", "hinge", "absolute", "huber", "zhang")
 # loss parameter vector: [l2, K (classes), huber delta]
 LP_L2, LP_K, LP_DELTA = 0, 1, 2
 
@@ -85,6 +91,16 @@ def score_loss(code, lp, z, b, row):
         r = z - b[row]
         f = abs(r)
         coef = 1.0 if r > 0.0 else (-1.0 if r < 0.0 else 0.0)
+    elif code == ZHANG:
+        # f = c·h(z): h(z) = z on z ≥ −1, (z + 2)²/2 − 3/2 below (value and slope 1 agree at z = −1)
+        c = b[row]
+        if z >= -1.0:
+            f = c * z
+            coef = c
+        else:
+            u = z + 2.0
+            f = c * (0.5 * u * u - 1.5)
+            coef = c * u
     else:  # HUBER
         delta = lp[LP_DELTA]
         r = z - b[row]
@@ -172,6 +188,17 @@ class Family:
         return self.name not in ("hinge", "absolute")
 
     @property
+    def always_convex(self) -> bool:
+        """Every round is convex whatever its data (all families but zhang)."""
+        return self.name != "zhang"
+
+    def convex_rows(self, b: np.ndarray) -> np.ndarray:
+        """Which data rows give a convex loss: all of them, except the zhang family's rows with a
+        negative weight b (c·h with c < 0 is concave)."""
+        b = np.asarray(b, dtype=np.float64)
+        return b >= 0 if self.name == "zhang" else np.ones(b.shape, dtype=bool)
+
+    @property
     def uses_labels_pm1(self) -> bool:
         return self.name in ("logistic", "hinge")
 
@@ -244,6 +271,8 @@ class Family:
             return np.maximum(0.0, 1.0 - b * z)
         if self.name == "absolute":
             return np.abs(z - b)
+        if self.name == "zhang":
+            return b * zhang_h(z)
         r = np.abs(z - b)  # huber
         return np.where(r <= self.delta, 0.5 * r * r, self.delta * (r - 0.5 * self.delta))
 
@@ -258,6 +287,8 @@ class Family:
             return np.where(1.0 - b * z > 0, -b, 0.0)
         if self.name == "absolute":
             return np.sign(z - b)
+        if self.name == "zhang":
+            return b * np.where(z >= -1.0, 1.0, z + 2.0)
         return np.clip(z - b, -self.delta, self.delta)
 
     # -- cvxpy (the modelling reference) -----------------------------------------------------------
@@ -266,6 +297,8 @@ class Family:
         in :meth:`total`."""
         import cvxpy as cp
 
+        require(self.name != "zhang", "loss", self.name, "a convex family: the zhang family's rounds with c < 0 "
+                                                          "are concave, and cvxpy models convex problems only")
         n = A.shape[0] if weights is None else float(np.sum(weights))
 
         def rowsum(v):  # Σ_rows (weighted)
@@ -298,6 +331,13 @@ class Family:
         if self.l2:
             expr = expr + 0.5 * self.l2 * n * cp.sum_squares(x)
         return expr
+
+
+def zhang_h(z):
+    """Zhang et al.'s h (the zhang family): z for z ≥ −1, (z + 2)²/2 − 3/2 below; convex and C¹,
+    minimal at z = −2 with h(−2) = −3/2."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.where(z >= -1.0, z, 0.5 * (z + 2.0) ** 2 - 1.5)
 
 
 def family(name: str, **kw) -> Family:

@@ -65,7 +65,10 @@ def F_of(inst, T, x):
     return inst.family.total(x, inst.A[rows], inst.b[rows])
 
 
-CASES = [(n, k, l2) for n in NAMES for k in KINDS for l2 in (0.0, 0.4) if certifiable(n, k, l2)
+# the convex families: the zhang family's rounds can be concave, and its comparator is a closed form on
+# one coordinate, checked against a brute-force grid in tests/test_zhang.py
+CONVEX = [n for n in NAMES if n != "zhang"]
+CASES = [(n, k, l2) for n in CONVEX for k in KINDS for l2 in (0.0, 0.4) if certifiable(n, k, l2)
          and not (n == "linear" and k == "unbounded" and l2 == 0)]
 CPS = np.array([1, 5, 17, 36])
 
@@ -320,7 +323,7 @@ def test_stalled_first_order_checkpoint_falls_back_to_cvxpy(monkeypatch):
 
 
 # -- the objective the comparator minimises ----------------------------------------------------------
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CONVEX)
 def test_block_matches_family_total_and_finite_differences(name):
     rng = np.random.default_rng(4)
     inst = make_instance(name, "ball", 0.3, seed=4)

@@ -87,7 +87,7 @@ def _close(got, want, what, scale=None):
                              f"({int(bad.sum())} entries differ beyond rtol {RTOL})")
 
 
-FIELDS = ("iterates", "x_final", "x_start", "losses", "grad_sq", "G", "G_inf", "step_ratio", "x_min", "x_max",
+FIELDS = ("iterates", "x_final", "x_average", "x_start", "losses", "grad_sq", "G", "G_inf", "step_ratio", "x_min", "x_max",
           "vhat", "vhat_history")
 
 
@@ -128,6 +128,7 @@ FAMILIES = {
     "absolute": dict(),
     "huber": dict(delta=0.4),
     "huber-l2": dict(delta=2.0, l2=0.2),
+    "zhang": dict(),  # Zhang et al. (2.5): c·h(⟨a, x⟩), concave rows (c < 0) included
 }
 DOMAINS = ("box", "ball", "simplex", "unbounded")
 
@@ -214,6 +215,7 @@ NAMED = {
     "least_squares": (dict(d=4, radius=0.5, l2=0.1), 20),
     "absolute": (dict(d=3, domain="box", radius=0.4), 20),
     "huber": (dict(d=3, domain="simplex", delta=0.3), 20),
+    "zhang": (dict(n=5, radius=3.0), 25),
 }
 NAMED_OPTS = ("sgd-sqrt", "momentum", "adagrad", "rmsprop_momentum", "adam", "adam-nobias", "adamax",
               "amsgrad", "amsgrad-torch", "adamx")

@@ -16,7 +16,7 @@ OUTPUTS = ("cum_loss", "gsq", "vhat_cp", "gmax2", "gmaxinf", "ratio_max", "xmin"
 
 _DOMAINS = {"box": regret.box(1, -0.5, 0.7), "ball": regret.ball(1, 0.8, center=0.1),
             "simplex": regret.simplex(1), "unbounded": regret.unbounded(1)}
-_FAMILIES = ("linear", "least_squares", "logistic", "hinge", "absolute", "huber", "logistic-l2")
+_FAMILIES = ("linear", "least_squares", "logistic", "hinge", "absolute", "huber", "logistic-l2", "zhang")
 
 
 def _optimizers(T):

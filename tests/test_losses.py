@@ -50,6 +50,8 @@ def distance_to_kink(fam, a, b, x):
         return abs(1.0 - b * z)
     if fam.name == "absolute":
         return abs(z - b)
+    if fam.name == "zhang":  # C¹, its second derivative jumps at z = −1
+        return abs(z + 1.0)
     r = abs(z - b)  # huber: kinks of the second derivative at |r| = δ only; the first is C¹
     return math.inf if r != fam.delta else 0.0
 
@@ -111,7 +113,14 @@ def test_compiled_round_equals_numpy_total_on_rows_blocks_and_weights(c):
                                atol=1e-11 * max(1.0, float(np.abs(np.array(grads)).sum()) * 15))
 
 
-@pytest.mark.parametrize("name", NAMES)
+def test_the_zhang_family_has_no_cvxpy_expression():
+    """Its rounds with b < 0 are concave: no DCP model exists, and the comparator uses its closed form."""
+    cp = pytest.importorskip("cvxpy")
+    with pytest.raises(regret.InvalidInput, match="concave"):
+        Family("zhang").cvxpy_total(cp.Variable(1), np.ones((2, 1)), np.array([1.0, -0.5]))
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if Family(n, classes=K if n == "multiclass" else 0).always_convex])
 @pytest.mark.parametrize("l2", [0.0, 0.2])
 def test_cvxpy_expression_has_the_same_value(name, l2):
     cp = pytest.importorskip("cvxpy")

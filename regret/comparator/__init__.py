@@ -11,6 +11,7 @@ each with an optimality certificate (an upper bound on F(x̂) − F*, F(x) = Σ_
 | least squares | sufficient statistics Q, q, s; exact QP per domain (:mod:`.least_squares`) | FW / strong-convexity gap; ‖∇F‖²/(2λ_min) on R^d |
 | logistic, multiclass, huber | SPG warm-started + projected Newton for small d (:mod:`.smooth`) | FW / strong-convexity gap |
 | hinge, absolute | cvxpy explicit-slack LP (QP/SOCP) over a working set of rows (:mod:`.nonsmooth`) | our Lagrange dual bound (:mod:`.nonsmooth`) |
+| zhang (d = 1, one a) | closed form: F = (Σ_t b_t)·h(a x) (:mod:`.zhang`) | FW gap (convex case); exact end point (concave case) |
 
 ``method="cvxpy"`` solves every family with cvxpy (:mod:`.cvx`), the modelling reference; the
 other explicit methods are ``"closed_form"`` (linear), ``"sufficient_statistics"`` (least squares),
@@ -310,10 +311,17 @@ def best_fixed(inst: Instance, checkpoints, method: str = "auto") -> ComparatorC
     name = inst.family.name
     if method == "auto":
         method = {"linear": "closed_form", "least_squares": "sufficient_statistics", "hinge": "working_set",
-                  "absolute": "working_set"}.get(name, "first_order")
+                  "absolute": "working_set", "zhang": "closed_form"}.get(name, "first_order")
+    if name == "zhang":  # not convex round by round: only its closed form is a certified minimum
+        if method != "closed_form":
+            raise InvalidInput("method", method, "closed_form or auto for the zhang family (its rounds with "
+                                                 "b < 0 are concave: the convex solvers do not apply)")
+        from . import zhang
+
+        return zhang.curve(inst, checkpoints, _check_checkpoints)
     if method == "closed_form":
         if name != "linear":
-            raise InvalidInput("method", "closed_form", f"the linear family (not {name})")
+            raise InvalidInput("method", "closed_form", f"the linear or zhang family (not {name})")
         return linear_closed_form(inst, checkpoints)
     if method == "sufficient_statistics":
         if name != "least_squares":

@@ -17,6 +17,7 @@
 | least_squares, absolute, huber | online regression |
 | npz | a user file (format in :mod:`regret.problems.data`) |
 | orthogonal | the orthogonal adversary (adaptive; d ≥ 3): R_T = r G √T for every deterministic learner |
+| zhang | Zhang et al. (NeurIPS 2022) function (2.5): n components c_i·h, random reshuffling; Adam's (β1, β2) phase diagram |
 
 Your own: :func:`from_arrays` (one fixed sequence), :func:`from_generator` (a distribution: a
 function of (rng, T), a different sequence per seed), and ``problem("file.py:NAME")`` /
@@ -31,7 +32,7 @@ import math
 import numpy as np
 
 from ..errors import InvalidInput, did_you_mean, require
-from . import data, reddi, synthetic
+from . import data, reddi, synthetic, zhang
 from .base import Instance, ProblemSpec, seed_sequence
 from .data import from_arrays
 from .adversary import Adversary
@@ -52,6 +53,7 @@ _GENERATORS = {
     "absolute": (synthetic.regression, {"loss": "absolute"}, False),
     "huber": (synthetic.regression, {"loss": "huber"}, False),
     "npz": (data.npz, {}, True),
+    "zhang": (zhang.zhang, {}, False),
 }
 # adaptive adversaries (the loss of round t chosen from x_t): name -> constructor
 _ADVERSARIES = {"orthogonal": orthogonal}

@@ -157,7 +157,8 @@ def loss_bound(family: Family, domain: Domain, A: np.ndarray, b: np.ndarray):
     """(B, part): an upper bound B on |f(x; a_r, b_r)| over x ∈ X and the rows of (A, b) (bounded X;
     +inf when it overflows), and which data make it large ("A" or "b"). With Z = p·max|A|·max_{x∈X}‖x‖∞
     ≥ |⟨a, x⟩| (every score, also each class's in multiclass): linear Z; least squares ½(Z + max|b|)²;
-    absolute Z + max|b|; Huber δ(Z + max|b|); logistic and hinge Z + 1; multiclass 2Z + log K; plus
+    absolute Z + max|b|; Huber δ(Z + max|b|); logistic and hinge Z + 1; multiclass 2Z + log K; zhang
+    max|b|·((Z + 2)²/2 + 3/2 + Z); plus
     (l2/2)·d·(max‖x‖∞)². Two passes over A (max and min), no copy."""
     f64 = np.float64
     with np.errstate(over="ignore", invalid="ignore"):
@@ -182,6 +183,8 @@ def loss_bound(family: Family, domain: Domain, A: np.ndarray, b: np.ndarray):
             B = f64(family.delta) * (Z + bb)
         elif name in ("logistic", "hinge"):
             B = Z + f64(1.0)
+        elif name == "zhang":  # |b·h(z)| with |h(z)| ≤ max(|z|, (|z| + 2)²/2 + 3/2)
+            B = bb * (f64(0.5) * (Z + f64(2.0)) ** 2 + f64(1.5) + Z)
         else:  # multiclass
             B = f64(2.0) * Z + f64(math.log(family.classes))
         B = B + f64(0.5 * family.l2) * f64(domain.d) * R * R

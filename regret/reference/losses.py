@@ -29,6 +29,7 @@ def loss_value_grad(family, a, b, x):
     | hinge | max(0, 1 − b⟨a, x⟩), subgradient 0 at the kink |
     | absolute | |⟨a, x⟩ − b|, subgradient 0 at the kink |
     | huber | ½r² if |r| ≤ δ else δ(|r| − δ/2) |
+    | zhang | b·z for z ≥ −1, b·((z + 2)²/2 − 3/2) below (Zhang et al. 2022, eq. 2.5) |
     plus (l2/2)‖x‖².
     """
     name = family.name
@@ -69,6 +70,11 @@ def loss_value_grad(family, a, b, x):
                 f, dz = 0.5 * r * r, r
             else:
                 f, dz = delta * (abs(r) - 0.5 * delta), math.copysign(delta, r)
+        elif name == "zhang":
+            if z >= -1.0:
+                f, dz = b * z, b
+            else:
+                f, dz = b * ((z + 2.0) ** 2 / 2.0 - 1.5), b * (z + 2.0)
         else:
             raise AssertionError(f"unknown family {name}")
         g = dz * a

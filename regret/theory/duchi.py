@@ -38,7 +38,7 @@ THEOREM_5 = Theorem(
         H.algorithm("adagrad", "diagonal AdaGrad, H_t = δI + diag(s_t) (eps outside the root)", eps_mode="outside"),
         H.schedule("constant"),
         H.relation("delta", sp.Ge(Q.delta, 0, evaluate=False), "δ ≥ 0"),
-        H.bounded_iterates(),
+        H.bounded_iterates(), H.convex_losses(),
     ),
     algorithm="AdaGrad (diagonal), constant η, H_t = δI + diag(‖g_{1:t,i}‖₂), projection in the H_t norm",
     default=Setting(("adagrad", {"alpha": math.sqrt(2.0), "eps": 0.0, "schedule": "constant"}),

@@ -42,7 +42,7 @@ THEOREM_3_1 = Theorem(
     bound_expr=sp.Rational(3, 2) * Q.G * Q.D * sp.sqrt(Q.T),
     hypothesis_list=(
         H.algorithm("sgd", "online gradient descent x_{t+1} = Π_K(x_t − η_t ∇_t)"),
-        H.schedule("sqrt"), H.bounded_domain(), H.bounded_iterates(linf=False),
+        H.schedule("sqrt"), H.bounded_domain(), H.bounded_iterates(linf=False), H.convex_losses(),
         H.relation("step", sp.Eq(Q.alpha, Q.D / Q.G, evaluate=False), "η_t = D/(G√t)",
                    note="D = max(D_K, α·max‖g_t‖₂), G = D/α: admissible constants with α = D/G",
                    values=admissible_D_G),

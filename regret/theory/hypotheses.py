@@ -8,7 +8,7 @@ NOT APPLICABLE when one is False (see :meth:`regret.theory.Theorem.check`).
 The constructors below build the hypotheses a :class:`regret.theory.Theorem` lists in its
 ``hypothesis_list`` (the built-in theorems use nothing else): :func:`relation`, :func:`algorithm`,
 :func:`no_eps`, :func:`schedule`, :func:`beta1_schedule_le`, :func:`bounded_domain`,
-:func:`bounded_iterates`, :func:`bounded_gradients`, :func:`problem_is`, :func:`start_point`,
+:func:`bounded_iterates`, :func:`bounded_gradients`, :func:`convex_losses`, :func:`problem_is`, :func:`start_point`,
 :func:`custom` (a check of one's own) and :func:`unknown`. Each docstring says what the hypothesis
 states, what it checks on a run ("On a run:") and what happens when the run cannot tell ("Unknown:");
 :func:`catalogue` renders them as the Markdown table of docs/extending.md (a test keeps the two equal).
@@ -337,6 +337,29 @@ def bounded_domain() -> Hypothesis:
     return Hypothesis("bounded_domain", "the feasible set is bounded (finite diameters D, D∞)", check)
 
 
+def convex_losses() -> Hypothesis:
+    """Every loss f_t is convex (what online convex optimization's regret analyses assume).
+
+    On a run: each seed's loss family is convex on every data row of its sequence — all built-in
+    families are, except the zhang family on a row with a negative weight b (c·h with c < 0 is
+    concave): :meth:`regret.losses.Family.convex_rows`.
+
+    Unknown: when the run carries no loss sequence (a run rebuilt from its losses alone).
+    """
+
+    def check(ctx: Context):
+        insts = ctx.run.instances
+        if not insts:
+            raise Unavailable("the run carries no loss sequence")
+        fam = insts[0].family
+        concave = sum(int((~inst.family.convex_rows(inst.b)).sum()) for inst in insts
+                      if not inst.family.always_convex)
+        note = "" if not concave else f"{concave} data rows give concave losses (zhang family, b < 0)"
+        return concave == 0, {"family": fam.name, "concave rows": concave}, note
+
+    return Hypothesis("convex_losses", "every f_t is convex", check)
+
+
 def custom(name: str, text: str, check: Callable[[Context], tuple], rel=None) -> Hypothesis:
     """Whatever ``text`` states (with ``rel``, a sympy relation to show beside it, if given).
 
@@ -405,7 +428,7 @@ def unknown(name: str, text: str, why: str) -> Hypothesis:
 
 
 CONSTRUCTORS = (relation, algorithm, no_eps, schedule, beta1_schedule_le, bounded_domain, bounded_iterates,
-                bounded_gradients, problem_is, start_point, custom, unknown)
+                bounded_gradients, convex_losses, problem_is, start_point, custom, unknown)
 
 
 def _docstring_parts(fn) -> tuple:

@@ -62,7 +62,7 @@ THEOREM_4_1 = Theorem(
     kind="upper",
     bound_expr=TERM1 + TERM2 + TERM3,
     hypothesis_list=(_ADAM, H.no_eps(), H.schedule("sqrt"), _LAMBDA, *_PARAMS, H.bounded_gradients(),
-                     H.bounded_iterates()),
+                     H.bounded_iterates(), H.convex_losses()),
     algorithm="Adam (Algorithm 1), ε = 0, α_t = α/√t, β1,t = β1 λ^{t−1}, λ ∈ (0, 1)",
     default=REDDI_SETTING,
     notes="Known to be false (Reddi et al. 2018): expected VIOLATED on Reddi's Theorem 1 sequence.",

@@ -30,7 +30,7 @@ _PARAMS = (
     H.relation("beta1", sp.Lt(Q.beta1, 1, evaluate=False), "β1 ∈ [0, 1)"),
     H.relation("beta2", sp.Gt(Q.beta2, 0, evaluate=False), "β2 ∈ (0, 1)"),
     H.relation("gamma", sp.Lt(gamma, 1, evaluate=False), "γ = β1/√β2 < 1"),
-    H.bounded_domain(), H.bounded_iterates(l2=False), H.bounded_gradients(l2=False),
+    H.bounded_domain(), H.bounded_iterates(l2=False), H.convex_losses(), H.bounded_gradients(l2=False),
 )
 THIRD = (Q.alpha * sp.sqrt(sp.log(Q.T) + 1) / ((1 - Q.beta1) ** 2 * sp.sqrt(1 - Q.beta2) * (1 - gamma))
          * ST.SUM_G.symbol)

@@ -38,7 +38,7 @@ _COMMON = (
     H.relation("beta1", sp.Lt(Q.beta1, 1, evaluate=False), "β1 ∈ [0, 1)"),
     H.relation("beta2", sp.Gt(Q.beta2, 0, evaluate=False), "β2 ∈ (0, 1)"),
     H.relation("gamma", sp.Lt(gamma, 1, evaluate=False), "γ = β1/√β2 < 1"),
-    H.bounded_domain(), H.bounded_iterates(l2=False), H.bounded_gradients(l2=False),
+    H.bounded_domain(), H.bounded_iterates(l2=False), H.convex_losses(), H.bounded_gradients(l2=False),
 )
 
 FIRST = Q.D_inf ** 2 * sp.sqrt(Q.T) / (Q.alpha * (1 - Q.beta1)) * ST.SUM_SQRT_V.symbol

@@ -29,7 +29,7 @@ THEOREM_1 = Theorem(
     kind="upper",
     bound_expr=Q.D ** 2 * sp.sqrt(Q.T) / (2 * Q.alpha) + (sp.sqrt(Q.T) - sp.Rational(1, 2)) * Q.alpha * Q.G ** 2,
     hypothesis_list=(H.algorithm("sgd", "Greedy Projection: x_{t+1} = P(x_t − η_t ∇c_t(x_t))"),
-                     H.schedule("sqrt"), H.bounded_domain(), H.bounded_iterates(linf=False),
+                     H.schedule("sqrt"), H.bounded_domain(), H.bounded_iterates(linf=False), H.convex_losses(),
                      H.bounded_gradients(linf=False)),
     algorithm="projected online gradient descent, η_t = α/√t",
     default=Setting(("sgd", {"alpha": 1.0, "schedule": "sqrt"}), ("linear", {"d": 10, "domain": "ball"}),
