@@ -36,6 +36,20 @@ def test_reddi_2018_rebuilt_from_scratch_equals_the_committed_report(tmp_path):
     assert "Kingma & Ba Thm 4.1" in text and ",VIOLATED," in text
 
 
+def test_zhang_2022_rebuilt_from_scratch_equals_the_committed_report(tmp_path):
+    """Built by `regret report --all` like the others; its verdicts are REPRODUCED on the committed
+    grid (tests/test_zhang.py checks single cells of the same diagram independently)."""
+    committed = os.path.join(ROOT, "zhang-2022")
+    built = report.build("zhang-2022", root=str(tmp_path), progress=lambda m: None)
+    assert _files(built) == _files(committed)
+    for name in _files(committed):
+        if name.endswith((".csv", ".md")):
+            assert filecmp.cmp(os.path.join(built, name), os.path.join(committed, name), shallow=False), name
+    verdicts = open(os.path.join(built, "verdicts.csv")).read().splitlines()[1:]
+    assert len(verdicts) == 5 and all(",REPRODUCED," in row for row in verdicts)
+    assert "zhang-2022" in report.REPORTS
+
+
 def _tiny(rep):
     t = np.unique(np.round(np.logspace(0, 3, 12)).astype(int))
     vals = np.sqrt(t)[None, :] * np.array([[1.0], [1.2], [0.9]])

@@ -33,7 +33,8 @@ from . import io as _io
 
 DIVERGED_COLOR = "#d62728"
 NAMES = {"beta1": r"$\beta_1$", "beta2": r"$\beta_2$", "alpha": r"$\alpha$", "lam": r"$\lambda$",
-         "regret_over_T": r"$R(T)/T$", "regret": r"$R(T)$", "regret_over_sqrt_T": r"$R(T)/\sqrt{T}$"}
+         "regret_over_T": r"$R(T)/T$", "regret": r"$R(T)$", "regret_over_sqrt_T": r"$R(T)/\sqrt{T}$",
+         "distance_to_x_star": r"$\|x_{T+1} - x^*_T\|$", "average_distance_to_x_star": r"$\|\bar x_T - x^*_T\|$"}
 
 
 def grid(df, x: str = "beta1", y: str = "beta2", value: str = "regret_over_T"):
@@ -119,10 +120,13 @@ def _single(color):
 
 
 def phase_figure(df, x: str = "beta1", y: str = "beta2", value: str = "regret_over_T", by: str | None = None,
-                 curve: bool = True, log: bool = False, width="single", title: str | None = None) -> base.Plot:
+                 curve: bool = True, log: bool = False, width="single", title: str | None = None,
+                 label: str | None = None, vmax: float | None = None) -> base.Plot:
     """The phase diagram of a sweep's rows (``regret.load``), one panel per value of the column
     ``by`` (e.g. ``"problem"``) with one colour scale and one colorbar; ``log``: a logarithmic scale
-    (positive values only)."""
+    (positive values only); ``label``: the colorbar's (default: the value's name); ``vmax``: the top of
+    the scale (larger values take its colour, and the colorbar says so with an arrow; the CSV keeps
+    the values)."""
     from matplotlib.colors import LogNorm, Normalize
 
     require(by is None or by in df.columns, "by", by, "None or a column of the rows")
@@ -133,9 +137,9 @@ def phase_figure(df, x: str = "beta1", y: str = "beta2", value: str = "regret_ov
     if log:
         finite = finite[finite > 0]
         require(finite.size > 0, "log", True, "positive values to draw on a logarithmic scale")
-        norm = LogNorm(finite.min(), finite.max())
+        norm = LogNorm(finite.min(), finite.max() if vmax is None else vmax)
     else:
-        norm = Normalize(finite.min(), finite.max()) if finite.size else Normalize(0, 1)
+        norm = Normalize(finite.min(), finite.max() if vmax is None else vmax) if finite.size else Normalize(0, 1)
     fig, axes = base.new_figure(len(groups), width, aspect=0.85 if len(groups) == 1 else None)
     table = _io.PlotTable()
     handles = []
@@ -146,8 +150,9 @@ def phase_figure(df, x: str = "beta1", y: str = "beta2", value: str = "regret_ov
             handles = handles or h
             if by:
                 ax.set_title(name)
-        bar = fig.colorbar(mesh, ax=axes, shrink=0.9)
-        bar.set_label(NAMES.get(value, value) if value in NAMES else f"{value} at T")
+        over = vmax is not None and finite.size and finite.max() > vmax
+        bar = fig.colorbar(mesh, ax=axes, shrink=0.9, extend="max" if over else "neither")
+        bar.set_label(label or (NAMES[value] if value in NAMES else f"{value} at T"))
         if title:
             fig.suptitle(title)
         if handles:

@@ -13,7 +13,8 @@ import os
 from ..errors import did_you_mean, require
 from .builder import Report
 
-REPORTS = {"reddi-2018": "reddi_2018", "kingma-ba-2015": "kingma_ba_2015", "bounds-gallery": "bounds_gallery"}
+REPORTS = {"reddi-2018": "reddi_2018", "kingma-ba-2015": "kingma_ba_2015", "bounds-gallery": "bounds_gallery",
+           "zhang-2022": "zhang_2022"}
 
 
 def module(name: str):
