@@ -241,6 +241,22 @@ def test_parts_with_different_columns_load_as_one_table():
     assert _one_kind([0.1, None, 2]) == [0.1, None, 2] and _one_kind([True, 0.5]) == ["True", "0.5"]
 
 
+def test_a_figure_reads_only_its_rows_and_columns(tmp_path):
+    """load(columns=…, final=True) — what `regret sweep --plot` reads — holds exactly the last-checkpoint
+    rows and the asked columns of the full store, part by part (two algorithms: parts with different
+    opt.* columns)."""
+    cells = sweep.cells([("adam", {"beta2": [0.9, 0.99]}), ("sgd", {"alpha": [0.1, 0.2]})], [("reddi", {"C": 3})],
+                        [300], seeds=2, checkpoints=6)
+    sweep.run(cells, str(tmp_path))
+    full = regret.load(str(tmp_path))
+    part = regret.load(str(tmp_path), columns=("opt.", "T", "regret_over_T"), final=True)
+    assert set(part.columns) == {"cell", "seed", "t", "T", "regret_over_T"} | {c for c in full.columns
+                                                                                 if c.startswith("opt.")}
+    want = full[full["t"] == full["T"]][list(part.columns)].reset_index(drop=True)
+    assert len(part) == 4 * 2 and (part["t"] == 300).all()
+    assert part.equals(want)
+
+
 def test_a_long_table_is_cut_and_says_where_the_rest_is(tmp_path):
     cells = sweep.cells([("sgd", {"alpha": [0.01 * k for k in range(1, 8)]})], [("reddi", {"C": 3})], [50], seeds=1)
     rep = sweep.run(cells, str(tmp_path))

@@ -133,7 +133,9 @@ def main(args) -> int:
         from ..plots import io as plot_io
         from ..plots.phase import phase_figure
 
-        df = sweep.load(args.out)
+        # the diagram's numbers only: the last checkpoint of each cell, the columns phase_figure reads
+        df = sweep.load(args.out, final=True, columns=("opt.", "problem", "problem.", "optimizer", "T",
+                                                       "diverged", args.value))
         x, y = args.phase.split(",")
         p = phase_figure(df[df["cell"].isin(set(rep.keys))], x=x, y=y, value=args.value, log=args.log,
                          by="problem" if len({c.problem.label() for c in cells}) > 1 else None)

@@ -118,9 +118,13 @@ def write_parquet(table, path: str) -> str:
     return path
 
 
-def read_table(root: str):
+def read_table(root: str, columns=None, final: bool = False):
     """Every part of the store as one pyarrow Table (columns unified across parts; a (cell, seed,
-    checkpoint) row that two parts hold is kept once)."""
+    checkpoint) row that two parts hold is kept once). ``columns``: read only these columns (a name
+    ending in "." stands for every column it begins, e.g. "opt."); ``final``: only the rows of the
+    last checkpoint t = T. Both are applied part by part, so a reader of one figure's numbers never
+    holds the whole store."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     paths = part_paths(root)
@@ -129,7 +133,18 @@ def read_table(root: str):
 
         raise InvalidInput("path", root, "a sweep's results directory (it has no finished part files under "
                                          f"{PARTS}/)")
-    return concat([pq.read_table(p) for p in paths])
+    tables = []
+    for p in paths:
+        names = None
+        if columns is not None:
+            names = [n for n in pq.read_schema(p).names
+                     if any(n.startswith(c) if c.endswith(".") else n == c for c in columns)]
+        t = pq.read_table(p, columns=names)
+        if final:
+            last = pq.read_table(p, columns=["t", "T"]) if columns is not None and not {"t", "T"} <= set(names) else t
+            t = t.filter(pc.equal(last["t"], last["T"]))
+        tables.append(t)
+    return concat(tables)
 
 
 def concat(tables):
@@ -157,10 +172,13 @@ def concat(tables):
     return pa.concat_tables(out, promote_options="permissive")
 
 
-def load(root: str):
+def load(root: str, columns=None, final: bool = False):
     """The results of the sweep stored at ``root`` as a pandas DataFrame, one row per (cell, seed,
-    checkpoint), sorted by cell order of appearance, seed and checkpoint."""
-    df = read_table(root).to_pandas()
+    checkpoint), sorted by cell order of appearance, seed and checkpoint; ``columns`` and ``final``
+    read a part of it (:func:`read_table`)."""
+    if columns is not None:
+        columns = tuple(dict.fromkeys(("cell", "seed", "t", *columns)))  # the row's identity
+    df = read_table(root, columns, final).to_pandas()
     df = df.drop_duplicates(subset=["cell", "seed", "t"], keep="first")
     return df.reset_index(drop=True)
 
