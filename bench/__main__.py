@@ -76,9 +76,40 @@ def machine() -> dict:
         pass
     info["blas"] = [{k: p.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
                     for p in threadpool_info()]
+    info["compile_target"] = compile_target()
     info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
     info["OPENBLAS_L2_SIZE"] = os.environ.get("OPENBLAS_L2_SIZE")
     return info
+
+
+def compile_target() -> dict:
+    """What numba compiles the kernels for: the CPU name and features it hands LLVM (the host's, or
+    NUMBA_CPU_NAME / NUMBA_CPU_FEATURES), the widest vector instruction set among them, and the host's."""
+    import numba
+    from llvmlite import binding as llvm
+
+    host = llvm.get_host_cpu_features().flatten()
+    feats = numba.config.CPU_FEATURES if numba.config.CPU_FEATURES is not None else host
+    native = numba.config.CPU_NAME is None and numba.config.CPU_FEATURES is None
+    return {"cpu_name": numba.config.CPU_NAME or llvm.get_host_cpu_name(), "isa": _isa(feats),
+            "host_isa": _isa(host), "host_cpu_name": llvm.get_host_cpu_name(),
+            "build": "native" if native else f"NUMBA_CPU_NAME={numba.config.CPU_NAME}, NUMBA_CPU_FEATURES set"}
+
+
+def _isa(features: str) -> str:
+    on = {f[1:] for f in features.split(",") if f.startswith("+")}
+    return "AVX-512" if "avx512f" in on else "AVX2" if "avx2" in on else "AVX" if "avx" in on else "SSE"
+
+
+def avx2_environment() -> dict:
+    """The environment of an AVX2 build on this host: LLVM told the CPU is a Haswell and every AVX-512
+    (and AMX) feature of the host switched off, AVX2 and FMA kept — numba then emits no AVX-512
+    instruction, so an AVX-512 machine measures what an AVX2-only machine runs."""
+    from llvmlite import binding as llvm
+
+    feats = [("-" + f[1:]) if f.startswith("+") and f[1:].startswith(("avx512", "amx")) else f
+             for f in llvm.get_host_cpu_features().flatten().split(",")]
+    return {**os.environ, "NUMBA_CPU_NAME": "haswell", "NUMBA_CPU_FEATURES": ",".join(feats)}
 
 
 def _l3_bytes(info) -> int:
@@ -178,8 +209,37 @@ def engine_section(quick) -> dict:
                 "update cpu ns/step median": ucpu / T_upd * 1e9,
                 "update ns/step median": umed / T_upd * 1e9, "update ns/step min": ubest / T_upd * 1e9,
                 "update ns/coord median": umed / T_upd / d * 1e9, "update ns/coord min": ubest / T_upd / d * 1e9}
+    res.update(_plain_section(quick))
     res.update(_wide_section(quick))
     return res
+
+
+def _plain_section(quick) -> dict:
+    """The engine beside the plain numba loops of bench.kernels, measured alternately: the d = 1 full
+    round of Adam with α/√t on Reddi et al.'s sequence, and Adam's update at d = 1000."""
+    T = 2_000_000 if not quick else 100_000
+    reps = 7 if not quick else 2
+    opt = regret.optimizer("adam", alpha=0.5, schedule="sqrt")
+    engine_call = _full_call(opt, _instance(1, T), T)
+    plain_call = lambda: kernels.plain_adam_reddi(T, 3.0, 0.5, 0.9, 0.999, 1e-8)  # noqa: E731
+    eng, pla = [], []
+    for _ in range(reps):  # alternately, so that a change in the machine's load hits both
+        eng.append(_timed(engine_call, 1)[0])
+        pla.append(_timed(plain_call, 1)[0])
+    e, p = statistics.median(eng) / T * 1e9, statistics.median(pla) / T * 1e9
+    out = {"plain d=1": {"T": T, "engine ns/round median": e, "plain ns/round median": p, "engine / plain": e / p}}
+    d, Tu = 1000, (40_000 if not quick else 2_000)
+    g = np.random.default_rng(1).standard_normal(d)
+    adam = regret.optimizer("adam")
+    hp, alpha = adam.hp_vector(BUILTIN_TABLE.n_hp), adam.schedule_array(Tu)
+    eu, pu = [], []
+    for _ in range(reps):
+        eu.append(_timed(lambda: kernels.update_only(BUILTIN_TABLE.code_of(adam), hp, alpha, g, np.zeros(d), Tu), 1)[0])
+        pu.append(_timed(lambda: kernels.plain_adam_update(0.001, 0.9, 0.999, 1e-8, g, np.zeros(d), Tu), 1)[0])
+    e, p = statistics.median(eu) / Tu / d * 1e9, statistics.median(pu) / Tu / d * 1e9
+    out["plain update d=1000"] = {"T": Tu, "engine ns/coord median": e, "plain ns/coord median": p,
+                                  "engine / plain": e / p}
+    return out
 
 
 def _wide_section(quick) -> dict:
@@ -581,6 +641,12 @@ def targets(r) -> list[dict]:
         os_ = o.get("adam d=1", {}).get("scan ns/step median")
         if os_:
             add("optax lax.scan Adam / engine full round (d=1)", round(os_ / full1, 2), "≥ 4", os_ / full1 >= 4)
+    if "plain d=1" in e:
+        ratio = e["plain d=1"]["engine / plain"]
+        add("d=1 Adam full round (α/√t, Reddi's sequence) / plain numba loop", round(ratio, 2), "≤ 0.6", ratio <= 0.6)
+    if "plain update d=1000" in e:
+        ratio = e["plain update d=1000"]["engine / plain"]
+        add("Adam update-only d=1000 / plain numba loop", round(ratio, 2), "≤ 1.0", ratio <= 1.0)
     if "adam d=1000000" in e:
         up = e["adam d=1000000"]["update ns/coord median"]
         tf = t.get("adam fused d=1000000 threads=1", {}).get("ns/coord median")
@@ -630,6 +696,9 @@ def markdown(r) -> str:
          f"({m.get('Hypervisor vendor') or 'bare metal'}), L3 {m.get('L3 cache')}; Python {m['python']}, numpy "
          f"{m['numpy']}, numba {m['numba']}, torch {m.get('torch')}, jax {m.get('jax')}, optax {m.get('optax')}; "
          f"BLAS: {blas}; numba threading layer: {m.get('numba_threading_layer')}.",
+         f"Instruction set compiled for: **{m['compile_target']['isa']}** ({m['compile_target']['build']} build, "
+         f"LLVM CPU {m['compile_target']['cpu_name']}) on a host with {m['compile_target']['host_isa']} "
+         f"({m['compile_target']['host_cpu_name']}).",
          f"Load average (1, 5, 15 min) before: {r['load_before']}, after: {r['load_after']} "
          f"(other processes share the {m['cores']} cores: a load above ~1 inflates wall times).", ""]
     L += ["## Targets (ratios from this run)", "", "| target | measured | goal | met |", "| --- | --- | --- | --- |"]
@@ -651,12 +720,21 @@ def markdown(r) -> str:
               "| optimizer | d | full ns/round | full ns/coord | update-only ns/step | update-only ns/coord |",
               "| --- | --- | --- | --- | --- | --- |"]
         for v in r["engine"].values():
-            if "threads" in v:
+            if "threads" in v or "optimizer" not in v:
                 continue
             L.append(f"| {v['optimizer']} | {v['d']} | {_fmt(v['full ns/round median'])} "
                      f"[{_fmt(v['full cpu ns/round median'])}] | {_fmt(v['full ns/coord median'])} | "
                      f"{_fmt(v['update ns/step median'])} [{_fmt(v['update cpu ns/step median'])}] | "
                      f"{_fmt(v['update ns/coord median'])} |")
+        pl, pu = r["engine"].get("plain d=1"), r["engine"].get("plain update d=1000")
+        if pl and pu:
+            L += ["", "Beside the plain numba loops of `bench/kernels.py` (the same work written the straightforward "
+                  "way; measured alternately):", "", "| what | engine | plain loop | engine / plain |",
+                  "| --- | --- | --- | --- |",
+                  f"| d = 1 Adam full round, α/√t, Reddi's sequence (ns/round) | {_fmt(pl['engine ns/round median'])} | "
+                  f"{_fmt(pl['plain ns/round median'])} | {pl['engine / plain']:.2f} |",
+                  f"| Adam update-only, d = 1000 (ns/coord) | {_fmt(pu['engine ns/coord median'])} | "
+                  f"{_fmt(pu['plain ns/coord median'])} | {pu['engine / plain']:.2f} |"]
         wide = [v for v in r["engine"].values() if "threads" in v]
         if wide:
             L += ["", "Adam at d = 10^6 parallel over coordinates (`regret.engine.loop_wide`, the engine's path at "
@@ -766,7 +844,14 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true", help="small sizes (checks the harness in ~1 min)")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"), help="output directory")
     p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {','.join(SECTIONS)}")
+    p.add_argument("--isa", choices=("native", "avx2"), default="native",
+                   help="compile the kernels for this machine (native) or as for an AVX2-only CPU (avx2: "
+                        "NUMBA_CPU_NAME=haswell with the host's AVX-512 features off) [native]")
     args = p.parse_args(argv)
+    if args.isa == "avx2" and os.environ.get("NUMBA_CPU_NAME") != "haswell":
+        # numba reads the target at import: run this command again in an environment that sets it
+        again = [sys.executable, "-m", "bench"] + list(argv if argv is not None else sys.argv[1:])
+        return subprocess.run(again, env=avx2_environment()).returncode
     only = [s for s in args.only.split(",") if s]
     for s in only:
         if s not in SECTIONS:
@@ -807,7 +892,12 @@ def main(argv=None) -> int:
         tmp.write_text(text)
         tmp.replace(out / fname)
     print(markdown(r))
-    return 0
+    # a section that failed for another reason than an optional peer that is not installed (torch,
+    # jax, optax) is a broken harness: the exit status says so (CI runs `python -m bench --quick`)
+    broken = {k: e for k, e in r["errors"].items() if not e.startswith("ModuleNotFoundError")}
+    for k, e in broken.items():
+        print(f"bench: section {k} failed: {e}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
