@@ -50,6 +50,22 @@ def test_zhang_2022_rebuilt_from_scratch_equals_the_committed_report(tmp_path):
     assert "zhang-2022" in report.REPORTS
 
 
+def test_report_progress_says_the_time_so_far_against_the_previous_build(tmp_path):
+    import io
+
+    from regret.cli.report import previous_seconds, steps
+
+    assert previous_seconds(str(tmp_path), "zhang-2022") is None
+    (tmp_path / "zhang-2022").mkdir()
+    (tmp_path / "zhang-2022" / "metadata.json").write_text(json.dumps({"build_seconds": 42.4}))
+    assert previous_seconds(str(tmp_path), "zhang-2022") == 42.4
+    out = io.StringIO()
+    steps(42.4, out)("[zhang-2022] a step")
+    steps(None, out)("[x] first build")
+    assert out.getvalue().splitlines() == ["[0 s of about 42 s] [zhang-2022] a step", "[0 s] [x] first build"]
+    assert previous_seconds(ROOT, "zhang-2022") > 0  # the committed report records its build time
+
+
 def _tiny(rep):
     t = np.unique(np.round(np.logspace(0, 3, 12)).astype(int))
     vals = np.sqrt(t)[None, :] * np.array([[1.0], [1.2], [0.9]])

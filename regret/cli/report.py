@@ -1,9 +1,11 @@
 """`regret report NAME | --all`: (re)build the committed reports in reports/NAME/."""
 from __future__ import annotations
 
-import sys
-
+import contextlib
+import json
 import os
+import sys
+import time
 
 from ..errors import InvalidInput
 
@@ -33,10 +35,46 @@ def main(args) -> int:
     for n in names:  # validate every name before building anything (an unknown one: "did you mean")
         report.module(n)
     check_root(args.out, names)
-    progress = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-    for n in names:
-        print(report.build(n, root=args.out, progress=progress))
+    from .. import progress
+
+    if args.quiet:
+        progress.show(False)  # the engine's and the comparator's bars too
+    before = {n: previous_seconds(args.out, n) for n in names}
+    # --all: one bar over the reports, in seconds of their previous builds (its ETA); each report's
+    # steps as lines with the time so far against the previous build's
+    total = sum(v or 0.0 for v in before.values())
+    several = len(names) > 1
+    with progress.bar(max(1, round(total)), "reports", unit="s") if several else contextlib.nullcontext() as shown:
+        for n in names:
+            t0 = time.perf_counter()
+            say = (lambda m: None) if args.quiet else steps(before[n])
+            print(report.build(n, root=args.out, progress=say))
+            if several:
+                shown.update(round(time.perf_counter() - t0))
     return 0
+
+
+def previous_seconds(root: str, name: str) -> float | None:
+    """How long the report's previous build took (its metadata.json), or None."""
+    try:
+        with open(os.path.join(root, name, "metadata.json")) as f:
+            v = float(json.load(f)["build_seconds"])
+        return v if v > 0 else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def steps(before: float | None, out=None):
+    """The progress callback of one build: each step as a line with the seconds so far and, when the
+    report was built before, that build's duration (an estimate of the time left)."""
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        so_far = time.perf_counter() - t0
+        of = f" of about {before:.0f} s" if before else ""
+        print(f"[{so_far:.0f} s{of}] {msg}", file=out or sys.stderr, flush=True)
+
+    return say
 
 
 def check_root(root: str, names) -> None:
