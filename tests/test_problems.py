@@ -18,7 +18,7 @@ from regret.problems import PROBLEMS, parameters
 SMALL = {  # small parameters so that every problem builds quickly
     "reddi": {}, "reddi-fig1": {}, "reddi-stochastic": {"p": 0.3}, "linear": {"d": 3}, "rademacher": {"d": 2},
     "logistic": {"d": 3}, "hinge": {"d": 3}, "sparse-logistic": {"d": 20, "words": 4}, "digits": {},
-    "least_squares": {"d": 3}, "absolute": {"d": 3}, "huber": {"d": 3},
+    "least_squares": {"d": 3}, "absolute": {"d": 3}, "huber": {"d": 3}, "zhang": {"n": 5},
 }
 DETERMINISTIC = {"reddi", "reddi-fig1", "npz"}
 
