@@ -37,6 +37,7 @@ theorem here), or an array of length ≥ T giving α_1, α_2, ... .
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass, fields
 from typing import ClassVar
@@ -45,6 +46,13 @@ import numpy as np
 
 from ..errors import InvalidInput, require
 from . import layout as L
+
+
+@functools.lru_cache(maxsize=None)
+def _field_defaults(cls) -> dict:
+    """{hyperparameter: default} of an optimizer class, in field order (dataclasses.fields is slow
+    enough to matter when a sweep labels 10^4 configurations)."""
+    return {f.name: f.default for f in fields(cls)}
 
 
 def _unit_interval_open_right(v) -> bool:
@@ -219,15 +227,15 @@ class Optimizer:
     # -- presentation --------------------------------------------------------------------------------
     def hyperparameters(self) -> dict:
         out = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = v.tolist() if isinstance(v, np.ndarray) else v
+        for name in _field_defaults(type(self)):
+            v = getattr(self, name)
+            out[name] = v.tolist() if isinstance(v, np.ndarray) else v
         return out
 
     def label(self, show=()) -> str:
         """Name and the hyperparameters that differ from the defaults, e.g. adam(alpha=0.5, beta1=0);
         those named in ``show`` first and always, even at their default (a swept β2 = 0.999)."""
-        defaults = {f.name: f.default for f in fields(self)}
+        defaults = _field_defaults(type(self))
         hp = self.hyperparameters()
         shown = [k for k in hp if k in show]
         shown += [k for k in hp if k not in show and (isinstance(hp[k], list) or hp[k] != defaults.get(k))]
