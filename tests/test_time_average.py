@@ -78,3 +78,22 @@ def test_a_replayed_trajectory_averages_its_points():
     X = np.array([[1.0], [0.5], [-0.25], [0.0]])  # x_1..x_3 played, x_4 = x_{T+1}
     res = regret.from_trajectory(inst, X, "sgd", comparator=False)
     assert res.x_average.tolist() == [[(1.0 + 0.5 - 0.25) / 3]]
+
+
+def test_the_rows_of_a_batch_are_the_rows_of_each_result():
+    """engine.frame.columns computes a run_many call's statistics once over every (result, seed) row;
+    they must be each result's own rows, in order (the single-result path computes them alone)."""
+    from regret.engine.frame import columns
+
+    opts = [regret.optimizer("adam", alpha=a) for a in (0.05, 0.2)] + [regret.optimizer("sgd", alpha=0.1)]
+    res = regret.run_many(opts, regret.problem("logistic", d=3), T=400, seeds=2)
+    together = columns(res)
+    alone = [columns([r]) for r in res]
+    for name, col in together.items():
+        if not all(name in a for a in alone):  # another algorithm's hyperparameter: null in its rows
+            continue
+        want = np.concatenate([a[name] for a in alone])
+        if col.dtype.kind == "f":
+            np.testing.assert_array_equal(col, want, err_msg=name)
+        else:
+            assert list(col) == list(want), name

@@ -39,8 +39,10 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
         arr[:] = values
         return np.repeat(arr, n)
 
+    every = _combined(results)  # the statistics are computed once, over every (result, seed) row
+
     def stacked(name):  # an (S, K) statistic of every result, row-major
-        return np.concatenate([np.asarray(getattr(r, name), dtype=np.float64).reshape(-1) for r in results])
+        return np.asarray(getattr(every, name), dtype=np.float64).reshape(-1)
 
     out = {"cell": per_result(cells if cells is not None else [""] * R),
            "label": per_result(labels if labels is not None else [r.optimizer.label() for r in results]),
@@ -56,7 +58,7 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
                 "d": per_result([r.d for r in results], np.int64), "T": per_result([r.T for r in results], np.int64),
                 "seed": np.tile(np.repeat(np.asarray(first.seeds, dtype=np.int64), K), R), "t": t})
     learner = stacked("learner_loss")
-    if all(r.comparator is not None for r in results):
+    if every.comparator is not None:
         regret, comp, cert = stacked("regret"), stacked("comparator_loss"), stacked("certificate")
     else:
         regret = comp = cert = np.full(R * n, np.nan)
@@ -70,11 +72,36 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
     for name in ("distance_to_x_star", "average_distance_to_x_star"):
         dist = np.full((R, S, K), np.nan)
         if int(first.checkpoints[-1]) == first.T:  # the rows t = T exist
-            for i, r in enumerate(results):
-                if r.comparator is not None:
-                    dist[i, :, -1] = getattr(r, name)
+            if every.comparator is not None:
+                dist[:, :, -1] = getattr(every, name).reshape(R, S)
+            else:
+                for i, r in enumerate(results):
+                    if r.comparator is not None:
+                        dist[i, :, -1] = getattr(r, name)
         out[name] = dist.reshape(-1)
     return out
+
+
+_PER_SEED = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final", "x_start")
+
+
+def _combined(results):
+    """The results of one ``run_many`` call (same problem, horizon, seeds, checkpoints) as one
+    RunResult whose seeds are every (result, seed) pair in row order, so that each statistic is the
+    RunResult's own formula applied once to all of them (a sweep's task holds 10^3–10^4 results); its
+    comparator is None unless every result has one."""
+    import dataclasses
+
+    if len(results) == 1:
+        return results[0]
+    arrays = {name: np.concatenate([getattr(r, name) for r in results]) for name in _PER_SEED}
+    avg = [r.x_average for r in results]
+    comps = [r.comparator for r in results]
+    return dataclasses.replace(
+        results[0], seeds=list(range(sum(len(r.seeds) for r in results))), **arrays,
+        x_average=np.concatenate(avg) if all(a is not None for a in avg) else None,
+        comparator=[c for cs in comps for c in cs] if all(c is not None for c in comps) else None,
+        losses=None, iterates=None, vhat_history=None, instances=None)
 
 
 def _one_kind(values: list) -> list:
