@@ -68,10 +68,12 @@ class Record:
     def result_fields(self, rows: slice) -> dict:
         """The rows of some runs as :class:`regret.RunResult` fields (None for a record not kept)."""
         out = {}
-        for f in fields(self):
-            a = getattr(self, f.name)[rows]
-            out[f.name] = None if f.name in RECORDS and a.shape[1] == 0 else a
+        for name in _NAMES:
+            a = getattr(self, name)[rows]
+            out[name] = None if name in RECORDS and a.shape[1] == 0 else a
         return out
 
+
+_NAMES = tuple(f.name for f in fields(Record))  # read once: a sweep's task builds 10^3–10^4 results
 
 __all__ = ["Record", "OUTPUTS", "RECORDS", "STATISTICS"]

@@ -58,7 +58,10 @@ class Cell:
 
     def config(self) -> dict:
         """The full configuration, defaults included, as plain JSON values."""
-        return {**self._setting(), "optimizer": self._optimizer()}
+        key = (self.problem.label(), self.T, tuple(self.seeds), self.checkpoints, self.comparator)
+        if key not in _SETTING_DICTS:  # shared by the cells of one problem, horizon and seeds
+            _SETTING_DICTS[key] = self._setting()
+        return {**_SETTING_DICTS[key], "optimizer": self._optimizer()}
 
     def _optimizer(self) -> dict:
         return {"name": self.optimizer.name, "hyperparameters": _plain(self.optimizer.hyperparameters())}
@@ -87,6 +90,9 @@ class Cell:
         from ..optimizers import labels
 
         return labels([self.optimizer], swept=self.swept)[0]
+
+
+_SETTING_DICTS: dict = {}
 
 
 def _canonical_setting(problem, T, seeds, checkpoints, comparator, setting) -> tuple:

@@ -47,7 +47,7 @@ def write_summary(root: str):
     """Rewrite ``root``/summary.parquet from every part of the store (atomically); returns the summary."""
     import pyarrow as pa
 
-    summary = summarize(read_table(root).to_pandas())
+    summary = summarize(read_table(root, final=True).to_pandas())  # it reads the rows t = T only
     write_parquet(pa.Table.from_pandas(summary, preserve_index=False), os.path.join(root, SUMMARY))
     return summary
 
