@@ -57,24 +57,28 @@ def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom
     (:mod:`regret.engine.borrow`): the caller holds them until this returns.
 
     The rounds are :func:`_rounds`, compiled three times: for linear losses on an interval without
-    per-round records (every lower-bound construction here: Reddi et al.'s sequences, the Rademacher
-    game) with the family, the domain, the schedule (constant or α/√t) and the records known to the
+    per-round iterates or v̂ (every lower-bound construction here: Reddi et al.'s sequences, the
+    Rademacher game) with the family, the domain and the schedule (constant or α/√t) known to the
     compiler, so that their tests leave the loop (a quarter of a round, bench/README.md); and for
     everything else with them read at run time. The arithmetic is the same in all three."""
     S.check_code(opt)  # an algorithm outside the table is an error, never another algorithm
     records = losses.shape[0] > 0 or iterates.shape[0] > 0 or vhat_history.shape[0] > 0
+    # per-round losses (regret.run records them by default) are one store a round: the specialised
+    # rounds keep them, as a test that the branch predictor always gets right; iterates and v̂ go the
+    # general way
+    heavy = iterates.shape[0] > 0 or vhat_history.shape[0] > 0
     sched = int(hp[S.HP_SCHEDULE])
     # the hyperparameters as a tuple of scalars: array entries would be reloaded every round, as the
     # compiler cannot rule out that a store to an output array changes them
     hp = S.hp_tuple(hp)
-    if loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_CONSTANT:
+    if loss_code == LINEAR and dom_code == BOX and not heavy and sched == S.SCHED_CONSTANT:
         _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses, iterates,
                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                (vec, St, acc, pos, xa), S.SCHED_CONSTANT, False)
-    elif loss_code == LINEAR and dom_code == BOX and not records and sched == S.SCHED_SQRT:
+                (vec, St, acc, pos, xa), S.SCHED_CONSTANT, records)
+    elif loss_code == LINEAR and dom_code == BOX and not heavy and sched == S.SCHED_SQRT:
         _rounds(opt, hp, alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses, iterates,
                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
-                (vec, St, acc, pos, xa), S.SCHED_SQRT, False)
+                (vec, St, acc, pos, xa), S.SCHED_SQRT, records)
     else:
         _rounds(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
                 vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
