@@ -14,7 +14,7 @@ the family) on the worst seed's gap, and reads the rate p (= −s as T → ∞, 
 interval (Student's t on the slope's standard error, n − 2 degrees of freedom):
 
 * HOLDS — the gap decays: the interval of p lies above :data:`P_MIN` (0.1), or the gap is within the
-  measurement's error bar at every point of the fit range (the limit is reached to rounding);
+  measurement's error bar at the end of the fit range (the limit is reached to rounding);
 * VIOLATED — the gap does not decay: the interval of p lies below P_MIN and the last gap is outside
   the error bar. A gap that shrinks slower than x^0.1 over the range is not evidence of a limit; the
   verdict says so in these words, as a finite range cannot exclude a slower decay after it;
