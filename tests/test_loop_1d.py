@@ -145,3 +145,40 @@ def test_rounds_1d_without_records_equals_the_array_loop(dom):
         got, ref = _both(opt, inst, T, cps, records=False)
         for key in OUTPUTS[:9]:
             assert np.array_equal(got[key], ref[key]), f"reddi, {opt.label()}: {key} differs"
+
+
+@pytest.mark.parametrize("name,sched", [("adam", "sqrt"), ("adam", "constant"), ("sgd", "constant"),
+                                        ("amsgrad", "sqrt")])
+def test_the_specialised_kernels_are_run_1d_bit_for_bit(name, sched):
+    """run_1d_linear_box_constant / _sqrt (compiled on their own, so that a Reddi-type run compiles only
+    them: the cold start) compute exactly what run_1d computes on the same problem, with and without
+    per-round losses; Kernels.kernel_for picks them only where they apply."""
+    from regret.domains import BOX
+    from regret.engine.kernel_set import BUILTIN
+    from regret.losses import LINEAR
+    from regret.optimizers.layout import SCHED_CONSTANT, SCHED_SQRT
+
+    T = 600
+    inst = regret.problem("reddi", C=3).instance(T, 0)
+    opt = regret.optimizer(name, alpha=0.5, beta1=0.0, beta2=0.1, schedule=sched) if name != "sgd" else \
+        regret.optimizer("sgd", alpha=0.5, schedule=sched)
+    code = SCHED_SQRT if sched == "sqrt" else SCHED_CONSTANT
+    special = BUILTIN.kernel_for(1, LINEAR, BOX, code, per_round_state=False)
+    assert special is (loop_1d.run_1d_linear_box_sqrt if sched == "sqrt" else loop_1d.run_1d_linear_box_constant)
+    assert BUILTIN.kernel_for(1, LINEAR, BOX, code, per_round_state=True) is loop_1d.run_1d
+    hp, alpha_arr = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
+    cps = default_checkpoints(T, 12)
+    K = cps.size
+    for with_losses in (False, True):
+        outs = []
+        for kernel in (loop_1d.run_1d, special):
+            o = [np.zeros(T if with_losses else 0), np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(K),
+                 np.zeros((K, 1)), np.zeros((K, 1)), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros((K, 1)),
+                 np.zeros((K, 1)), np.zeros(1)]
+            carry = Carry.start(inst.start()[None], hp[None], S.N_ROWS)
+            kernel(BUILTIN_TABLE.code_of(opt), hp, alpha_arr, inst.family.code, inst.family.params, inst.A, inst.b,
+                   inst.kernel_rows(T), 1, T, inst.domain.code, inst.domain.P, float(inst.domain.r), cps, *o,
+                   *carry.of(0))
+            outs.append(o + [carry.vec.copy(), carry.acc.copy()])
+        for a, b in zip(*outs):
+            assert np.array_equal(a, b), (name, sched, with_losses)

@@ -35,6 +35,9 @@ from ..errors import require
 from ..optimizers import Optimizer, steps
 from ..optimizers.arrays import ArrayOptimizer
 from ..optimizers.codegen import DISPATCH_NAMES, compile_table, inlined
+from ..domains import BOX
+from ..losses import LINEAR
+from ..optimizers.layout import SCHED_CONSTANT, SCHED_SQRT
 from ..optimizers.registry import BUILTIN_TABLE, Table, check_protocol
 
 
@@ -50,13 +53,23 @@ class Kernels:
     run_wide_many: object
     steps: object  # the dispatch namespace the loops call (S)
     run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
+    run_1d_linear_box_constant: object = None  # run_1d's specialised rounds, compiled on their own
+    run_1d_linear_box_sqrt: object = None
 
-    def kernel_for(self, d: int, loss_code: int):
+    def kernel_for(self, d: int, loss_code: int, dom_code: int | None = None, sched: int | None = None,
+                   per_round_state: bool = True):
         """The compiled loop for one run of dimension d (all have :func:`regret.engine.loop.run_one`'s
-        arguments and outputs): ``run_1d`` at d = 1 (state in registers), ``run_wide`` from
-        d = 2^16 (parallel over coordinates), else ``run_one``; multiclass losses always take
-        ``run_one``. Chosen in Python, so a process compiles only the loops it uses."""
+        arguments and outputs): ``run_1d`` at d = 1 (state in registers) — or, for linear losses on an
+        interval (``dom_code``) with a constant or α/√t step (``sched``) and no per-round iterates or
+        v̂ (``per_round_state`` False), its specialised rounds alone —, ``run_wide`` from d = 2^16
+        (parallel over coordinates), else ``run_one``; multiclass losses always take ``run_one``.
+        Chosen in Python, so a process compiles only the loops it uses."""
         if loop_1d.is_1d(d, loss_code):
+            if loss_code == LINEAR and dom_code == BOX and not per_round_state:
+                if sched == SCHED_CONSTANT and self.run_1d_linear_box_constant is not None:
+                    return self.run_1d_linear_box_constant
+                if sched == SCHED_SQRT and self.run_1d_linear_box_sqrt is not None:
+                    return self.run_1d_linear_box_sqrt
             return self.run_1d
         if loop_wide.is_wide(d, loss_code):
             return self.run_wide
@@ -68,7 +81,8 @@ class Kernels:
 
 
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
-                  loop_wide.run_wide_many, steps)
+                  loop_wide.run_wide_many, steps, run_1d_linear_box_constant=loop_1d.run_1d_linear_box_constant,
+                  run_1d_linear_box_sqrt=loop_1d.run_1d_linear_box_sqrt)
 _BY_CLASS: dict = {}
 _WITH_ADVERSARY: dict = {}
 _UNCACHED = itertools.count()  # names for the modules of loops that are not cached on disk
@@ -186,4 +200,4 @@ def _instantiate(table: Table) -> Kernels:
     wide = _module_again(loop_wide, {"S": S}, key)
     array = _module_again(loop, {"S": S, "loop_1d": one_d}, key)
     return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
-                   array.run_one_adversarial)
+                   array.run_one_adversarial, one_d.run_1d_linear_box_constant, one_d.run_1d_linear_box_sqrt)

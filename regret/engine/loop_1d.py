@@ -47,6 +47,32 @@ def run_1d(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, d
 
 
 @njit(cache=True, error_model="numpy")
+def run_1d_linear_box_constant(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
+                               losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min,
+                               x_max, x_final, vec, St, acc, pos):
+    """:func:`run_1d` for linear losses on an interval with a constant step and no per-round iterates
+    or v̂ — the specialised rounds of :func:`rounds_1d` alone, compiled on their own: a process that
+    runs only such problems (Reddi et al.'s sequences, the Rademacher game) compiles these rounds
+    (about 5 s here) and not the general ones (numba types every inlined copy of the rounds in full:
+    all three cost about 20 s). Chosen by :meth:`regret.engine.kernel_set.Kernels.kernel_for`."""
+    S.check_code(opt_code)
+    _rounds(opt_code, S.hp_tuple(hp), alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses,
+            iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+            (vec, St, acc, pos, np.zeros(1)), S.SCHED_CONSTANT, losses.shape[0] > 0)
+
+
+@njit(cache=True, error_model="numpy")
+def run_1d_linear_box_sqrt(opt_code, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps,
+                           losses, iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min,
+                           x_max, x_final, vec, St, acc, pos):
+    """:func:`run_1d_linear_box_constant` for the step α/√t."""
+    S.check_code(opt_code)
+    _rounds(opt_code, S.hp_tuple(hp), alpha_arr, LINEAR, lp, A, b, idx, t_first, t_last, BOX, P, r, cps, losses,
+            iterates, vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final,
+            (vec, St, acc, pos, np.zeros(1)), S.SCHED_SQRT, losses.shape[0] > 0)
+
+
+@njit(cache=True, error_model="numpy")
 def rounds_1d(opt, hp, alpha_arr, loss_code, lp, A, b, idx, t_first, t_last, dom_code, P, r, cps, losses, iterates,
               vhat_history, learner_loss, grad_sq, vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc,
               pos, xa):

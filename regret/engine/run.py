@@ -12,6 +12,7 @@ import numpy as np
 from ..problems.adversary import Adversary
 from .carry import XS, Carry, drive
 from .feed import Feed
+from ..optimizers.layout import HP_SCHEDULE
 from .kernel_set import kernels_for
 from .prepare import as_optimizer, prepare
 from .record import Record
@@ -33,7 +34,8 @@ def run(optimizer, problem, T: int, seed: int = 0, seeds=None, x0=None, checkpoi
     hp = opt.hp_vector(kernels.table.n_hp)
     rec = Record.allocate(len(setup.instances), T, setup.checkpoints.size, d, record_losses, record_iterates,
                           record_state)
-    kernel = kernels.kernel_for(d, fam.code)  # d = 1: scalars; d ≥ 2^16: parallel over coordinates
+    # d = 1: scalars (linear losses on an interval: the specialised rounds alone); d ≥ 2^16: parallel
+    kernel = kernels.kernel_for(d, fam.code, dom.code, int(hp[HP_SCHEDULE]), record_iterates or record_state)
     if adversary is not None:  # the array loop with the adversary's hook, whatever d is
         kernel = kernels.run_one_adversarial
         adv_params = adversary.param_vector()
