@@ -99,9 +99,16 @@ def test_adam_tends_to_adagrad_linearly_in_one_minus_beta2():
     assert 0.9 < v.limit["ci"][0] <= v.limit["rate"] <= v.limit["ci"][1] < 1.1  # linear, as the proof's bound
     gaps = v.measured[0]
     assert np.all(np.diff(gaps) < 0) and gaps[-1] < 1e-5
-    # the gap is the distance between two engine runs: recomputed here from their iterates
-    for r, g in zip(runs.runs, gaps):
-        assert g == np.abs(r.iterates - runs.reference.iterates).max()
+    # the gap is the distance between two engine runs: recomputed here from their iterates (the family
+    # keeps its runs without per-round records, so that a long horizon does not hold six of them)
+    assert runs.runs[0].iterates is None and runs.reference.iterates is None
+    prob = thm.default.problem_spec()
+    ada = regret.run(regret.optimizer("adagrad", alpha=0.1, eps=0.0), prob, T=300, record_iterates=True,
+                     comparator=False)
+    for delta, g in zip(thm.limit.values, gaps):
+        adam = regret.run(thm.default.optimizer_spec().replace(beta2=1.0 - delta), prob, T=300,
+                          record_iterates=True, comparator=False)
+        assert g == np.abs(adam.iterates - ada.iterates).max()
 
 
 def test_without_bias_correction_the_family_does_not_tend_to_adagrad():
@@ -110,6 +117,24 @@ def test_without_bias_correction_the_family_does_not_tend_to_adagrad():
     v = thm.check(thm.run(opt, thm.default.problem_spec(), T=300))
     assert v.status == theory.NOT_APPLICABLE and "bias_correction=False" in v.reason
     assert "numbers alone: VIOLATED" in v.reason and v.limit["rate"] < 0  # the gap grows as β2 → 1
+
+
+def test_a_diverged_run_does_not_tend_to_its_limit():
+    """R(T)/T is NaN from the round the learner's loss overflows: that is no limit, whatever the rule
+    would read off the points before it (a NaN gap compares False with every error bar)."""
+    run = regret.run(regret.optimizer("sgd", alpha=1e6), regret.problem("least_squares", d=3, domain="unbounded"),
+                     T=100_000)
+    assert run.diverged.any()
+    v = theory.bound("0", kind="limit").check(run)
+    assert v.status == theory.VIOLATED and "not finite" in v.reason
+
+
+def test_the_limit_family_is_not_applicable_to_another_algorithm_and_refuses_bad_values():
+    thm = theory.get("kingma-ba-5-adagrad")
+    v = thm.check(thm.run(regret.optimizer("sgd", alpha=0.1, schedule="sqrt"), thm.default.problem_spec(), T=50))
+    assert v.status == theory.NOT_APPLICABLE
+    with pytest.raises(regret.InvalidInput, match="approaching 0"):
+        L.ParameterLimit("1 − β2", (1e-6, 1e-4, 1e-2), "0", lambda o, x: o, lambda r, ref: 0.0)
 
 
 def test_a_parameter_limit_refuses_a_single_run():

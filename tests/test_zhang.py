@@ -108,3 +108,13 @@ def test_bad_parameters_are_one_line(capsys):
         assert main(["run", "--optimizer", "sgd", "--problem", arg, "--T", "100"]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and field in err[0], err
+
+
+def test_the_convexity_hypothesis_reads_the_rows_played():
+    """A concave row that no round plays is no round's loss: zinkevich-1 applies."""
+    inst = regret.from_arrays("zhang", regret.box(1, -5.0, 5.0), np.ones((2, 1)), np.array([1.0, -1.0]),
+                              idx=np.zeros(400, dtype=np.int64))
+    thm = theory.get("zinkevich-1")
+    v = thm.check(thm.run(regret.optimizer("sgd", alpha=1.0, schedule="sqrt"), inst, T=400))
+    (h,) = [h for h in v.hypotheses if h.name == "convex_losses"]
+    assert h.holds is True and h.numbers["concave rows"] == 0

@@ -83,7 +83,8 @@ def plot_outputs(args, cells) -> dict:
     if len(names) != 2 or len(set(names)) != 2 or not all(n in swept for n in names):
         raise InvalidInput("--phase", args.phase, f"two hyperparameters the grid varies, X,Y (it varies: "
                                                   f"{', '.join(sorted(swept)) or 'none'})")
-    allowed = ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "comparator_loss") + STATISTICS
+    allowed = ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "comparator_loss",
+               "distance_to_x_star", "average_distance_to_x_star") + STATISTICS
     if args.value not in allowed:
         raise InvalidInput("--value", args.value, f"one of {list(allowed)}")
     outputs = {path: "--plot" for path in figure_files(args.plot).values()}

@@ -30,7 +30,9 @@ def limit_gap(verdict, ax=None, width="single", usetex: bool = False, panel: str
         ax.plot(x[keep], gap[keep], color=st["color"], linestyle="none", marker=st["marker"],  # the fit shows between
                 markersize=3, label=label, zorder=3)
         table.add(panel, "gap", label, "gap", x[keep], gap[keep])
-        fit = np.asarray(verdict.asserted, dtype=bool) & keep
+        # the points the rate was fitted on: the fit range, where the gap exceeds the error bar
+        err = np.asarray(verdict.band, dtype=np.float64).max(axis=0)
+        fit = np.asarray(verdict.asserted, dtype=bool) & keep & (gap > err)
         p = lim.get("rate", float("nan"))
         if fit.sum() >= 2 and np.isfinite(p):
             xs = x[fit]

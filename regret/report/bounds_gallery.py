@@ -48,7 +48,7 @@ def _claim(v, text: str, setting: str, source: str = "") -> Claim:
     """The theorem's verdict as a claim; the evidence names the hypotheses that fail (or are unknown)
     and the worst measured/bound ratio (or the first violation)."""
     ratio = ""
-    if v.limit:
+    if v.limit and "rate" in v.limit:
         ratio = (f"gap to the limit ~ rate {fmt(v.limit['rate'])} (95% interval [{fmt(v.limit['ci'][0])}, "
                  f"{fmt(v.limit['ci'][1])}]) over {v.variable} in [{fmt(v.limit['range'][0])}, {fmt(v.limit['range'][1])}]")
     if v.worst and "ratio" in v.worst:

@@ -30,6 +30,8 @@ def summarize(df):
     out["diverged_seeds"] = g["diverged"].sum().astype("int64")
     for col in ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "distance_to_x_star",
                 "average_distance_to_x_star"):
+        if col not in last.columns:  # a store whose parts predate the column (schema regret.sweep/2)
+            continue
         v = last[col].astype("float64")
         finite = np.isfinite(v).groupby(last["cell"], sort=False).all()
         gv = v.groupby(last["cell"], sort=False)

@@ -352,12 +352,17 @@ def convex_losses() -> Hypothesis:
         if not insts:
             raise Unavailable("the run carries no loss sequence")
         fam = insts[0].family
-        concave = sum(int((~inst.family.convex_rows(inst.b)).sum()) for inst in insts
-                      if not inst.family.always_convex)
+        concave = sum(_concave_rows_played(inst, ctx.run.T) for inst in insts if not inst.family.always_convex)
         note = "" if not concave else f"{concave} data rows give concave losses (zhang family, b < 0)"
         return concave == 0, {"family": fam.name, "concave rows": concave}, note
 
     return Hypothesis("convex_losses", "every f_t is convex", check)
+
+
+def _concave_rows_played(inst, T: int) -> int:
+    """The data rows of rounds 1..T whose loss is concave (a row never played is no round's loss)."""
+    played = inst.row_counts_between(0, min(int(T), inst.T)) > 0
+    return int((played & ~inst.family.convex_rows(inst.b)).sum())
 
 
 def custom(name: str, text: str, check: Callable[[Context], tuple], rel=None) -> Hypothesis:

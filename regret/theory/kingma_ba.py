@@ -168,15 +168,17 @@ STEP_7_1 = Theorem(
 
 # -- §5: Adam → AdaGrad as β2 → 1 (a limit in a hyperparameter) --------------------------------------
 def _adam_at(opt, delta: float):
-    """The user's Adam with β2 = 1 − δ (the engine's β2 is fl(1 − δ))."""
-    return opt.replace(beta2=1.0 - delta)
+    """The user's Adam with β2 = 1 − δ (the engine's β2 is fl(1 − δ)); an optimizer without β2 as it
+    is (the algorithm hypothesis then makes the verdict NOT APPLICABLE)."""
+    return opt.replace(beta2=1.0 - delta) if hasattr(opt, "beta2") else opt
 
 
 def _adagrad_of(opt):
     """AdaGrad with Adam's α as its constant step and Adam's ε: the limit algorithm of §5."""
     from ..optimizers import optimizer
 
-    return optimizer("adagrad", alpha=float(opt.alpha), eps=float(getattr(opt, "eps", 0.0)), schedule="constant")
+    return optimizer("adagrad", alpha=float(getattr(opt, "alpha", 0.1)), eps=float(getattr(opt, "eps", 0.0)),
+                     schedule="constant")
 
 
 def _iterate_gap(run, reference):

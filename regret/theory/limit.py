@@ -57,6 +57,17 @@ class ParameterLimit:
     latex: str = ""  # the variable in LaTeX (default: ``variable``)
     parameter: str = ""  # the hyperparameter the family changes (left out where the family is described)
 
+    def __post_init__(self):
+        from ..errors import require
+
+        v = np.asarray(self.values, dtype=np.float64)
+        toward = float("inf") if self.toward == "∞" else float(self.toward)
+        # the values must approach the limit point, one after the other (the verdict reads the gap at
+        # the last value as the nearest to the limit) and be positive (the fit is on log x)
+        steps = np.abs(v - toward) if np.isfinite(toward) else -v
+        require(v.ndim == 1 and v.size >= 3 and bool(np.all(v > 0)) and bool(np.all(np.diff(steps) < 0)),
+                "values", list(self.values), f"at least 3 positive values approaching {self.toward}, in that order")
+
 
 @dataclass(eq=False)
 class LimitRuns:
@@ -67,26 +78,38 @@ class LimitRuns:
     values: tuple
     runs: list
     reference: object = None
+    measured: np.ndarray | None = None  # (S, n): the limit's measure of each run, taken when it ended
 
     @property
     def base(self):
         return self.runs[0]
 
     def __getattr__(self, name):
-        if name.startswith("__") or name in ("values", "runs", "reference"):
+        if name.startswith("__") or name in ("values", "runs", "reference", "measured"):
             raise AttributeError(name)
         return getattr(self.runs[0], name)
 
 
 def run_family(limit: ParameterLimit, optimizer, problem, T: int, seeds, checkpoints=None, seed: int = 0,
                run=None) -> LimitRuns:
-    """Run the family of ``limit`` from the user's optimizer (``run``: :func:`regret.run`)."""
+    """Run the family of ``limit`` from the user's optimizer (``run``: :func:`regret.run`): the
+    reference first, then each value's run, measured as soon as it ends and kept without its
+    per-round records, so that at most two runs' records are held at once (each run checks its own
+    memory before it starts)."""
+    import dataclasses
+
     if run is None:
         from ..runs import run
     kw = dict(T=T, seed=seed, seeds=seeds, checkpoints=checkpoints, **limit.records)
-    runs = [run(limit.optimizer(optimizer, x), problem, **kw) for x in limit.values]
     ref = run(limit.reference(optimizer), problem, **kw) if limit.reference is not None else None
-    return LimitRuns(tuple(limit.values), runs, ref)
+    runs, measured = [], []
+    for x in limit.values:
+        r = run(limit.optimizer(optimizer, x), problem, **kw)
+        measured.append(np.asarray(limit.measure(r, ref), dtype=np.float64).reshape(-1))
+        runs.append(dataclasses.replace(r, losses=None, iterates=None, vhat_history=None))
+    if ref is not None:
+        ref = dataclasses.replace(ref, losses=None, iterates=None, vhat_history=None)
+    return LimitRuns(tuple(limit.values), runs, ref, np.stack(measured, axis=1))
 
 
 @dataclass
@@ -173,8 +196,7 @@ def check_limit(thm, run, ctx, v) -> tuple:
         last = np.flatnonzero(asserted)[-3:]  # at least the last three asserted checkpoints
         fit[last] = True
     else:
-        measured = np.stack([np.asarray(thm.limit.measure(r, run.reference), dtype=np.float64).reshape(-1)
-                             for r in run.runs], axis=1)
+        measured = run.measured
         band = RTOL * np.maximum(1.0, np.abs(measured))
         c = sp.sympify(thm.bound_expr)
         if c.free_symbols:
@@ -188,16 +210,24 @@ def check_limit(thm, run, ctx, v) -> tuple:
     if not fit.any():
         v.measured, v.band, v.bound, v.asserted = measured, band, bound, fit
         return INCONCLUSIVE, f"no checkpoint with T ≥ {sp.sstr(thm.valid_from)}, where the statement applies"
-    gap = np.abs(measured - bound).max(axis=0)  # the worst seed at each point
+    gap = np.abs(measured - bound).max(axis=0)  # the worst seed at each point (NaN if any seed's is)
+    gap = np.where(np.isnan(measured - bound).any(axis=0), np.nan, gap)
     err = band.max(axis=0)
-    rf = fit_rate(x[fit], gap[fit], err[fit], to_infinity=toward == "∞")
     c_last = float(bound[:, np.flatnonzero(fit)[-1]].mean())
     limit_text = sp.sstr(thm.bound_expr)
     if sp.sympify(thm.bound_expr).free_symbols:
         limit_text += f" = {c_last:.6g}"
-    status, reason = decide(rf, bool(gap[fit][-1] <= err[fit][-1]), var, toward, thm.measured_name(), limit_text)
     v.measured, v.band, v.bound, v.asserted = measured, band, bound, fit
     v.variable = var
+    bad = fit & ~np.isfinite(gap)
+    if bad.any():  # a diverged run: M is not a number there, so it does not tend to c
+        first = _num(x[np.flatnonzero(bad)[0]])
+        v.limit = {"variable": var, "toward": toward, "limit": c_last, "not_finite_from": float(x[bad][0])}
+        return VIOLATED, (f"{thm.measured_name()} is not finite at {var} = {first} (a diverged run): it does not "
+                          f"tend to {limit_text}")
+    rf = fit_rate(x[fit], gap[fit], err[fit], to_infinity=toward == "∞")
+    status, reason = decide(rf, bool(gap[fit][-1] <= err[fit][-1]), var, toward, thm.measured_name(),
+                            limit_text if not sp.sympify(thm.bound_expr).free_symbols else f"{c_last:.6g}")
     v.limit = {"variable": var, "toward": toward, "limit": c_last, **rf.to_dict()}
     return status, reason
 
