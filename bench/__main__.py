@@ -31,6 +31,9 @@ from . import kernels, peers
 OPTS = ("sgd", "adagrad", "adam", "adamax", "amsgrad")
 DIMS = (1, 10, 1000, 10**6)
 ADAM_BYTES = 56  # x, m, v, g read + x, m, v written, float64 (docs/architecture.md, "Performance model")
+# what a full round of Adam must move per coordinate, float64 (bench/README.md, "Bytes of a full round"):
+# read the data row a_t, x, m, v and the statistics Σg², min x, max x, Σx; write x, m, v and the statistics
+FULL_ROUND_BYTES = 8 * (1 + 1 + 2 + 4) + 8 * (1 + 2 + 4)
 SECTIONS = ("stream", "engine", "user", "torch", "numpy", "optax", "batch", "chunks", "sweep", "comparator",
             "comparator_run", "cli")
 
@@ -148,6 +151,7 @@ def stream(info, quick) -> dict:
     for th in ("1 thread", "2 threads"):
         bw = out[f"triad {th}"]["GB/s best"]
         out[f"adam bound ns/coord {th}"] = ADAM_BYTES / bw
+        out[f"full round bound ns/coord {th}"] = FULL_ROUND_BYTES / bw
     return out
 
 
@@ -698,6 +702,11 @@ def targets(r) -> list[dict]:
         bound = s.get("adam bound ns/coord 1 thread")
         if bound:
             add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
+        full_bound = s.get("full round bound ns/coord 1 thread")
+        if full_bound:
+            full = e["adam d=1000000"]["full ns/coord median"]
+            add(f"d=1e6 Adam full round / bandwidth bound of its {FULL_ROUND_BYTES} B (1 thread)",
+                round(full / full_bound, 2), "≤ 2", full / full_bound <= 2)
     for key, row in r.get("user", {}).items():
         add(f"user optimizer with Adam's arithmetic / built-in Adam, full round, {key.split()[-1]}",
             round(row["user / builtin"], 3), "≤ 1.5", row["user / builtin"] <= 1.5)
