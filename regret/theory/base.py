@@ -385,7 +385,7 @@ class Theorem:
         unknown = [h for h in hyps if h.holds is None]
         try:
             if self.kind == "limit":
-                outcome, detail = check_limit(self, run, ctx, v)
+                outcome, detail = check_limit(self, run, ctx, v, RTOL)
             else:
                 measured, band = self._measured(ctx)
                 bound = self._evaluate(ctx)

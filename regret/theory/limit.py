@@ -177,14 +177,13 @@ def decide(fit: RateFit, last_within: bool, variable: str, toward: str, name: st
     return INCONCLUSIVE, f"the rate cannot be told from p = {P_MIN:g}: " + rate
 
 
-def check_limit(thm, run, ctx, v) -> tuple:
+def check_limit(thm, run, ctx, v, rtol: float) -> tuple:
     """(outcome, detail) of the limit statement ``thm`` on ``run`` (one run for T → ∞, the
     :class:`LimitRuns` of its family otherwise); fills the verdict's numbers: ``measured``, ``band``,
     ``bound`` (the limit c) and ``checkpoints`` (the variable's values) as (S, n) and (n,) arrays,
-    ``asserted`` (the fit range) and ``limit`` (the fit)."""
+    ``asserted`` (the fit range) and ``limit`` (the fit). ``rtol``: the rounding slack of a measured
+    quantity, relative to its magnitude (:data:`regret.theory.base.RTOL`)."""
     import sympy as sp
-
-    from .base import RTOL
 
     var, toward = thm.variable
     if thm.limit is None:
@@ -197,7 +196,7 @@ def check_limit(thm, run, ctx, v) -> tuple:
         fit[last] = True
     else:
         measured = run.measured
-        band = RTOL * np.maximum(1.0, np.abs(measured))
+        band = rtol * np.maximum(1.0, np.abs(measured))
         c = sp.sympify(thm.bound_expr)
         if c.free_symbols:
             from .context import Unavailable
