@@ -317,3 +317,31 @@ def test_a_list_of_instances_runs_one_per_seed():
     other = from_arrays("least_squares", regret.box(1, -1.0, 1.0), rng.standard_normal((40, 1)), rng.standard_normal(40))
     with pytest.raises(regret.InvalidInput, match="one family and domain"):
         regret.run_many([opt], [a, other], 40)
+
+
+@pytest.mark.parametrize("schedule", ["constant", "sqrt"])
+def test_the_specialised_batch_equals_the_general_batch_and_single_runs(schedule):
+    """run_many of one-dimensional linear runs that share a constant or α/√t step goes through
+    run_batch_linear_box_* (their rounds alone: the cold start of a sweep); it must give what the
+    general run_batch and each run made alone give, bit for bit, with and without per-round losses."""
+    from regret.domains import BOX
+    from regret.engine.kernel_set import BUILTIN
+    from regret.losses import LINEAR
+    from regret.optimizers.layout import SCHED_CONSTANT, SCHED_SQRT
+
+    code = SCHED_SQRT if schedule == "sqrt" else SCHED_CONSTANT
+    special = BUILTIN.batch_for(1, LINEAR, BOX, {code}, per_round_state=False)
+    assert special is (loop.run_batch_linear_box_sqrt if schedule == "sqrt" else loop.run_batch_linear_box_constant)
+    assert BUILTIN.batch_for(1, LINEAR, BOX, {SCHED_SQRT, SCHED_CONSTANT}, per_round_state=False) is loop.run_batch
+    assert BUILTIN.batch_for(1, LINEAR, BOX, {code}, per_round_state=True) is loop.run_batch
+    opts = [regret.optimizer("adam", alpha=0.5, beta1=0.0, beta2=0.1, schedule=schedule),
+            regret.optimizer("amsgrad", alpha=0.3, beta1=0.5, beta2=0.9, schedule=schedule),
+            regret.optimizer("sgd", alpha=0.2, schedule=schedule)]
+    for prob in (regret.problem("reddi", C=3), regret.problem("rademacher", d=1)):
+        for losses in (False, True):
+            many = regret.run_many(opts, prob, T=700, seeds=2, record_losses=losses)
+            for opt, a in zip(opts, many):
+                alone = regret.run(opt, prob, T=700, seeds=2, record_losses=losses)
+                _assert_same(a, alone, ("losses",) if losses else ())
+                general = regret.run(opt, prob, T=700, seeds=2, record_losses=losses, record_iterates=True)
+                _assert_same(a, general)  # the general 1-d rounds (iterates recorded) agree too

@@ -28,6 +28,7 @@ from ..errors import require
 from ..problems.adversary import Adversary
 from .carry import XS, Carry, drive
 from .feed import Feed
+from ..optimizers.layout import HP_SCHEDULE
 from .kernel_set import kernels_for
 from .prepare import optimizers as optimizers_list, prepare
 from .record import Record
@@ -109,7 +110,8 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     feed = Feed(setup.instances, T)
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
-        kernel = kernels.batch_for(d, fam.code)
+        kernel = kernels.batch_for(d, fam.code, dom.code, {int(h[HP_SCHEDULE]) for h in hp_list},
+                                   record_iterates or record_state)
         head = (opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params)
         tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *rec.outputs(), *carry.all())
 

@@ -55,6 +55,8 @@ class Kernels:
     run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
     run_1d_linear_box_constant: object = None  # run_1d's specialised rounds, compiled on their own
     run_1d_linear_box_sqrt: object = None
+    run_batch_linear_box_constant: object = None  # and run_batch's, through them
+    run_batch_linear_box_sqrt: object = None
 
     def kernel_for(self, d: int, loss_code: int, dom_code: int | None = None, sched: int | None = None,
                    per_round_state: bool = True):
@@ -75,14 +77,27 @@ class Kernels:
             return self.run_wide
         return self.run_one
 
-    def batch_for(self, d: int, loss_code: int):
-        """The loop for many runs (as :func:`regret.engine.batch.run_many` chooses)."""
-        return self.run_wide_many if loop_wide.is_wide(d, loss_code) else self.run_batch
+    def batch_for(self, d: int, loss_code: int, dom_code: int | None = None, schedules=(),
+                  per_round_state: bool = True):
+        """The loop for many runs (as :func:`regret.engine.batch.run_many` chooses): for one-dimensional
+        linear losses on an interval, every run with the same constant or α/√t step (``schedules``:
+        the set of their schedule codes) and no per-round iterates or v̂, the batch of the specialised
+        rounds alone (see :meth:`kernel_for`)."""
+        if loop_wide.is_wide(d, loss_code):
+            return self.run_wide_many
+        if loop_1d.is_1d(d, loss_code) and loss_code == LINEAR and dom_code == BOX and not per_round_state:
+            if set(schedules) == {SCHED_CONSTANT} and self.run_batch_linear_box_constant is not None:
+                return self.run_batch_linear_box_constant
+            if set(schedules) == {SCHED_SQRT} and self.run_batch_linear_box_sqrt is not None:
+                return self.run_batch_linear_box_sqrt
+        return self.run_batch
 
 
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
                   loop_wide.run_wide_many, steps, run_1d_linear_box_constant=loop_1d.run_1d_linear_box_constant,
-                  run_1d_linear_box_sqrt=loop_1d.run_1d_linear_box_sqrt)
+                  run_1d_linear_box_sqrt=loop_1d.run_1d_linear_box_sqrt,
+                  run_batch_linear_box_constant=loop.run_batch_linear_box_constant,
+                  run_batch_linear_box_sqrt=loop.run_batch_linear_box_sqrt)
 _BY_CLASS: dict = {}
 _WITH_ADVERSARY: dict = {}
 _UNCACHED = itertools.count()  # names for the modules of loops that are not cached on disk
@@ -200,4 +215,5 @@ def _instantiate(table: Table) -> Kernels:
     wide = _module_again(loop_wide, {"S": S}, key)
     array = _module_again(loop, {"S": S, "loop_1d": one_d}, key)
     return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
-                   array.run_one_adversarial, one_d.run_1d_linear_box_constant, one_d.run_1d_linear_box_sqrt)
+                   array.run_one_adversarial, one_d.run_1d_linear_box_constant, one_d.run_1d_linear_box_sqrt,
+                   array.run_batch_linear_box_constant, array.run_batch_linear_box_sqrt)
