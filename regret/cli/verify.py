@@ -166,7 +166,9 @@ def list_json() -> dict:
 def statement_text(thm) -> str:
     import sympy as sp
 
-    rel = {"upper": "≤", "lower": "≥", "expectation": "=", "lower-expectation": "≥", "limit": "→"}[thm.kind]
+    from ..theory.base import RELATION
+
+    rel = RELATION[thm.kind].strip()
     lhs = thm.measured_name()
     if thm.kind.endswith("expectation"):
         lhs = f"E[{lhs}]"

@@ -82,9 +82,6 @@ def columns(results, cells=None, labels=None, problem_params: dict | None = None
     return out
 
 
-_PER_SEED = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final", "x_start")
-
-
 def _combined(results):
     """The results of one ``run_many`` call (same problem, horizon, seeds, checkpoints) as one
     RunResult whose seeds are every (result, seed) pair in row order, so that each statistic is the
@@ -92,9 +89,11 @@ def _combined(results):
     comparator is None unless every result has one."""
     import dataclasses
 
+    from .result import PER_SEED
+
     if len(results) == 1:
         return results[0]
-    arrays = {name: np.concatenate([getattr(r, name) for r in results]) for name in _PER_SEED}
+    arrays = {name: np.concatenate([getattr(r, name) for r in results]) for name in PER_SEED}
     avg = [r.x_average for r in results]
     comps = [r.comparator for r in results]
     return dataclasses.replace(

@@ -67,12 +67,7 @@ class Kernels:
         (parallel over coordinates), else ``run_one``; multiclass losses always take ``run_one``.
         Chosen in Python, so a process compiles only the loops it uses."""
         if loop_1d.is_1d(d, loss_code):
-            if loss_code == LINEAR and dom_code == BOX and not per_round_state:
-                if sched == SCHED_CONSTANT and self.run_1d_linear_box_constant is not None:
-                    return self.run_1d_linear_box_constant
-                if sched == SCHED_SQRT and self.run_1d_linear_box_sqrt is not None:
-                    return self.run_1d_linear_box_sqrt
-            return self.run_1d
+            return self._linear_box("run_1d", loss_code, dom_code, {sched}, per_round_state) or self.run_1d
         if loop_wide.is_wide(d, loss_code):
             return self.run_wide
         return self.run_one
@@ -85,12 +80,18 @@ class Kernels:
         rounds alone (see :meth:`kernel_for`)."""
         if loop_wide.is_wide(d, loss_code):
             return self.run_wide_many
-        if loop_1d.is_1d(d, loss_code) and loss_code == LINEAR and dom_code == BOX and not per_round_state:
-            if set(schedules) == {SCHED_CONSTANT} and self.run_batch_linear_box_constant is not None:
-                return self.run_batch_linear_box_constant
-            if set(schedules) == {SCHED_SQRT} and self.run_batch_linear_box_sqrt is not None:
-                return self.run_batch_linear_box_sqrt
+        if loop_1d.is_1d(d, loss_code):
+            return self._linear_box("run_batch", loss_code, dom_code, schedules, per_round_state) or self.run_batch
         return self.run_batch
+
+    def _linear_box(self, loop_name: str, loss_code, dom_code, schedules, per_round_state: bool):
+        """``loop_name``'s specialised kernel (``<loop_name>_linear_box_constant`` / ``_sqrt``) where it
+        applies — linear losses on an interval, one constant or α/√t step for every run, no per-round
+        iterates or v̂ — else None."""
+        if loss_code != LINEAR or dom_code != BOX or per_round_state or len(set(schedules)) != 1:
+            return None
+        suffix = {SCHED_CONSTANT: "constant", SCHED_SQRT: "sqrt"}.get(next(iter(set(schedules))))
+        return getattr(self, f"{loop_name}_linear_box_{suffix}") if suffix else None
 
 
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,

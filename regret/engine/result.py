@@ -61,8 +61,7 @@ class RunResult:
         require(isinstance(j, (int, np.integer)) and 0 <= j < len(self.seeds), "seed index", j,
                 f"an index in 0..{len(self.seeds) - 1}")
         one = slice(int(j), int(j) + 1)
-        per_seed = {f: getattr(self, f)[one] for f in ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio",
-                                                        "x_min", "x_max", "x_final", "x_start")}
+        per_seed = {f: getattr(self, f)[one] for f in PER_SEED}
         for f in ("losses", "iterates", "vhat_history", "x_average"):
             if getattr(self, f) is not None:
                 per_seed[f] = getattr(self, f)[one]
@@ -212,6 +211,10 @@ class RunResult:
         if self.x_average is None:
             return np.full(len(self.seeds), np.nan)
         return np.linalg.norm(self.x_average - self.x_star[:, -1], axis=1)
+
+
+# the arrays every RunResult has with one row per seed (the optional per-round records and x̄_T apart)
+PER_SEED = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final", "x_start")
 
 
 def _stats(v) -> dict:

@@ -58,7 +58,7 @@ class Cell:
 
     def config(self) -> dict:
         """The full configuration, defaults included, as plain JSON values."""
-        key = (self.problem.label(), self.T, tuple(self.seeds), self.checkpoints, self.comparator)
+        key = _setting_key(self.problem, self.T, self.seeds, self.checkpoints, self.comparator)
         if key not in _SETTING_DICTS:  # shared by the cells of one problem, horizon and seeds
             _SETTING_DICTS[key] = self._setting()
         return {**_SETTING_DICTS[key], "optimizer": self._optimizer()}
@@ -95,10 +95,15 @@ class Cell:
 _SETTING_DICTS: dict = {}
 
 
+def _setting_key(problem, T, seeds, checkpoints, comparator) -> tuple:
+    """What a cell's configuration without its optimizer depends on (the memos below are keyed on it)."""
+    return problem.label(), T, tuple(seeds), checkpoints, comparator
+
+
 def _canonical_setting(problem, T, seeds, checkpoints, comparator, setting) -> tuple:
     """The canonical JSON of a cell's configuration without its optimizer, split where "optimizer"
     goes in sorted-key order (memoized: the cells of one problem share it)."""
-    key = (problem.label(), T, tuple(seeds), checkpoints, comparator)
+    key = _setting_key(problem, T, seeds, checkpoints, comparator)
     if key not in _SETTINGS:
         text = json.dumps({**setting(), "optimizer": None}, sort_keys=True, separators=(",", ":"))
         head, tail = text.split('"optimizer":null', 1)

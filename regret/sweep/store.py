@@ -139,10 +139,10 @@ def read_table(root: str, columns=None, final: bool = False):
         if columns is not None:
             names = [n for n in pq.read_schema(p).names
                      if any(n.startswith(c) if c.endswith(".") else n == c for c in columns)]
-        t = pq.read_table(p, columns=names)
-        if final:
-            last = pq.read_table(p, columns=["t", "T"]) if columns is not None and not {"t", "T"} <= set(names) else t
-            t = t.filter(pc.equal(last["t"], last["T"]))
+        extra = [] if names is None or not final else [c for c in ("t", "T") if c not in names]
+        t = pq.read_table(p, columns=None if names is None else names + extra)
+        if final:  # the filter needs t and T; they leave again if they were not asked for
+            t = t.filter(pc.equal(t["t"], t["T"])).drop_columns(extra)
         tables.append(t)
     return concat(tables)
 

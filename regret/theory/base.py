@@ -378,7 +378,7 @@ class Theorem:
             require(isinstance(run, LimitRuns), "run", type(run).__name__,
                     f"the runs of {self.key}'s family over {self.limit.variable} (theorem.run(...) or default_run())")
         ctx = self.context(run, diameters)
-        hyps = (self._family_hypotheses(run, diameters) if isinstance(run, LimitRuns) else self.hypotheses(ctx))
+        hyps = self.hypotheses(run if isinstance(run, LimitRuns) else ctx, diameters)
         v = Verdict(self.key, self.title, self.kind, INCONCLUSIVE, "", hyps, ctx.run.checkpoints,
                     list(ctx.run.seeds), measured_name=self.measured_name())
         failed = [h for h in hyps if h.holds is False]
