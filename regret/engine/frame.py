@@ -89,7 +89,7 @@ def _combined(results):
     comparator is None unless every result has one."""
     import dataclasses
 
-    from .result import PER_SEED
+    from .record import PER_SEED
 
     if len(results) == 1:
         return results[0]

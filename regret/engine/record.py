@@ -23,6 +23,8 @@ RECORDS = ("losses", "iterates", "vhat_history")
 # (the time-averaged iterate is not an output: the loops carry Σ_t x_t, Record.set_average reads it)
 STATISTICS = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final")
 OUTPUTS = RECORDS + STATISTICS  # the order of a kernel's output arguments
+# the arrays every RunResult has with one row per seed (the optional per-round records and x̄_T apart)
+PER_SEED = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final", "x_start")
 
 
 @dataclass
@@ -76,4 +78,4 @@ class Record:
 
 _NAMES = tuple(f.name for f in fields(Record))  # read once: a sweep's task builds 10^3–10^4 results
 
-__all__ = ["Record", "OUTPUTS", "RECORDS", "STATISTICS"]
+__all__ = ["Record", "OUTPUTS", "RECORDS", "STATISTICS", "PER_SEED"]

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import require
 from ..optimizers import Optimizer
+from .record import PER_SEED
 
 
 @dataclass
@@ -211,10 +212,6 @@ class RunResult:
         if self.x_average is None:
             return np.full(len(self.seeds), np.nan)
         return np.linalg.norm(self.x_average - self.x_star[:, -1], axis=1)
-
-
-# the arrays every RunResult has with one row per seed (the optional per-round records and x̄_T apart)
-PER_SEED = ("learner_loss", "grad_sq", "vhat", "G", "G_inf", "step_ratio", "x_min", "x_max", "x_final", "x_start")
 
 
 def _stats(v) -> dict:
