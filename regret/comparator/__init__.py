@@ -41,7 +41,7 @@ from .. import progress
 from ..errors import InvalidInput, NonFiniteComparator, SolverFailure, UnboundedComparator
 from ..problems import Instance
 from . import certificates as C
-from .objective import Block, checkpoint_counts
+from .objective import Block, checkpoint_blocks, checkpoint_counts
 from .solvers import REJECT_RTOL
 
 METHODS = ("auto", "closed_form", "sufficient_statistics", "first_order", "working_set", "cvxpy")
@@ -188,11 +188,6 @@ def _prefix_sums(inst: Instance, cps: np.ndarray) -> np.ndarray:
     return out
 
 
-def checkpoints_counts_or(inst, checkpoints):
-    """Kept for callers of the first version: :func:`checkpoint_counts`."""
-    return checkpoint_counts(inst, checkpoints)
-
-
 # -- the other routes --------------------------------------------------------------------------------
 def least_squares_curve(inst: Instance, checkpoints) -> ComparatorCurve:
     """Least squares by its sufficient statistics (:mod:`.least_squares`)."""
@@ -219,8 +214,7 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
     vals, xs, certs, used = [], [], [], []
     fallback = 0
     with progress.bar(len(cps), f"comparator ({fam.name})", unit="checkpoint") as shown:
-        for T, c in zip(cps, checkpoint_counts(inst, cps)):
-            block = Block(fam, inst.A, inst.b, c)
+        for T, block in checkpoint_blocks(inst, cps):
             x, f, cert, how = smooth.solve(block, dom, x, rtol=rtol)
             if not C.within(cert, f, FALLBACK_RTOL):
                 # stalled (rounding in the line search) or not finite: the cvxpy reference for this
@@ -228,7 +222,7 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
                 from .cvx import CvxCurve
 
                 try:
-                    v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [c]).solve()
+                    v, xx, cc, _, slv = CvxCurve(inst, np.array([T]), [inst.row_counts(int(T))]).solve()
                 except SolverFailure as exc:
                     why = f"cvxpy fallback failed: {exc}"
                 else:
@@ -272,8 +266,7 @@ def working_set_curve(inst: Instance, checkpoints) -> ComparatorCurve:
     vals, xs, certs, used = [], [], [], []
     move = 0.0
     with progress.bar(len(cps), f"comparator ({fam.name})", unit="checkpoint") as shown:
-        for c in checkpoint_counts(inst, cps):
-            block = Block(fam, inst.A, inst.b, c)
+        for _, block in checkpoint_blocks(inst, cps):
             x_prev = x
             x, f, cert, solver = working_set(block, dom, x, rho_hint=move)
             move = float(np.abs(x - x_prev).max()) if xs else 0.0

@@ -3,9 +3,12 @@
     F(x) = Σ_r c_r f(x; a_r, b_r) + (l2/2)·n·‖x‖²,   n = Σ_r c_r = T',
 
 with the row multiplicities c_r (how often row r occurs among rounds 1..T'; round t uses row
-idx[t−1]). Only rows with c_r > 0 are kept. Values and gradients come from the family's own numpy
-formulas (:meth:`regret.losses.Family.total` / ``total_grad`` and the scalar loss/derivative they use),
-so the comparator shares one source of truth with the engine (tests cross-check both).
+idx[t−1]). Only rows with c_r > 0 are kept; when the rounds are the rows in order (a stream) the
+block of T' is the first T' rows (:func:`checkpoint_blocks`). Values, gradients and Hessians of the
+single-index families come from one compiled read of the rows (:mod:`.passes`) built on the engine's
+own per-round loss, so the comparator and the engine share one source of truth; multiclass keeps its
+numpy formulas (tests cross-check both routes against :meth:`regret.losses.Family.total` /
+``total_grad``).
 """
 from __future__ import annotations
 
@@ -23,6 +26,23 @@ def checkpoint_counts(inst, checkpoints) -> list[np.ndarray]:
         prev = int(T)
         counts.append(acc.copy())
     return counts
+
+
+def checkpoint_blocks(inst, checkpoints):
+    """(T', Block of Σ_{t≤T'} f_t) for each checkpoint, one at a time (one block alive at once).
+
+    When round t uses row t − 1 (a stream, or data rows played in order), the rounds 1..T' are the
+    first T' rows, each once: the block is views of that prefix, with no length-n count array per
+    checkpoint (at T = 10^6 and 40 checkpoints the counts cost more than the logistic solves they
+    fed). Otherwise the row multiplicities of :func:`checkpoint_counts`."""
+    cps = [int(T) for T in checkpoints]
+    fam = inst.family
+    if cps and not inst.periodic and np.array_equal(inst.idx[: cps[-1]], np.arange(cps[-1])):
+        for T in cps:
+            yield T, Block.prefix(fam, inst.A, inst.b, T)
+        return
+    for T, c in zip(cps, checkpoint_counts(inst, cps)):
+        yield T, Block(fam, inst.A, inst.b, c)
 
 
 class Block:
@@ -43,10 +63,31 @@ class Block:
             self.A, self.b = A[rows], b[rows]
         self.rows = rows
         self.w = None if np.all(c == 1.0) else c
-        self.c = c
+        self._c = c
         self.n = float(c.sum())
         self.l2 = float(family.l2)
         self.d = family.dim(A.shape[1])
+
+    @classmethod
+    def prefix(cls, family: Family, A: np.ndarray, b: np.ndarray, n: int) -> "Block":
+        """The block of rows 0..n−1, each once (views; see :func:`checkpoint_blocks`)."""
+        self = cls.__new__(cls)
+        self.family = family
+        self.A, self.b = A[:n], b[:n]
+        self.rows = None
+        self.w = None
+        self._c = None
+        self.n = float(n)
+        self.l2 = float(family.l2)
+        self.d = family.dim(A.shape[1])
+        return self
+
+    @property
+    def c(self) -> np.ndarray:
+        """The multiplicity of every kept row (ones for a prefix block, built when asked)."""
+        if self._c is None:
+            self._c = np.ones(self.A.shape[0])
+        return self._c
 
     # -- value and gradient -------------------------------------------------------------------------
     @property
@@ -67,19 +108,28 @@ class Block:
         x = np.asarray(x, dtype=np.float64)
         if fam.name == "multiclass":
             return self._multiclass_value_grad(x)
-        z = self.A @ x
-        vals = fam._scalar_loss(z, self.b)
-        dl = fam._scalar_dloss(z, self.b)
-        if self.w is None:
-            f = float(np.sum(vals))
-            g = self.A.T @ dl
-        else:
-            f = float(np.sum(self.w * vals))
-            g = self.A.T @ (self.w * dl)
+        f, g, _ = self._single_index(x, False)
+        return f, g
+
+    def value_grad_hess(self, x):
+        """(F(x), ∇F(x), ∇²F(x)) from one read of the rows (single-index families; see :mod:`.passes`)."""
+        x = np.asarray(x, dtype=np.float64)
+        if self.family.name == "multiclass":
+            return (*self._multiclass_value_grad(x), self.hessian(x))
+        return self._single_index(x, True)
+
+    def _single_index(self, x, want_hess):
+        """The compiled pass of :mod:`.passes` (the engine's own φ, φ′) plus the ridge term."""
+        from .passes import evaluate
+
+        A = self.A if self.A.flags.c_contiguous else np.ascontiguousarray(self.A)
+        f, g, H = evaluate(self.family, A, np.ascontiguousarray(self.b, dtype=np.float64), self.w, x, want_hess)
         if self.l2:
             f += 0.5 * self.l2 * self.n * float(x @ x)
             g = g + self.l2 * self.n * x
-        return f, g
+            if want_hess:
+                H[np.diag_indices_from(H)] += self.l2 * self.n
+        return f, g, H
 
     def _multiclass_value_grad(self, x):
         """Family.total/total_grad's softmax formulas, sharing the scores Z = A Wᵀ and exp(Z − max)
@@ -113,34 +163,21 @@ class Block:
         Kronecker-structured softmax Hessian Σ_r c_r (diag(p_r) − p_r p_rᵀ) ⊗ a_r a_rᵀ for multiclass."""
         fam = self.family
         x = np.asarray(x, dtype=np.float64)
+        if fam.name != "multiclass":
+            return self._single_index(x, True)[2]
         w = np.ones(self.A.shape[0]) if self.w is None else self.w
-        if fam.name == "multiclass":
-            K, p = fam.classes, self.A.shape[1]
-            Z = self.A @ x.reshape(K, p).T
-            from scipy.special import logsumexp  # here: it costs ~0.25 s to import (the CLI's start-up)
+        K, p = fam.classes, self.A.shape[1]
+        Z = self.A @ x.reshape(K, p).T
+        from scipy.special import logsumexp  # here: it costs ~0.25 s to import (the CLI's start-up)
 
-            P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
-            H = np.empty((K * p, K * p))
-            for k in range(K):
-                for m in range(k, K):
-                    s = w * (P[:, k] * ((k == m) - P[:, m]))
-                    blk = self.A.T @ (s[:, None] * self.A)
-                    H[k * p:(k + 1) * p, m * p:(m + 1) * p] = blk
-                    H[m * p:(m + 1) * p, k * p:(k + 1) * p] = blk.T
-        else:
-            z = self.A @ x
-            if fam.name == "least_squares":
-                s = w
-            elif fam.name == "logistic":
-                from scipy.special import expit
-
-                e = expit(self.b * z)
-                s = w * e * (1.0 - e)
-            elif fam.name == "huber":
-                s = w * (np.abs(z - self.b) <= fam.delta)
-            else:  # linear, hinge, absolute: piecewise linear, zero curvature
-                s = np.zeros_like(z)
-            H = self.A.T @ (s[:, None] * self.A)
+        P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
+        H = np.empty((K * p, K * p))
+        for k in range(K):
+            for m in range(k, K):
+                s = w * (P[:, k] * ((k == m) - P[:, m]))
+                blk = self.A.T @ (s[:, None] * self.A)
+                H[k * p:(k + 1) * p, m * p:(m + 1) * p] = blk
+                H[m * p:(m + 1) * p, k * p:(k + 1) * p] = blk.T
         if self.l2:
             H[np.diag_indices_from(H)] += self.l2 * self.n
         return H
