@@ -114,3 +114,14 @@ def test_logistic_comparator_on_a_stream_against_cvxpy():
     np.testing.assert_allclose(fast.value, ref.value, rtol=1e-7)
     assert np.all(fast.value <= ref.value + ref.certificate + 1e-9 * np.abs(ref.value))
     np.testing.assert_array_less(fast.certificate, 1e-9 * np.maximum(1, np.abs(fast.value)) * 1.0001)
+
+
+def test_running_sums_of_a_stream_are_bit_for_bit_one_cumulative_sum():
+    """The linear closed form's prefix sums, block by block, against np.cumsum over every round at
+    once (checkpoints on and around the block boundaries, and repeated rounds of one block)."""
+    from regret.comparator import _prefix_sums
+
+    inst = regret.problem("linear", d=7).instance(70000, 3)
+    B = inst.stream.block_rows
+    cps = np.array([1, B - 1, B, B + 1, 3 * B, 70000])
+    np.testing.assert_array_equal(_prefix_sums(inst, cps), np.cumsum(inst.A, axis=0)[cps - 1])

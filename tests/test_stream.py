@@ -41,6 +41,23 @@ def test_rows_do_not_depend_on_how_they_are_read(name, params):
     assert not np.array_equal(spec.instance(3000, seed=5).A, whole_A)
 
 
+def test_once_drawn_whole_the_blocks_are_views_of_those_rows_and_equal_to_fresh_draws():
+    spec = regret.problem("logistic", d=3)
+    drawn = [spec.instance(40000, seed=2).stream.block(k) for k in range(3)]  # drawn block by block
+    inst = spec.instance(40000, seed=2)
+    B = inst.stream.block_rows
+    assert 2 * B <= 40000 < 3 * B  # blocks 0 and 1 inside the sequence, block 2 past its end
+    inst.A  # drawn whole
+    for k in range(3):
+        A, b = inst.stream.block(k)
+        assert np.shares_memory(A, inst.A) == (k < 2)  # a view, not drawn again; block 2 is drawn
+        assert np.array_equal(A, drawn[k][0]) and np.array_equal(b, drawn[k][1])
+    run_whole = regret.run(regret.optimizer("adam"), inst, T=40000, comparator=False)
+    run_fresh = regret.run(regret.optimizer("adam"), spec.instance(40000, seed=2), T=40000, comparator=False)
+    assert np.array_equal(run_whole.learner_loss, run_fresh.learner_loss)
+    assert np.array_equal(run_whole.x_final, run_fresh.x_final)
+
+
 def test_a_shorter_horizon_is_a_prefix():
     """No parameter depends on T: round t's row depends on the seed and t only."""
     for name, params in [("linear", {"d": 2}), ("least_squares", {"d": 2}), ("sparse-logistic", {"d": 20, "docs": 9})]:

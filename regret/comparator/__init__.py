@@ -164,17 +164,16 @@ def _prefix_sums(inst: Instance, cps: np.ndarray) -> np.ndarray:
     beyond a part's rows; :meth:`Instance.segments`)."""
     d, last = inst.domain.d, int(cps[-1])
     if hasattr(inst, "stream"):
-        # block by block, the running sum carried into each block's cumulative sum: the same sequential
-        # sums as one cumsum over all rounds, in O(block) memory
+        # block by block, the running sum carried from block to block: the same sequential sums as one
+        # cumsum over all rounds, in O(block) memory
+        from .passes import running_sums
+
         out = np.empty((cps.size, d))
-        S, t0, k = np.zeros((1, d)), 0, 0
+        S, t0, k = np.zeros(d), 0, 0
+        cps64 = np.ascontiguousarray(cps, dtype=np.int64)
         for A, _ in inst.stream.pieces(0, last):
-            P = np.cumsum(np.concatenate([S, A]), axis=0)[1:]
-            n = A.shape[0]
-            while k < cps.size and cps[k] <= t0 + n:
-                out[k] = P[cps[k] - t0 - 1]
-                k += 1
-            S, t0 = P[-1:], t0 + n
+            k = running_sums(np.ascontiguousarray(A, dtype=np.float64), S, t0, cps64, k, out)
+            t0 += A.shape[0]
         return out
     if last * d <= PREFIX_NUMBERS:
         return np.cumsum(inst.A[inst.round_rows(0, last)], axis=0)[cps - 1]

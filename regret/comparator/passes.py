@@ -135,6 +135,24 @@ def value_grad_hess(code, lp, A, b, w, x, G, Hs, want_hess):
     return total + comp, g, H
 
 
+@njit(cache=True, error_model="numpy")
+def running_sums(A, S, t0, cps, k, out):
+    """Add the rows of A — rounds t0 + 1 .. t0 + n — to S one at a time, each column in the
+    sequential order of ``np.cumsum`` (so the sums are bit for bit those of one cumulative sum over
+    every round, however the rows arrive), copying S into out[k] at each checkpoint cps[k] among those
+    rounds. Returns the next k. (A cumulative sum writes an n × d array to read d numbers per
+    checkpoint: 0.29 s for 10^5 × 100 rows against a few ms here.)"""
+    n, d = A.shape
+    for i in range(n):
+        for j in range(d):
+            S[j] += A[i, j]
+        while k < cps.shape[0] and cps[k] == t0 + i + 1:
+            for j in range(d):
+                out[k, j] = S[j]
+            k += 1
+    return k
+
+
 def evaluate(family, A, b, w, x, want_hess: bool):
     """(F(x), ∇F(x), ∇²F(x) or None) of a single-index family over rows (A, b) with weights w
     (None: every weight 1), without a ridge term: :func:`value_grad_hess` with its scratch."""
@@ -147,4 +165,4 @@ def evaluate(family, A, b, w, x, want_hess: bool):
     return float(f), g, (H if want_hess else None)
 
 
-__all__ = ["evaluate", "value_grad_hess", "score_curvature", "tasks", "CHUNK"]
+__all__ = ["evaluate", "running_sums", "value_grad_hess", "score_curvature", "tasks", "CHUNK"]

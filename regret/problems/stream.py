@@ -55,10 +55,15 @@ class Stream:
         self.draw, self.seed_seq, self.T, self.features = draw, seed_seq, int(T), int(features)
         self.block_rows = block_rows(features)
         self._last = (-1, None, None)  # the last block drawn (consecutive calls share a block)
+        self.whole = None  # (A, b) of all T rows once a reader has drawn them whole (StreamInstance.A)
 
     def block(self, k: int):
         """(A, b) of block k (its rows past T included: a block is drawn whole, so that it does not
-        depend on T)."""
+        depend on T). Once the sequence has been drawn whole, a block inside it is a view of those
+        rows (the same numbers: drawing is deterministic); a last block that runs past T is drawn."""
+        if self.whole is not None and (k + 1) * self.block_rows <= self.T:
+            B = self.block_rows
+            return self.whole[0][k * B:(k + 1) * B], self.whole[1][k * B:(k + 1) * B]
         if self._last[0] != k:
             B = self.block_rows
             A, b = self.draw(child(self.seed_seq, 0, k), k * B, B)
@@ -129,6 +134,9 @@ class StreamInstance(Instance):
             except MemoryError:
                 raise InvalidInput("problem", self.name, "a sequence whose rows fit in the memory available") from None
             self._whole = (np.ascontiguousarray(A), np.ascontiguousarray(b), np.arange(T, dtype=np.int64))
+            # the readers that go block by block (the engine, the closed forms) now read views of it
+            # instead of drawing again
+            self.stream.whole = self._whole[:2]
         return self._whole
 
     @property
