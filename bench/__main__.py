@@ -258,14 +258,22 @@ def _plain_section(quick) -> dict:
     return out
 
 
+WIDE_T = {10**6: 20, 10**7: 4}  # rounds per timing at d = 10^6 and 10^7 (10^7: 80 MB per array, past any cache)
+
+
 def _wide_section(quick) -> dict:
-    """Adam at d = 10^6 through the parallel-over-coordinates kernels (regret.engine.loop_wide.run_wide, the
-    engine's path at d ≥ WIDE_D; bench.kernels.update_only_wide), 1 and 2 threads."""
+    """Adam at d = 10^6 and 10^7 through the parallel-over-coordinates kernels
+    (regret.engine.loop_wide.run_wide, the engine's path at d ≥ WIDE_D; bench.kernels.update_only_wide),
+    1 and 2 threads."""
+    out = {}
+    for d, T in WIDE_T.items():
+        out.update(_wide_at(d, T if not quick else 2, 5 if not quick else 2))
+    return out
+
+
+def _wide_at(d, T, reps) -> dict:
     import numba
 
-    d = 10**6
-    T = 20 if not quick else 2
-    reps = 5 if not quick else 2
     inst = _instance(d, T)
     opt = regret.optimizer("adam")
     hp, alpha = opt.hp_vector(BUILTIN_TABLE.n_hp), opt.schedule_array(T)
@@ -282,10 +290,17 @@ def _wide_section(quick) -> dict:
             x, St = np.zeros(d), np.zeros((S.N_ROWS, d))
             part = np.zeros(loop_wide.n_chunks(d), dtype=np.int64)
             umed, ubest, _ = _timed(lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(opt), hp, alpha, g, x, T, St, part), reps)
+            # the same update in Kingma & Ba's §2 "efficient order" (eps_mode="hat"): one division and one
+            # square root per coordinate, where Algorithm 1 as printed (m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t),
+            # α m̂/(√v̂ + ε)) takes three divisions and torch's fused kernel two (bench/README.md)
+            hat = regret.optimizer("adam", eps_mode="hat")
+            hhp = hat.hp_vector(BUILTIN_TABLE.n_hp)
+            St[:] = 0.0
+            hmed, _, _ = _timed(lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(hat), hhp, alpha, g, x, T, St, part), reps)
             out[f"adam wide d={d} threads={threads}"] = {
                 "d": d, "threads": threads, "T": T, "full ns/coord median": med / T / d * 1e9,
                 "full ns/coord min": best / T / d * 1e9, "update ns/coord median": umed / T / d * 1e9,
-                "update ns/coord min": ubest / T / d * 1e9}
+                "update ns/coord min": ubest / T / d * 1e9, "update hat ns/coord median": hmed / T / d * 1e9}
     finally:
         numba.set_num_threads(before)
     return out
@@ -329,6 +344,15 @@ def torch_section(quick) -> dict:
         for name in OPTS:
             for mode in peers.TORCH_MODES:
                 for threads in ((1, 2) if (d == 10**6 and name == "adam") else (1,)):
+                    if d == 10**6 and name == "adam" and mode == "fused":  # and at 10^7 (see _wide_section)
+                        for th in (1, 2):
+                            try:
+                                med, best = peers.torch_step(name, mode, 10**7, max(2, steps // 5), th, reps)
+                                res[f"adam fused d=10000000 threads={th}"] = {
+                                    "d": 10**7, "optimizer": name, "mode": mode, "threads": th,
+                                    "ns/step median": med * 1e9, "ns/coord median": med * 1e9 / 10**7}
+                            except Exception as exc:
+                                res[f"adam fused d=10000000 threads={th}"] = {"unsupported": f"{type(exc).__name__}"}
                     key = f"{name} {mode} d={d} threads={threads}"
                     try:
                         med, best = peers.torch_step(name, mode, d, steps, threads, reps)
@@ -705,6 +729,16 @@ def targets(r) -> list[dict]:
         bound = s.get("adam bound ns/coord 1 thread")
         if bound:
             add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
+        for th in (1, 2):
+            w7 = e.get(f"adam wide d=10000000 threads={th}", {}).get("update ns/coord median")
+            tf7 = t.get(f"adam fused d=10000000 threads={th}", {}).get("ns/coord median")
+            if w7 and tf7:
+                add(f"d=1e7 Adam update-only vs torch fused ({th} thread{'s' if th > 1 else ''}), ns/coord",
+                    f"{w7:.2f} vs {tf7:.2f}", "engine ≤ torch", w7 <= tf7)
+            b7 = s.get(f"adam bound ns/coord {th} thread{'s' if th > 1 else ''}")
+            if w7 and b7:
+                add(f"d=1e7 Adam update-only / bandwidth bound ({th} thread{'s' if th > 1 else ''})", round(w7 / b7, 2),
+                    "≤ 1.3", w7 / b7 <= 1.3)
         full_bound = s.get("full round bound ns/coord 1 thread")
         if full_bound:
             full = e["adam d=1000000"]["full ns/coord median"]
@@ -793,12 +827,13 @@ def markdown(r) -> str:
                   f"{_fmt(pu['plain ns/coord median'])} | {pu['engine / plain']:.2f} |"]
         wide = [v for v in r["engine"].values() if "threads" in v]
         if wide:
-            L += ["", "Adam at d = 10^6 parallel over coordinates (`regret.engine.loop_wide`, the engine's path at "
-                  "d ≥ 2^16; chunks of 4096 coordinates):", "",
-                  "| threads | full ns/coord | update-only ns/coord |", "| --- | --- | --- |"]
+            L += ["", "Adam at d = 10^6 and 10^7 parallel over coordinates (`regret.engine.loop_wide`, the engine's "
+                  "path at d ≥ 2^16; chunks of 4096 coordinates):", "",
+                  "| d | threads | full ns/coord | update-only ns/coord | update-only, §2's efficient order "
+                  "(eps_mode='hat') |", "| --- | --- | --- | --- | --- |"]
             for v in wide:
-                L.append(f"| {v['threads']} | {_fmt(v['full ns/coord median'])} | "
-                         f"{_fmt(v['update ns/coord median'])} |")
+                L.append(f"| {v['d']:.0e} | {v['threads']} | {_fmt(v['full ns/coord median'])} | "
+                         f"{_fmt(v['update ns/coord median'])} | {_fmt(v.get('update hat ns/coord median'))} |")
     if "user" in r:
         L += ["", "## A user's optimizer (bench/user_adam.py: Adam's arithmetic, outside the built-in table) beside the "
                   "built-in Adam, full rounds (median ns per round, measured alternately)", "",
