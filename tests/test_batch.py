@@ -321,19 +321,22 @@ def test_a_list_of_instances_runs_one_per_seed():
 
 @pytest.mark.parametrize("schedule", ["constant", "sqrt"])
 def test_the_specialised_batch_equals_the_general_batch_and_single_runs(schedule):
-    """run_many of one-dimensional linear runs that share a constant or α/√t step goes through
-    run_batch_linear_box_* (their rounds alone: the cold start of a sweep); it must give what the
-    general run_batch and each run made alone give, bit for bit, with and without per-round losses."""
+    """run_many of one-dimensional linear runs that share a constant or α/√t step goes through the
+    lanes (regret/engine/lanes.py: a SIMD lane per run; tests/test_lanes.py has the rest); it must give
+    what the general run_batch and each run made alone give, bit for bit, with and without per-round
+    losses."""
     from regret.domains import BOX
+    from regret.engine import lanes
     from regret.engine.kernel_set import BUILTIN
     from regret.losses import LINEAR
     from regret.optimizers.layout import SCHED_CONSTANT, SCHED_SQRT
 
     code = SCHED_SQRT if schedule == "sqrt" else SCHED_CONSTANT
-    special = BUILTIN.batch_for(1, LINEAR, BOX, {code}, per_round_state=False)
-    assert special is (loop.run_batch_linear_box_sqrt if schedule == "sqrt" else loop.run_batch_linear_box_constant)
-    assert BUILTIN.batch_for(1, LINEAR, BOX, {SCHED_SQRT, SCHED_CONSTANT}, per_round_state=False) is loop.run_batch
-    assert BUILTIN.batch_for(1, LINEAR, BOX, {code}, per_round_state=True) is loop.run_batch
+    special = BUILTIN.lanes_for(1, LINEAR, BOX, {code}, per_round_state=False)
+    assert special is (lanes.run_lanes_linear_box_sqrt if schedule == "sqrt" else lanes.run_lanes_linear_box_constant)
+    assert BUILTIN.lanes_for(1, LINEAR, BOX, {SCHED_SQRT, SCHED_CONSTANT}, per_round_state=False) is None
+    assert BUILTIN.lanes_for(1, LINEAR, BOX, {code}, per_round_state=True) is None
+    assert BUILTIN.batch_for(1, LINEAR) is loop.run_batch
     opts = [regret.optimizer("adam", alpha=0.5, beta1=0.0, beta2=0.1, schedule=schedule),
             regret.optimizer("amsgrad", alpha=0.3, beta1=0.5, beta2=0.9, schedule=schedule),
             regret.optimizer("sgd", alpha=0.2, schedule=schedule)]

@@ -21,6 +21,7 @@ else is in the batch.
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from .carry import XS, Carry, drive
 from .feed import Feed
 from ..optimizers.layout import HP_SCHEDULE
 from .kernel_set import kernels_for
+from .lanes import groups_of
 from .prepare import optimizers as optimizers_list, prepare
 from .record import Record
 from .run import run
@@ -110,8 +112,15 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
     feed = Feed(setup.instances, T)
     with _threads(threads):
         # large d: the runs one after the other, each parallel over coordinates (as regret.run does)
-        kernel = kernels.batch_for(d, fam.code, dom.code, {int(h[HP_SCHEDULE]) for h in hp_list},
-                                   record_iterates or record_state)
+        schedules = {int(h[HP_SCHEDULE]) for h in hp_list}
+        kernel = kernels.lanes_for(d, fam.code, dom.code, schedules, record_iterates or record_state)
+        if kernel is not None:
+            # one SIMD lane per run (regret/engine/lanes.py): groups of one algorithm and one choice
+            # of each of its modes
+            groups = groups_of([(int(opt_codes[j]), _modes(opts[j // n_seed], hps[j])) for j in range(R)])
+            kernel = functools.partial(kernel, groups)
+        else:
+            kernel = kernels.batch_for(d, fam.code)
         head = (opt_codes, hps, alpha_arrs, seed_of_run, fam.code, fam.params)
         tail = (dom.code, dom.P, float(dom.r), setup.checkpoints, *rec.outputs(), *carry.all())
 
@@ -121,6 +130,13 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
         drive(call, T, d * R, f"{R} runs" if R > 1 else opts[0].label(), feed.max_rounds())
     rec.set_average(carry.vec[:, XS], T)
     return [setup.result(opt, rec.result_fields(slice(o * n_seed, (o + 1) * n_seed))) for o, opt in enumerate(opts)]
+
+
+def _modes(opt, hp) -> tuple:
+    """The values of the hyperparameters of ``opt`` that select a variant of its update (those with
+    ``choices``, e.g. Adam's eps_mode): runs that share a SIMD group must share them."""
+    slots = type(opt).hp_slots()
+    return tuple(float(hp[slots[p]]) for p in sorted(type(opt).choices) if p in slots)
 
 
 __all__ = ["run_many"]

@@ -30,7 +30,7 @@ from numba import njit
 from numba.core.caching import NullCache
 from numba.core.dispatcher import Dispatcher
 
-from . import loop, loop_1d, loop_wide
+from . import lanes, loop, loop_1d, loop_wide
 from ..errors import require
 from ..optimizers import Optimizer, steps
 from ..optimizers.arrays import ArrayOptimizer
@@ -55,8 +55,8 @@ class Kernels:
     run_one_adversarial: object = None  # the array loop with an adaptive adversary's hook
     run_1d_linear_box_constant: object = None  # run_1d's specialised rounds, compiled on their own
     run_1d_linear_box_sqrt: object = None
-    run_batch_linear_box_constant: object = None  # and run_batch's, through them
-    run_batch_linear_box_sqrt: object = None
+    run_lanes_linear_box_constant: object = None  # many runs of them at once, one per SIMD lane (lanes.py)
+    run_lanes_linear_box_sqrt: object = None
 
     def kernel_for(self, d: int, loss_code: int, dom_code: int | None = None, sched: int | None = None,
                    per_round_state: bool = True):
@@ -72,17 +72,22 @@ class Kernels:
             return self.run_wide
         return self.run_one
 
-    def batch_for(self, d: int, loss_code: int, dom_code: int | None = None, schedules=(),
-                  per_round_state: bool = True):
-        """The loop for many runs (as :func:`regret.engine.batch.run_many` chooses): for one-dimensional
-        linear losses on an interval, every run with the same constant or α/√t step (``schedules``:
-        the set of their schedule codes) and no per-round iterates or v̂, the batch of the specialised
-        rounds alone (see :meth:`kernel_for`)."""
+    def batch_for(self, d: int, loss_code: int):
+        """The loop for many runs (as :func:`regret.engine.batch.run_many` chooses where
+        :meth:`lanes_for` has none): ``run_wide_many`` from d = 2^16, else ``run_batch``."""
         if loop_wide.is_wide(d, loss_code):
             return self.run_wide_many
-        if loop_1d.is_1d(d, loss_code):
-            return self._linear_box("run_batch", loss_code, dom_code, schedules, per_round_state) or self.run_batch
         return self.run_batch
+
+    def lanes_for(self, d: int, loss_code: int, dom_code: int | None = None, schedules=(),
+                  per_round_state: bool = True):
+        """For many one-dimensional runs with linear losses on an interval, every run with the same
+        constant or α/√t step and no per-round iterates or v̂ (the sweeps of lower-bound
+        constructions, falsify's generations): the loop that runs them one per SIMD lane
+        (:mod:`regret.engine.lanes`; it takes their groups as its first argument); else None."""
+        if not loop_1d.is_1d(d, loss_code):
+            return None
+        return self._linear_box("run_lanes", loss_code, dom_code, schedules, per_round_state)
 
     def _linear_box(self, loop_name: str, loss_code, dom_code, schedules, per_round_state: bool):
         """``loop_name``'s specialised kernel (``<loop_name>_linear_box_constant`` / ``_sqrt``) where it
@@ -97,8 +102,8 @@ class Kernels:
 BUILTIN = Kernels(BUILTIN_TABLE, loop.run_one, loop_1d.run_1d, loop_wide.run_wide, loop.run_batch,
                   loop_wide.run_wide_many, steps, run_1d_linear_box_constant=loop_1d.run_1d_linear_box_constant,
                   run_1d_linear_box_sqrt=loop_1d.run_1d_linear_box_sqrt,
-                  run_batch_linear_box_constant=loop.run_batch_linear_box_constant,
-                  run_batch_linear_box_sqrt=loop.run_batch_linear_box_sqrt)
+                  run_lanes_linear_box_constant=lanes.run_lanes_linear_box_constant,
+                  run_lanes_linear_box_sqrt=lanes.run_lanes_linear_box_sqrt)
 _BY_CLASS: dict = {}
 _WITH_ADVERSARY: dict = {}
 _UNCACHED = itertools.count()  # names for the modules of loops that are not cached on disk
@@ -215,6 +220,7 @@ def _instantiate(table: Table) -> Kernels:
     one_d = _module_again(loop_1d, {"S": S}, key)
     wide = _module_again(loop_wide, {"S": S}, key)
     array = _module_again(loop, {"S": S, "loop_1d": one_d}, key)
+    many = _module_again(lanes, {"S": S}, key)
     return Kernels(table, array.run_one, one_d.run_1d, wide.run_wide, array.run_batch, wide.run_wide_many, S,
                    array.run_one_adversarial, one_d.run_1d_linear_box_constant, one_d.run_1d_linear_box_sqrt,
-                   array.run_batch_linear_box_constant, array.run_batch_linear_box_sqrt)
+                   many.run_lanes_linear_box_constant, many.run_lanes_linear_box_sqrt)

@@ -194,36 +194,3 @@ def run_batch(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, id
             run_one(opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last,
                     dom_code, P, r, cps, lj, ij, vj, learner_loss[j], grad_sq[j], vhat[j], G[j], G_inf[j],
                     step_ratio[j], x_min[j], x_max[j], x_final[j], vec[j], St[j], acc[j], pos[j])
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def run_batch_linear_box_constant(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, t_first,
-                                  t_last, dom_code, P, r, cps, losses, iterates, vhat_history, learner_loss, grad_sq,
-                                  vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
-    """:func:`run_batch` for one-dimensional linear losses on an interval, every run with a constant
-    step and no per-round iterates or v̂: each run is :func:`regret.engine.loop_1d.run_1d_linear_box_constant`,
-    so that a sweep of such runs compiles those rounds alone (chosen by
-    :meth:`regret.engine.kernel_set.Kernels.batch_for`; the same numbers as :func:`run_batch`)."""
-    no_loss = np.zeros(0)
-    no_rows = np.zeros((0, 1))
-    for j in prange(opt_codes.shape[0]):
-        s = data_of_run[j]
-        loop_1d.run_1d_linear_box_constant(
-            opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last, dom_code, P,
-            r, cps, losses[j] if losses.shape[0] > 0 else no_loss, no_rows, no_rows, learner_loss[j], grad_sq[j],
-            vhat[j], G[j], G_inf[j], step_ratio[j], x_min[j], x_max[j], x_final[j], vec[j], St[j], acc[j], pos[j])
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def run_batch_linear_box_sqrt(opt_codes, hps, alpha_arrs, data_of_run, loss_code, lp, A3, b2, idx2, t_first,
-                              t_last, dom_code, P, r, cps, losses, iterates, vhat_history, learner_loss, grad_sq,
-                              vhat, G, G_inf, step_ratio, x_min, x_max, x_final, vec, St, acc, pos):
-    """:func:`run_batch_linear_box_constant` for the step α/√t."""
-    no_loss = np.zeros(0)
-    no_rows = np.zeros((0, 1))
-    for j in prange(opt_codes.shape[0]):
-        s = data_of_run[j]
-        loop_1d.run_1d_linear_box_sqrt(
-            opt_codes[j], hps[j], alpha_arrs[j], loss_code, lp, A3[s], b2[s], idx2[s], t_first, t_last, dom_code, P,
-            r, cps, losses[j] if losses.shape[0] > 0 else no_loss, no_rows, no_rows, learner_loss[j], grad_sq[j],
-            vhat[j], G[j], G_inf[j], step_ratio[j], x_min[j], x_max[j], x_final[j], vec[j], St[j], acc[j], pos[j])

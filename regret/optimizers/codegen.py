@@ -29,6 +29,7 @@ from numba import njit
 from numba.core.dispatcher import Dispatcher
 
 from .bits import bits_float, max_abs
+from .layout import LANE_ALPHA_T, LANE_BC1, LANE_BC2, LANE_BETA1_PREV, LANE_BETA1_T, LANE_DELTA, LANE_G, LANES
 from .registry import Table, _parameters
 
 _ROUND_ARGS = "hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2"
@@ -37,7 +38,7 @@ _ROUND_ARGS = "hp, t, alpha_t, beta1_t, beta1_prev, bc1, bc2"
 # the functions a table's dispatch module provides to the engine's loops (its ``S``)
 DISPATCH_NAMES = ("check_code", "apply", "apply_chunk", "coordinate", "coordinate_weight", "weights",
                   "coordinate_second_moment", "second_moments", "hp_tuple", "zero_state", "load_state",
-                  "store_state")
+                  "store_state", "lanes_coordinate", "lane_hp", "lane_state")
 
 
 def inlined(fn):
@@ -88,6 +89,60 @@ def _mode_cases(cls) -> list:
         cases.append((("if " if not cases else "elif ") + test + ":",
                       {p: repr(float(v)) for p, v in zip(modes, combo)}))
     return cases + [("else:", {})]
+
+
+def _lanes_source(table: Table, hp_index) -> list:
+    """The dispatch of :mod:`regret.engine.lanes` (many one-dimensional runs, one per lane of a group
+    of LANES, the group's numbers lane by lane: quantity q of lane l at q·LANES + l): for each
+    algorithm a loop over the lanes that calls its update with each lane's state (Z), hyperparameters
+    (H) and round quantities (R, :data:`regret.optimizers.layout.LANE_G` …) and stores Δ; its modes
+    are those of lane 0 (a group holds runs of one algorithm and one choice of every mode), one loop
+    per mode with the mode a literal, as in ``_apply_k``. ``unbiased`` (a literal at the call) sets
+    1 − β1^t = 1 − β2^t = 1: every lane's corrections have rounded to 1, and the divisions by them
+    leave the loop (the scalar loop skips them by a test, to the same numbers)."""
+    L = LANES
+    round_expr = {"g": LANE_G, "alpha_t": LANE_ALPHA_T, "beta1_t": LANE_BETA1_T, "beta1_prev": LANE_BETA1_PREV}
+    lines = []
+    for k, cls in enumerate(table.algorithms):
+        k_state = len(cls.state)
+        slots = cls.hp_slots()
+        modes = [p for p in _parameters(cls.update) if p in cls.choices]
+        # an update that reads no bias correction gets one loop (compiling a second, identical one
+        # would only cost time)
+        reads_bc = {"bc1", "bc2"} & set(_parameters(cls.update))
+        for unbiased in ((False, True) if reads_bc else (False,)):
+            lines += ["@njit(**NJIT)", f"def _lanes_{k}_{'unbiased' if unbiased else 'biased'}(R, H, Z, t):"]
+            lines += [f"    hp_{p} = H[{slots[p]} * {L}]" for p in modes]
+            for cond, fixed in _mode_cases(cls):
+                hp_expr = lambda p, slot, fixed=fixed: fixed.get(p, f"H[{slot} * {L} + l]")  # noqa: E731
+                call = f"U{k}({_args(cls.update, cls, lambda j: f'Z[{j} * {L} + l]', 'g', hp_expr)})"
+                pad = "    " if cond is None else "        "
+                if cond is not None:
+                    lines.append(f"    {cond}")
+                lines += [f"{pad}for l in range({L}):"]
+                lines += [f"{pad}    {name} = R[{q} * {L} + l]" for name, q in round_expr.items()]
+                lines += [f"{pad}    bc1 = 1.0" if unbiased else f"{pad}    bc1 = R[{LANE_BC1} * {L} + l]",
+                          f"{pad}    bc2 = 1.0" if unbiased else f"{pad}    bc2 = R[{LANE_BC2} * {L} + l]",
+                          f"{pad}    {''.join(f'a{j}, ' for j in range(k_state))}delta = {call}"]
+                lines += [f"{pad}    Z[{j} * {L} + l] = a{j}" for j in range(k_state)]
+                lines += [f"{pad}    R[{LANE_DELTA} * {L} + l] = delta"]
+            lines += [""]
+    # called, not inlined: the loops of every algorithm × mode × (biased, unbiased) are compiled once
+    # per process, not once per call site of every kernel (inlined, the first sweep compiled 116 s)
+    body = ["@njit(**CALLED)", "def lanes_coordinate(code, R, H, Z, t, unbiased):"]
+    for k, cls in enumerate(table.algorithms):
+        if {"bc1", "bc2"} & set(_parameters(cls.update)):
+            body += [f"    if code == {k}:  # {cls.name}",
+                     "        if unbiased:", f"            _lanes_{k}_unbiased(R, H, Z, t)",
+                     "        else:", f"            _lanes_{k}_biased(R, H, Z, t)", "        return"]
+        else:
+            body += [f"    if code == {k}:  # {cls.name}", f"        _lanes_{k}_biased(R, H, Z, t)", "        return"]
+    lines += body + [""]
+    lines += ["@njit(**NJIT)", "def lane_hp(H, l):",
+              f"    return ({', '.join(f'H[{j} * {L} + l]' for j in range(table.n_hp))},)", "",
+              "@njit(**NJIT)", "def lane_state(Z, l):",
+              f"    return ({', '.join(f'Z[{j} * {L} + l]' for j in range(table.n_state))},)", ""]
+    return lines
 
 
 def source(table: Table) -> str:
@@ -176,6 +231,7 @@ def source(table: Table) -> str:
         lines += dispatcher(f"def {role}s(code, hp, t, bc1, bc2, St, out, j0, j1):",
                             lambda k, cls, role=role: [f"return _{role}_{k}(hp, t, bc1, bc2, St, out, j0, j1)"],
                             "out[j0:j1] = math.nan", inline=False)
+    lines += _lanes_source(table, hp_index)
     lines += ["@njit(**NJIT)", "def check_code(code):",
               f"    if code < 0 or code >= {len(A)}:",
               f"        raise ValueError('optimizer code outside the table of {len(A)} algorithms')", "",

@@ -69,14 +69,27 @@ def schedules(hp, t, beta1_t, lam_pow, bc1, bc2):
     longer evaluated (bit-identical; docs/architecture.md); without bias correction both are 1 from
     the start.
     """
-    beta1_prev = beta1_t
-    beta1_t = hp[HP_BETA1] * lam_pow
-    lam_pow = lam_pow * hp[HP_LAM]
+    beta1_prev, beta1_t, lam_pow = beta1_schedule(hp, beta1_t, lam_pow)
+    bc1, bc2 = bias_corrections(hp, t, bc1, bc2)
+    return beta1_prev, beta1_t, lam_pow, bc1, bc2
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def beta1_schedule(hp, beta1_t, lam_pow):
+    """(β1,t−1, β1,t, λ^t) from β1,t−1 and λ^{t−1}: the part of :func:`schedules` without a power
+    (the many-runs loop of :mod:`regret.engine.lanes` runs it on every lane at once)."""
+    return beta1_t, hp[HP_BETA1] * lam_pow, lam_pow * hp[HP_LAM]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def bias_corrections(hp, t, bc1, bc2):
+    """(1 − β1^t, 1 − β2^t) from those of round t − 1: the powers of :func:`schedules`, evaluated
+    only until each has rounded to 1."""
     if bc1 != 1.0:
         bc1 = 1.0 - hp[HP_BETA1] ** t
     if bc2 != 1.0:
         bc2 = 1.0 - hp[HP_BETA2] ** t
-    return beta1_prev, beta1_t, lam_pow, bc1, bc2
+    return bc1, bc2
 
 
 @njit(cache=True, error_model="numpy", inline="always")
