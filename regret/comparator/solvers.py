@@ -1,6 +1,7 @@
-"""The cvxpy solve ladder shared by the cvxpy route (:mod:`.cvx`) and the LP working set of the
-non-smooth families (:mod:`.nonsmooth`): the installed solvers in a fixed order, each solution
-projected onto X and certified with our own bound, the first certified optimum accepted.
+"""The cvxpy solve ladder shared by the cvxpy route (:mod:`.cvx`) and the working set of the
+non-smooth families (:mod:`.nonsmooth`: its QPs, and any LP/SOCP its direct HiGHS or Clarabel call
+failed or did not certify): the installed solvers in a fixed order, each solution projected onto X
+and certified with our own bound, the first certified optimum accepted.
 
 Solver statuses other than ``optimal`` are never accepted; an ``infeasible`` verdict on a non-empty
 domain is a solver failure; the next installed solver is tried (Clarabel, then ECOS, SCS, OSQP;
