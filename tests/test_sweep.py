@@ -277,3 +277,19 @@ def test_a_cluster_gets_several_tasks_per_worker(monkeypatch):
     assert len(ts) == 8 and all(len(t) == 5 for t in ts)
     monkeypatch.setattr(execute, "MIN_TASK_WORK", 1000 * 20)
     assert len(execute.tasks(cells, at_least=8)) == 2
+
+
+def test_a_parts_metadata_is_the_json_of_its_provenance():
+    """write_part records provenance_json(cells), built from each cell's canonical JSON (the text its
+    key hashes): it must parse to exactly provenance(cells), configurations with defaults included."""
+    import json
+
+    from regret.sweep import cells as make_cells
+    from regret.sweep.store import provenance, provenance_json
+
+    grid = make_cells([("adam", {"beta2": [0.9, 0.999], "alpha": 0.1}), ("sgd", {})],
+                      [("reddi", {"C": [2, 3]})], [100, 1000], seeds=2, checkpoints=5)
+    assert len(grid) == 12
+    assert json.loads(provenance_json(grid)) == json.loads(json.dumps(provenance(grid), sort_keys=True))
+    for c in grid:  # the canonical text is the configuration the key names
+        assert json.loads(c.canonical) == json.loads(json.dumps(c.config()))

@@ -135,8 +135,13 @@ def run_many(optimizers, problem, T: int, seed: int = 0, seeds=None, x0=None, ch
 def _modes(opt, hp) -> tuple:
     """The values of the hyperparameters of ``opt`` that select a variant of its update (those with
     ``choices``, e.g. Adam's eps_mode): runs that share a SIMD group must share them."""
-    slots = type(opt).hp_slots()
-    return tuple(float(hp[slots[p]]) for p in sorted(type(opt).choices) if p in slots)
+    return tuple(float(hp[slot]) for slot in _mode_slots(type(opt)))
+
+
+@functools.lru_cache(maxsize=None)
+def _mode_slots(cls) -> tuple:
+    slots = cls.hp_slots()
+    return tuple(slots[p] for p in sorted(cls.choices) if p in slots)
 
 
 __all__ = ["run_many"]

@@ -7,6 +7,8 @@ have filled a :class:`regret.engine.record.Record`, :meth:`Setup.result` builds 
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,10 +152,16 @@ class Setup:
     def domain(self):
         return self.instances[0].domain
 
+    @functools.cached_property
+    def domain_text(self) -> str:
+        """The domain's description, once for every RunResult of a batch (33 µs each: 0.3 s of a sweep's
+        10^4 results)."""
+        return self.domain.describe()
+
     def result(self, opt: Optimizer, fields: dict) -> RunResult:
         """The RunResult of ``opt`` from its rows of a Record (:meth:`Record.result_fields`)."""
         return RunResult(optimizer=opt, problem=self.problem, family=self.family.name,
-                         domain=self.domain.describe(), T=self.T, d=self.d, seeds=list(self.seeds),
+                         domain=self.domain_text, T=self.T, d=self.d, seeds=list(self.seeds),
                          checkpoints=self.checkpoints, x_start=self.starts.copy(), domain_obj=self.domain,
                          instances=list(self.instances), **fields)
 

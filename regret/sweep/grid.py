@@ -76,20 +76,25 @@ class Cell:
                 "comparator": bool(self.comparator)}
 
     @functools.cached_property
-    def key(self) -> str:
-        """sha256 of the canonical JSON (sorted keys, no spaces) of :meth:`config`, 24 hex digits."""
+    def canonical(self) -> str:
+        """The canonical JSON (sorted keys, no spaces) of :meth:`config`: what :attr:`key` hashes and
+        the store's metadata records."""
         text = _canonical_setting(self.problem, self.T, self.seeds, self.checkpoints, self.comparator,
                                   self._setting)
         opt = json.dumps(self._optimizer(), sort_keys=True, separators=(",", ":"))
-        # the canonical JSON of config(): its keys in sorted order, "optimizer" between the others
-        return hashlib.sha256((text[0] + '"optimizer":' + opt + text[1]).encode()).hexdigest()[:24]
+        # config()'s keys in sorted order, "optimizer" between the others
+        return text[0] + '"optimizer":' + opt + text[1]
+
+    @functools.cached_property
+    def key(self) -> str:
+        """sha256 of the canonical JSON (sorted keys, no spaces) of :meth:`config`, 24 hex digits."""
+        return hashlib.sha256(self.canonical.encode()).hexdigest()[:24]
 
     def label(self) -> str:
         """The optimizer's name with every hyperparameter the sweep varies (defaults included) and the
         others that differ from their defaults, e.g. ``adam(beta2=0.999, alpha=0.1)``."""
-        from ..optimizers import labels
-
-        return labels([self.optimizer], swept=self.swept)[0]
+        # optimizers.labels of this one configuration: what varies among one is only what is swept
+        return self.optimizer.label(show=self.swept)
 
 
 _SETTING_DICTS: dict = {}

@@ -16,6 +16,7 @@ the part.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -76,6 +77,12 @@ def done_cells(root: str) -> set:
 
 def provenance(cells) -> dict:
     """The metadata of a part: schema, versions, machine and each cell's configuration."""
+    return {**_machine(), "cells": {c.key: c.config() for c in cells}}
+
+
+@functools.lru_cache(maxsize=None)
+def _machine() -> dict:
+    """Schema, versions and machine (the same for every part a process writes)."""
     import numba
     import numpy
     import pyarrow
@@ -85,7 +92,16 @@ def provenance(cells) -> dict:
 
     return {"schema": SCHEMA, "regret": __version__, "numpy": numpy.__version__, "numba": numba.__version__,
             "pyarrow": pyarrow.__version__, "python": platform.python_version(), "machine": platform.machine(),
-            "processor": _cpu_name(), "cells": {c.key: c.config() for c in cells}}
+            "processor": _cpu_name()}
+
+
+def provenance_json(cells) -> str:
+    """``json.dumps(provenance(cells), sort_keys=True)``'s content, built from each cell's canonical
+    JSON (already made for its key) instead of encoding every configuration again: 10^4 cells cost
+    0.2 s that way. ("cells" sorts before every other key.)"""
+    head = json.dumps(_machine(), sort_keys=True)
+    body = ", ".join(f'"{c.key}": {c.canonical}' for c in sorted(cells, key=lambda c: c.key))
+    return '{"cells": {' + body + '}, ' + head[1:]
 
 
 def _cpu_name() -> str:
@@ -104,7 +120,7 @@ def write_part(root: str, name: str, table, cells) -> str:
     d = os.path.join(root, PARTS)
     os.makedirs(d, exist_ok=True)
     meta = dict(table.schema.metadata or {})
-    meta[META_KEY] = json.dumps(provenance(cells), sort_keys=True).encode()
+    meta[META_KEY] = provenance_json(cells).encode()
     return write_parquet(table.replace_schema_metadata(meta), os.path.join(d, f"{name}.parquet"))
 
 
