@@ -3,8 +3,9 @@ against an independent reference: cvxpy's explicit-slack program over every row 
 (``method="cvxpy"``, :mod:`regret.comparator.cvx`), which has no working set, no trust region and no
 constraint generation.
 
-The route solves its LPs with HiGHS through scipy and the SOCP of an active ball with Clarabel,
-without cvxpy; each answer counts only through our own dual bound. These tests check the values
+The route solves its LPs with HiGHS through highspy (scipy's linprog when highspy is missing or
+fails) and the SOCP of an active ball with Clarabel, without cvxpy; each answer counts only through
+our own dual bound. These tests check the values
 against the reference, that every certificate is accepted and valid (value − certificate is a lower
 bound on F*, so it cannot exceed the reference's value), that the direct solvers are the ones that
 answered (so a silent fallback to cvxpy cannot hide), that the fallback works when they fail, and
@@ -74,9 +75,9 @@ class Recorder:
     def __init__(self, fn):
         self.fn, self.subs = fn, []
 
-    def __call__(self, sub):
+    def __call__(self, sub, *args):
         self.subs.append(sub)
-        return self.fn(sub)
+        return self.fn(sub, *args)
 
 
 CASES = [(name, kind, how) for name in ("hinge", "absolute")
@@ -170,7 +171,7 @@ def test_failed_or_uncertified_direct_solves_fall_back_to_cvxpy(name, monkeypatc
     inst = make_instance(name, "box", "rows", seed=3)
     good = best_fixed(inst, CPS, method="working_set")
     # HiGHS reports a failure: every sub-problem goes to the cvxpy ladder
-    monkeypatch.setattr(nonsmooth, "highs_lp", lambda sub: None)
+    monkeypatch.setattr(nonsmooth, "highs_lp", lambda sub, model=None: None)
     curve = best_fixed(inst, CPS, method="working_set")
     assert set(curve.solver.split("/")) <= {f"{s} via cvxpy" for s in ("HIGHS", "CLARABEL", "ECOS", "SCS")}
     np.testing.assert_allclose(curve.value, good.value, rtol=1e-7)
@@ -179,8 +180,8 @@ def test_failed_or_uncertified_direct_solves_fall_back_to_cvxpy(name, monkeypatc
     monkeypatch.undo()
     real = nonsmooth.highs_lp
 
-    def zero_multipliers(sub):
-        out = real(sub)
+    def zero_multipliers(sub, model=None):
+        out = real(sub, model)
         return None if out is None else (out[0], np.zeros_like(out[1]), out[2])
 
     monkeypatch.setattr(nonsmooth, "highs_lp", zero_multipliers)
@@ -190,31 +191,94 @@ def test_failed_or_uncertified_direct_solves_fall_back_to_cvxpy(name, monkeypatc
     np.testing.assert_array_less(curve.certificate, ACCEPT_RTOL * np.maximum(1.0, np.abs(curve.value)) + 1e-300)
 
 
-def test_highs_multipliers_are_the_slack_multipliers_of_the_explicit_form():
-    """scipy's sign convention: u_K from HiGHS (the dual form's primal values) and x̂ (minus the
-    equality marginals) equal cvxpy's primal point and slack duals (×n) on one sub-problem."""
+def random_sub(name, kind="box", size=40, seed=0, rows=None):
+    """A sub-problem of a trust region (x_ref = 0.2, ρ = 0.3) over ``size`` random rows of one block
+    (or the block rows ``rows``), with a random γ."""
+    inst = make_instance(name, kind, "rows", seed=8)
+    _, block = next(checkpoint_blocks(inst, [600]))
+    rng = np.random.default_rng(seed)
+    K = np.sort(rng.choice(block.A.shape[0], size, replace=False)) if rows is None else rows
+    gamma = rng.standard_normal(D) * 5
+    sub = nonsmooth.Sub(name, block.A[K], block.b[K], block.c[K], 0.0, gamma, block.n, 0.0, inst.domain,
+                        np.full(D, 0.2), 0.3, K)
+    return sub, block
+
+
+@pytest.mark.parametrize("route", ["highspy_lp", "scipy_lp"])
+def test_highs_multipliers_are_the_slack_multipliers_of_the_explicit_form(route):
+    """The sign conventions of both routes: u_K from HiGHS (the dual form's primal values) and x̂
+    (minus highspy's row duals, minus scipy's equality marginals) equal cvxpy's primal point and slack
+    duals (×n) on one sub-problem."""
     import cvxpy as cp
 
     for name in ("hinge", "absolute"):
-        inst = make_instance(name, "box", "rows", seed=8)
-        _, block = next(checkpoint_blocks(inst, [600]))
-        rng = np.random.default_rng(0)
-        K = np.sort(rng.choice(block.A.shape[0], 40, replace=False))
-        AK, bK, cK = block.A[K], block.b[K], block.c[K]
-        gamma = rng.standard_normal(D) * 5
-        x_ref = np.full(D, 0.2)
-        sub = nonsmooth.Sub(name, AK, bK, cK, 0.0, gamma, block.n, 0.0, inst.domain, x_ref, 0.3)
-        x_h, u_h, _ = nonsmooth.highs_lp(sub)
+        sub, block = random_sub(name)
+        AK, bK, cK, gamma, x_ref, K = sub.AK, sub.bK, sub.cK, sub.gamma, sub.x_ref, sub.rows
+        x_h, u_h, solver = getattr(nonsmooth, route)(sub)
+        assert solver == (nonsmooth.HIGHS if route == "highspy_lp" else nonsmooth.HIGHS_SCIPY)
         x, s = cp.Variable(D), cp.Variable(K.size)
         z = AK @ x
         slack = [s >= 1 - cp.multiply(bK, z), s >= 0] if name == "hinge" else [s >= z - bK, s >= bK - z]
-        cons = slack + inst.domain.cvxpy_constraints(x) + [x >= x_ref - 0.3, x <= x_ref + 0.3]
+        cons = slack + sub.dom.cvxpy_constraints(x) + [x >= x_ref - 0.3, x <= x_ref + 0.3]
         cp.Problem(cp.Minimize((gamma @ x + cK @ s) / block.n), cons).solve(solver="CLARABEL", tol_gap_abs=1e-11,
                                                                             tol_gap_rel=1e-11, tol_feas=1e-11)
         y1 = slack[0].dual_value * block.n
         u = y1 if name == "hinge" else y1 - slack[1].dual_value * block.n
         np.testing.assert_allclose(x_h, x.value, atol=1e-6)
         np.testing.assert_allclose(u_h, u, atol=1e-5 * cK.max())
+
+
+@pytest.mark.parametrize("name", ["hinge", "absolute"])
+@pytest.mark.parametrize("kind", ["box", "simplex", "unbounded"])
+def test_highspy_warm_resolve_after_generation_matches_a_cold_solve(name, kind):
+    """Rows generated in one trust region join the LP held by the checkpoint's HighsModel as columns
+    (the re-solve starts from the last basis); the answer, returned in the sub-problem's row order,
+    is the cold solve's (highspy and scipy), and a new trust region builds the LP anew."""
+    sub0, _ = random_sub(name, kind, size=30, seed=1)
+    rng = np.random.default_rng(2)
+    extra = rng.choice(np.setdiff1d(np.arange(150), sub0.rows), 25, replace=False)
+    rows = np.sort(np.concatenate([sub0.rows, extra]))
+    sub1, _ = random_sub(name, kind, rows=rows, seed=3)  # more rows, another γ, the same region
+    model = nonsmooth.HighsModel()
+    assert nonsmooth.highs_lp(sub0, model)[2] == nonsmooth.HIGHS
+    ncols = model.solver().getNumCol()
+    x_w, u_w, solver = nonsmooth.highs_lp(sub1, model)
+    assert solver == nonsmooth.HIGHS
+    assert model.solver().getNumCol() == ncols + extra.size  # columns added, not a new LP
+    assert sorted(model.rows) == list(rows) and np.all(model.ycols[-extra.size:] >= ncols)
+    for cold in (nonsmooth.highs_lp(sub1), nonsmooth.scipy_lp(sub1)):
+        np.testing.assert_allclose(x_w, cold[0], atol=1e-7)
+        np.testing.assert_allclose(u_w, cold[1], atol=1e-6 * sub1.cK.max())
+    # another trust region: a new LP over its own rows
+    sub2 = nonsmooth.Sub(name, sub0.AK, sub0.bK, sub0.cK, 0.0, sub0.gamma, sub0.n, 0.0, sub0.dom,
+                         np.full(D, 0.35), 0.2, sub0.rows)
+    x2, u2, _ = nonsmooth.highs_lp(sub2, model)
+    assert model.solver().getNumCol() == ncols and np.array_equal(model.rows, sub0.rows)
+    np.testing.assert_allclose(x2, nonsmooth.scipy_lp(sub2)[0], atol=1e-7)
+
+
+@pytest.mark.parametrize("name", ["hinge", "absolute"])
+@pytest.mark.parametrize("failure", ["missing", "raises", "not optimal"])
+def test_highspy_failure_falls_back_to_scipy(name, failure, monkeypatch):
+    """highspy absent (its import fails), raising, or reporting a status other than optimal: scipy's
+    linprog solves the same LP, with the same values and certificates."""
+    inst = make_instance(name, "box", "rows", seed=3)
+    good = best_fixed(inst, CPS, method="working_set")
+    assert good.solver == nonsmooth.HIGHS
+    if failure == "missing":
+        monkeypatch.setitem(sys.modules, "highspy", None)  # `import highspy` raises ImportError
+    elif failure == "raises":
+        def boom(*args, **kw):
+            raise RuntimeError("highspy crashed")
+        monkeypatch.setattr(nonsmooth, "highspy_lp", boom)
+    else:
+        import highspy
+
+        monkeypatch.setattr(highspy.Highs, "getModelStatus", lambda self: highspy.HighsModelStatus.kNotset)
+    curve = best_fixed(inst, CPS, method="working_set")
+    assert curve.solver == nonsmooth.HIGHS_SCIPY
+    np.testing.assert_allclose(curve.value, good.value, rtol=1e-9)
+    np.testing.assert_array_less(curve.certificate, ACCEPT_RTOL * np.maximum(1.0, np.abs(curve.value)) + 1e-300)
 
 
 def test_the_direct_path_does_not_import_cvxpy():
@@ -229,10 +293,10 @@ def test_the_direct_path_does_not_import_cvxpy():
         A = rng.standard_normal((300, 4))
         b = np.where(A @ rng.standard_normal(4) >= 0, 1.0, -1.0)
         curve = best_fixed(from_arrays("hinge", domains.box(4), A, b), [10, 100, 300])
-        assert curve.solver == "HiGHS dual simplex (scipy)", curve.solver
+        assert curve.solver == "HiGHS dual simplex (highspy)", curve.solver
         assert "cvxpy" not in sys.modules, "cvxpy was imported"
         print("ok")
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "ok"  # and HiGHS printed nothing on stdout
+    assert out.stdout.strip() == "ok"  # and HiGHS printed nothing on stdout (highspy's banner)

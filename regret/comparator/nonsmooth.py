@@ -18,8 +18,9 @@ explicit slack constraints, clipped to its box — whatever the solver returns, 
 and F(x̂) − L(u) ≥ F(x̂) − F* is the certificate.
 
 The minimiser: :func:`working_set`, constraint generation in a trust region around the previous
-checkpoint's minimiser, whose LPs go to HiGHS's dual simplex through scipy (:func:`highs_lp`), the
-SOCP of an active L2 ball to Clarabel (:func:`clarabel_socp`), and QPs (l2 > 0) — and any direct
+checkpoint's minimiser, whose LPs go to HiGHS's dual simplex through highspy, HiGHS's own Python
+bindings (:func:`highs_lp`; scipy's ``linprog`` when highspy is missing or fails), the SOCP of an
+active L2 ball to Clarabel (:func:`clarabel_socp`), and QPs (l2 > 0) — and any direct
 answer our bound does not accept — to the cvxpy ladder of :mod:`.solvers` (:func:`cvxpy_ladder`).
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 
 from ..errors import SolverFailure
 from . import certificates as C
-from .solvers import ACCEPT_RTOL, REJECT_RTOL, SOLVER_OPTIONS, run_solvers
+from .solvers import ACCEPT_RTOL, REJECT_RTOL, SOLVER_OPTIONS, _quiet_stdout, run_solvers
 
 LARGE_LP = 2000  # rows: above this an interior-point solver goes first (see .solvers.solver_order)
 
@@ -123,10 +124,13 @@ def working_set(block, dom, x_ref, rho_hint=0.0, socp=False, max_rounds=40):
     rows nearest their kink, ``rho_hint`` the last move of the minimiser between checkpoints.
 
     Solvers. Without an l2 term the sub-problem is an LP on the box, the simplex and R^d, built as
-    matrices and solved by HiGHS's dual simplex through ``scipy.optimize.linprog`` (:func:`highs_lp`,
+    matrices and solved by HiGHS's dual simplex through highspy, HiGHS's own bindings (:func:`highs_lp`,
     which passes it its LP dual; Huangfu & Hall, "Parallelizing the dual revised simplex method",
-    Math. Prog. Comp. 10, 2018): a vertex and exact multipliers in a few milliseconds, where cvxpy's
-    canonicalisation and solver set-up alone took ~20 ms a sub-problem. Its K starts with the k
+    Math. Prog. Comp. 10, 2018): a vertex and exact multipliers in a fraction of a millisecond, where
+    cvxpy's canonicalisation and solver set-up alone took ~20 ms a sub-problem and
+    ``scipy.optimize.linprog`` (the fallback when highspy is missing or fails) ~2 ms of Python. One
+    HiGHS instance serves a checkpoint (:class:`HighsModel`): the rows generated in one trust region
+    join its LP as columns and HiGHS re-solves from its last basis. Its K starts with the k
     nearest rows and grows by generation only: the simplex method's time grows faster than the
     number of rows, and at T' = 10^5 (d = 10) the band held ~10^4 rows where generation needed
     ~1500. On the L2 ball the LP over the ball's bounding box is a relaxation: when its minimiser
@@ -153,6 +157,7 @@ def working_set(block, dom, x_ref, rho_hint=0.0, socp=False, max_rounds=40):
     how = "cvxpy" if block.l2 else "clarabel" if socp and dom.kind == "ball" else "highs"
     x_ref = np.asarray(x_ref, dtype=np.float64)
     m = margins(name, A, b, x_ref)
+    highs = HighsModel()  # this checkpoint's HiGHS instance (warm re-solves after row generation)
     for _ in range(max_rounds):
         ratio = np.abs(m) / np.maximum(rownorm1, 1e-300)
         if k < nrows:
@@ -180,10 +185,11 @@ def working_set(block, dom, x_ref, rho_hint=0.0, socp=False, max_rounds=40):
             return lb, f, inside, modelled_wrong(name, piece, inK, m_hat)
 
         while True:
-            sub = Sub(name, A[inK], b[inK], c[inK], const, gamma, n, block.l2, dom, x_ref, rho)
+            rows = np.flatnonzero(inK)
+            sub = Sub(name, A[rows], b[rows], c[rows], const, gamma, n, block.l2, dom, x_ref, rho, rows)
             sol = None
             if how == "highs":
-                sol = highs_lp(sub)
+                sol = highs_lp(sub, highs)
                 if sol is not None and dom.kind == "ball" and not dom.contains(sol[0], tol=1e-9):
                     how = "clarabel"  # the bounding box's minimiser leaves the ball: the ball is active
             if how == "clarabel":
@@ -204,7 +210,7 @@ def working_set(block, dom, x_ref, rho_hint=0.0, socp=False, max_rounds=40):
         if C.within(C.nonneg(f - lb), f, ACCEPT_RTOL):
             return x_hat, f, C.nonneg(f - lb), solver
         if inside:
-            if solver in (HIGHS, CLARABEL):
+            if solver in (HIGHS, HIGHS_SCIPY, CLARABEL):
                 # not certified: the same sub-problem by the cvxpy ladder; the better certified answer
                 try:
                     alt = cvxpy_ladder(sub, lp, functools.partial(judge, inK=inK.copy()))
@@ -268,6 +274,7 @@ class Sub:
     dom: object
     x_ref: np.ndarray
     rho: float
+    rows: np.ndarray | None = None  # K as indices of the block's rows, ascending (AK = A[rows])
 
     def slack_rows(self):
         """The slack constraints as G [x; s] ≤ h with G sparse by columns (scipy CSC): a dense column
@@ -298,7 +305,12 @@ class Sub:
         return np.concatenate([self.gamma, self.cK]) / self.n
 
 
-HIGHS = "HiGHS dual simplex (scipy)"
+HIGHS = "HiGHS dual simplex (highspy)"
+HIGHS_SCIPY = "HiGHS dual simplex (scipy)"  # the fallback route of :func:`highs_lp`
+# HiGHS's options for these LPs (highspy; the scipy route sets the same through linprog): the dual
+# simplex method (simplex_strategy 1); no presolve (these LPs are small and dense: presolve removed
+# nothing and cost a fifth of the time); no output
+HIGHSPY_OPTIONS = {"output_flag": False, "solver": "simplex", "simplex_strategy": 1, "presolve": "off"}
 CLARABEL = "Clarabel"
 
 
@@ -320,10 +332,61 @@ def trust_box(dom, x_ref, rho):
     return lo, hi
 
 
-def highs_lp(sub: Sub):
+class HighsModel:
+    """A ``highspy.Highs`` instance kept over the sub-problems of one checkpoint (:func:`working_set`:
+    one block of rows, one n) and what its LP holds: the trust region (x_ref, ρ) it was built for, the
+    block rows of its y columns and those columns' indices. While the trust region stays, a re-solve
+    after row generation adds the new rows as columns (``addCols``) and changes the right-hand sides
+    (γ/n), and HiGHS starts from its last basis instead of from scratch (36 such re-solves of the hinge
+    benchmark, T = 10^5: 0.065 s cold, 0.038 s warm, half the simplex iterations); any other
+    sub-problem replaces the LP (``passModel``)."""
+
+    def __init__(self):
+        self.highs = None  # made at first use
+        self.forget()
+
+    def forget(self):
+        """The next sub-problem builds its LP anew (after a failure, or a new trust region)."""
+        self.region, self.rows, self.ycols = None, None, None
+
+    def solver(self):
+        if self.highs is None:
+            self.highs = new_highs()
+        return self.highs
+
+
+def new_highs():
+    """A ``highspy.Highs`` with :data:`HIGHSPY_OPTIONS`; highspy prints HiGHS's banner on stdout when
+    its first instance is made, whatever the options, so that moment is kept off stdout."""
+    import highspy
+
+    with _quiet_stdout():
+        h = highspy.Highs()
+    for key, value in HIGHSPY_OPTIONS.items():
+        h.setOptionValue(key, value)
+    return h
+
+
+def dual_columns(sub: Sub, sel=None):
+    """The y columns of :func:`highs_lp`'s LP for the rows ``sel`` of K (all by default), column-wise:
+    (cost, lower, upper, start, index, value) — each column dense, d entries."""
+    AK, bK, cK, n = sub.AK, sub.bK, sub.cK, sub.n
+    if sel is not None:
+        AK, bK, cK = AK[sel], bK[sel], cK[sel]
+    k, d = AK.shape
+    if sub.name == "hinge":
+        cols, cost, y_lo, y_hi = bK[:, None] * AK, -np.ones(k), np.zeros(k), cK / n
+    else:
+        cols, cost, y_lo, y_hi = -AK, bK.astype(np.float64), -cK / n, cK / n
+    start = (np.arange(k) * d).astype(np.int32)
+    index = np.tile(np.arange(d, dtype=np.int32), k)
+    return cost, y_lo, y_hi, start, index, np.ascontiguousarray(cols, dtype=np.float64).ravel()
+
+
+def highs_lp(sub: Sub, model: HighsModel | None = None):
     """The LP of ``sub`` (no l2 term; on the ball over its bounding box) by HiGHS's dual simplex
-    (scipy.optimize.linprog, method "highs-ds"; Huangfu & Hall, "Parallelizing the dual revised
-    simplex method", Math. Prog. Comp. 10, 2018), given to it as its LP dual — the module
+    (Huangfu & Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10, 2018),
+    called through highspy, HiGHS's own Python bindings, and given to it as its LP dual — the module
     docstring's bound for the model G, all divided by n:
 
         max_{u ∈ box}  κ(u) + min_{x ∈ B} ⟨γ + v(u), x⟩,   B = :func:`trust_box` (∩ {Σx = r} on the simplex),
@@ -336,10 +399,90 @@ def highs_lp(sub: Sub):
     y_r = u_r/n is b_r a_r with cost −1 and y_r ∈ [0, c_r/n] (hinge), −a_r with cost b_r and
     y_r ∈ [−c_r/n, c_r/n] (absolute), so the rows read Σ_r y_r·column_r + p − q + t·1 = γ/n. The
     sub-problem's x̂ is the multiplier of those rows: the dual's optimal value is minus the
-    sub-problem's (up to const/n), so x̂ = −∂(value)/∂(γ/n) = −(scipy's ``eqlin.marginals``).
-    Returns (x̂, u_K, solver), x̂ as HiGHS returns it (feasible to its tolerance 1e-7; the caller
-    projects it onto X), or None when HiGHS reports anything but optimal or a number that is not
-    finite (then the cvxpy ladder solves it)."""
+    sub-problem's (up to const/n), so x̂ = −∂(value)/∂(γ/n) = −(HiGHS's ``row_dual``; scipy reports
+    the same numbers as ``eqlin.marginals``).
+
+    ``model``: the checkpoint's :class:`HighsModel` (warm re-solves after row generation; ``sub.rows``
+    must be set), or None for a one-off solve. highspy called directly costs ~0.2 ms a sub-problem
+    beside HiGHS's own time, where scipy.optimize.linprog's wrapper cost ~2 ms; when highspy is
+    missing, raises, or reports anything but optimal, scipy's route (:func:`scipy_lp`, the same LP
+    and method) answers instead. Returns (x̂, u_K, solver), x̂ as HiGHS returns it (feasible to its
+    tolerance 1e-7; the caller projects it onto X), or None when neither route gives an optimal
+    status and finite numbers (then the cvxpy ladder solves it)."""
+    try:
+        out = highspy_lp(sub, model)
+    except Exception:  # highspy missing (ImportError), or refusing the input or crashing
+        out = None
+    if out is None:
+        if model is not None:
+            model.forget()
+        return scipy_lp(sub)
+    return out
+
+
+def highspy_lp(sub: Sub, model: HighsModel | None = None):
+    """:func:`highs_lp` through highspy; None unless HiGHS reports optimal with finite numbers."""
+    import highspy
+
+    dom, n = sub.dom, sub.n
+    d, k = dom.d, sub.AK.shape[0]
+    lo, hi = trust_box(dom, sub.x_ref, sub.rho)
+    g = np.ascontiguousarray(sub.gamma / n, dtype=np.float64)
+    h = model.solver() if model is not None else new_highs()
+    region = (sub.x_ref.tobytes(), float(sub.rho))
+    warm = (model is not None and sub.rows is not None and model.region == region
+            and np.isin(model.rows, sub.rows, assume_unique=True).all())
+    if warm:
+        # the same trust region with more rows (generation): add their columns, move the right-hand sides
+        new = np.flatnonzero(~np.isin(sub.rows, model.rows, assume_unique=True))
+        if new.size:
+            cost, y_lo, y_hi, start, index, value = dual_columns(sub, new)
+            first = h.getNumCol()
+            if h.addCols(new.size, cost, y_lo, y_hi, value.size, start, index, value) != highspy.HighsStatus.kOk:
+                return None
+            model.rows = np.concatenate([model.rows, sub.rows[new]])
+            model.ycols = np.concatenate([model.ycols, first + np.arange(new.size)])
+        h.changeRowsBounds(d, np.arange(d, dtype=np.int32), g, g)
+    else:
+        cost, y_lo, y_hi, start, index, value = dual_columns(sub)
+        ilo, ihi = np.flatnonzero(np.isfinite(lo)), np.flatnonzero(np.isfinite(hi))
+        simplex = dom.kind == "simplex"
+        lens = np.concatenate([np.full(ilo.size + ihi.size, 1), [d] if simplex else []]).astype(np.int64)
+        start = np.concatenate([start, k * d + np.concatenate([[0], np.cumsum(lens)[:-1]])]).astype(np.int32)
+        index = np.concatenate([index, ilo, ihi] + ([np.arange(d)] if simplex else [])).astype(np.int32)
+        value = np.concatenate([value, np.ones(ilo.size), -np.ones(ihi.size)] + ([np.ones(d)] if simplex else []))
+        cost = np.concatenate([cost, -lo[ilo], hi[ihi]] + ([[-dom.r]] if simplex else []))
+        col_lo = np.concatenate([y_lo, np.zeros(ilo.size + ihi.size)] + ([[-np.inf]] if simplex else []))
+        col_hi = np.concatenate([y_hi, np.full(ilo.size + ihi.size, np.inf)] + ([[np.inf]] if simplex else []))
+        ncol = cost.size
+        status = h.passModel(ncol, d, value.size, int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize),
+                             0.0, cost, col_lo, col_hi, g, g, start, index, value,
+                             np.zeros(ncol, dtype=np.int32))  # all columns continuous
+        if status != highspy.HighsStatus.kOk:
+            return None
+        if model is not None and sub.rows is not None:
+            model.region, model.rows, model.ycols = region, sub.rows.copy(), np.arange(k)
+    h.run()
+    sol = h.getSolution()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not (sol.value_valid and sol.dual_valid):
+        return None
+    x = -np.asarray(sol.row_dual, dtype=np.float64)
+    y = np.asarray(sol.col_value, dtype=np.float64)
+    if warm:  # the y columns in sub's order (sub.rows ascending)
+        u_K = np.empty(k)
+        u_K[np.searchsorted(sub.rows, model.rows)] = n * y[model.ycols]
+    else:
+        u_K = n * y[:k]
+    if x.shape != (d,) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(u_K))):
+        return None
+    return x, u_K, HIGHS
+
+
+def scipy_lp(sub: Sub):
+    """:func:`highs_lp`'s LP by the same HiGHS dual simplex through ``scipy.optimize.linprog`` (method
+    "highs-ds", presolve off): the fallback when highspy is missing or fails. x̂ = −(scipy's
+    ``eqlin.marginals``). Returns (x̂, u_K, solver) or None (a status other than optimal, a refused
+    input or a number that is not finite)."""
     from scipy.optimize import linprog  # here: scipy.optimize costs ~0.3 s to import
 
     dom, n = sub.dom, sub.n
@@ -374,7 +517,7 @@ def highs_lp(sub: Sub):
     u_K = n * np.asarray(res.x[:k], dtype=np.float64)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(u_K))):
         return None
-    return x, u_K, HIGHS
+    return x, u_K, HIGHS_SCIPY
 
 
 def clarabel_socp(sub: Sub):
