@@ -10,7 +10,7 @@ each with an optimality certificate (an upper bound on F(x̂) − F*, F(x) = Σ_
 | linear | closed form: min = support function of S = Σa; with l2: x* = Π_X(−S/(l2·n)) | FW / strong-convexity gap |
 | least squares | sufficient statistics Q, q, s; exact QP per domain (:mod:`.least_squares`) | FW / strong-convexity gap; ‖∇F‖²/(2λ_min) on R^d |
 | logistic, multiclass, huber | SPG warm-started + projected Newton for small d (:mod:`.smooth`) | FW / strong-convexity gap |
-| hinge, absolute | explicit-slack LP over a working set of rows, by constraint generation in a trust region (:mod:`.nonsmooth`): HiGHS's dual simplex via scipy; an active L2 ball's SOCP by Clarabel; with l2 (a QP), or when a direct solve is not certified, cvxpy | our Lagrange dual bound (:mod:`.nonsmooth`) |
+| hinge, absolute | explicit-slack LP over a working set of rows, by constraint generation in a trust region (:mod:`.nonsmooth`): HiGHS's dual simplex through highspy (scipy's linprog if that fails); an active L2 ball's SOCP by Clarabel; with l2 (a QP), or when a direct solve is not certified, cvxpy | our Lagrange dual bound (:mod:`.nonsmooth`) |
 | zhang (d = 1, one a) | closed form: F = (Σ_t b_t)·h(a x) (:mod:`.zhang`) | FW gap (convex case); exact end point (concave case) |
 
 ``method="cvxpy"`` solves every family with cvxpy (:mod:`.cvx`), the modelling reference; the
@@ -253,9 +253,9 @@ def first_order_curve(inst: Instance, checkpoints, rtol: float = RTOL) -> Compar
 def working_set_curve(inst: Instance, checkpoints) -> ComparatorCurve:
     """Hinge and absolute losses: explicit-slack LP over a working set of rows, warm-started from the
     previous checkpoint, certified by our Lagrange dual bound (:func:`.nonsmooth.working_set`). The
-    solver column lists every solver whose answer was kept at some checkpoint: HiGHS (the LPs, via
-    scipy), Clarabel (an active ball), "… via cvxpy" (a QP, or a direct answer our bound did not
-    accept)."""
+    solver column lists every solver whose answer was kept at some checkpoint: HiGHS (the LPs,
+    through highspy, or scipy's linprog when highspy fails), Clarabel (an active ball), "… via
+    cvxpy" (a QP, or a direct answer our bound did not accept)."""
     from .nonsmooth import on_sphere, working_set
 
     t0 = time.perf_counter()
