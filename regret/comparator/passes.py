@@ -8,8 +8,8 @@ a second pass for the gradient; at T = 10^6, d = 10 the numpy Hessian took 3.7 m
 logistic comparator made 170 of them). φ and φ' are the engine's own compiled
 :func:`regret.losses.score_loss`, so the comparator and the run evaluate every round by one
 source; φ'' is written here (the engine never needs it). The sum of values is Neumaier-compensated
-(Neumaier 1974, as the engine's loss sums): F is compared with a certificate at relative 1e-9
-over up to 10^7 terms.
+(Neumaier 1974, the engine's own :func:`regret.engine.accounting.compensated_add`): F is compared
+with a certificate at relative 1e-9 over up to 10^7 terms.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..engine.accounting import compensated_add
 from ..losses import HUBER, LEAST_SQUARES, LOGISTIC, LP_DELTA, score_loss
 
 
@@ -57,13 +58,7 @@ def _rows(code, lp, A, b, w, x, g, H, want_hess, lo, hi):
             z += A[r, j] * x[j]
         f, coef = score_loss(code, lp, z, b, r)
         wr = w[r] if weighted else 1.0
-        v = wr * f
-        s = total + v  # Neumaier's compensated sum
-        if abs(total) >= abs(v):
-            comp += (total - s) + v
-        else:
-            comp += (v - s) + total
-        total = s
+        total, comp = compensated_add(total, comp, wr * f)
         c = wr * coef
         for j in range(p):
             g[j] += c * A[r, j]
@@ -110,13 +105,7 @@ def value_grad_hess(code, lp, A, b, w, x, G, Hs, want_hess):
     total = 0.0
     comp = 0.0
     for k in range(k_tasks):  # Neumaier again over the tasks' sums, then their compensations
-        v = parts[k, 0]
-        s = total + v
-        if abs(total) >= abs(v):
-            comp += (total - s) + v
-        else:
-            comp += (v - s) + total
-        total = s
+        total, comp = compensated_add(total, comp, parts[k, 0])
         comp += parts[k, 1]
     g = np.zeros(p)
     for k in range(k_tasks):

@@ -76,6 +76,15 @@ def _hp_locals(fns, cls, indent) -> list:
     return [f"{indent}hp_{p} = hp[{slots[p]}]" for p in names]
 
 
+def _per_mode(cls, lines, other_hp):
+    """For each case of :func:`_mode_cases`: append its test to ``lines`` and yield (the indent of its
+    body, the expression of each hyperparameter — a mode's literal, else ``other_hp(name, slot)``)."""
+    for cond, fixed in _mode_cases(cls):
+        if cond is not None:
+            lines.append(f"    {cond}")
+        yield ("    " if cond is None else "        "), (lambda p, slot, fixed=fixed: fixed.get(p, other_hp(p, slot)))
+
+
 def _mode_cases(cls) -> list:
     """(the condition, the literal value of each mode) for each combination of the modes the update
     reads — the hyperparameters with ``choices``, passed as their index — ending with the general
@@ -113,12 +122,8 @@ def _lanes_source(table: Table, hp_index) -> list:
         for unbiased in ((False, True) if reads_bc else (False,)):
             lines += ["@njit(**NJIT)", f"def _lanes_{k}_{'unbiased' if unbiased else 'biased'}(R, H, Z, t):"]
             lines += [f"    hp_{p} = H[{slots[p]} * {L}]" for p in modes]
-            for cond, fixed in _mode_cases(cls):
-                hp_expr = lambda p, slot, fixed=fixed: fixed.get(p, f"H[{slot} * {L} + l]")  # noqa: E731
+            for pad, hp_expr in _per_mode(cls, lines, lambda p, slot: f"H[{slot} * {L} + l]"):
                 call = f"U{k}({_args(cls.update, cls, lambda j: f'Z[{j} * {L} + l]', 'g', hp_expr)})"
-                pad = "    " if cond is None else "        "
-                if cond is not None:
-                    lines.append(f"    {cond}")
                 lines += [f"{pad}for l in range({L}):"]
                 lines += [f"{pad}    {name} = R[{q} * {L} + l]" for name, q in round_expr.items()]
                 lines += [f"{pad}    bc1 = 1.0" if unbiased else f"{pad}    bc1 = R[{LANE_BC1} * {L} + l]",
@@ -167,12 +172,8 @@ def source(table: Table) -> str:
         # a mode (a hyperparameter with choices, e.g. eps_mode) is the same for every coordinate: one
         # loop per mode, each with the mode a literal, so that its branches fold away and the loop
         # vectorizes (a loop-invariant branch left inside kept the AVX2 build from vectorizing Adam)
-        for cond, fixed in _mode_cases(cls):
-            hp_expr = lambda p, slot, fixed=fixed: fixed.get(p, f"hp_{p}")  # noqa: E731
+        for pad, hp_expr in _per_mode(cls, lines, lambda p, slot: f"hp_{p}"):
             call = f"U{k}({_args(cls.update, cls, lambda j: f's{j}[i]', 'g[i]', hp_expr)})"
-            pad = "    " if cond is None else "        "
-            if cond is not None:
-                lines.append(f"    {cond}")
             lines += [f"{pad}for i in range(x.shape[0]):",
                       f"{pad}    {targets}delta = {call}",
                       f"{pad}    x[i] += delta",
