@@ -281,8 +281,14 @@ def test_engine_kernels_are_keyed_on_the_sources_they_embed(tmp_path):
 
     from regret.engine import accounting, borrow, kernel_cache, loop_1d, loop_wide
 
+    from regret.comparator import passes
+    from regret.engine import lanes
+
+    # (and the kernels outside the engine's loop modules that embed them: the lanes, the comparator's
+    # passes over rows, which build in losses.score_loss and accounting.compensated_add)
     for fn in (loop.run_one, loop._rounds, loop.run_batch, loop_1d.run_1d, loop_1d.rounds_1d, loop_wide.run_wide,
-               loop_wide.run_wide_many, loop_wide._rounds_wide):
+               loop_wide.run_wide_many, loop_wide._rounds_wide, lanes.run_lanes_linear_box_sqrt, lanes._group_sqrt,
+               passes.value_grad_hess, passes.running_sums):
         locator = fn._cache._impl.locator
         assert isinstance(locator, kernel_cache._KeyedOnKernelSources)
         assert locator.get_source_stamp() == kernel_cache.source_stamp(fn.py_func.__code__.co_filename)

@@ -300,3 +300,28 @@ def test_the_direct_path_does_not_import_cvxpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"  # and HiGHS printed nothing on stdout (highspy's banner)
+
+
+@pytest.mark.parametrize("kind", ["box", "small ball"])
+def test_a_bound_too_loose_to_certify_is_a_solver_failure_not_a_comparator(kind, monkeypatch):
+    """Whatever the solvers answer, a point our bound cannot certify to REJECT_RTOL is refused (the
+    other routes' rule): with a bound 100 below F everywhere, working_set raises SolverFailure."""
+    from regret.errors import SolverFailure
+
+    inst = make_instance("hinge", kind, "rows", 3)
+    monkeypatch.setattr(nonsmooth, "best_dual_bound", lambda name, A, b, c, u, x, dom, lam, m=None:
+                        float(np.dot(c, np.maximum(0.0, 1.0 - b * (A @ x)))) - 100.0)
+    with pytest.raises(SolverFailure, match="certificate"):
+        best_fixed(inst, CPS[:3], method="working_set")
+    # and when the cvxpy ladder hands back a point without raising (its status-only acceptance of a
+    # sub-problem), the answer is judged by our bound all the same
+    last = {}
+    for fn in ("highs_lp", "clarabel_socp"):
+        def direct(sub, *args, _fn=getattr(nonsmooth, fn)):
+            sol = _fn(sub, *args)
+            last["sol"] = sol
+            return sol
+        monkeypatch.setattr(nonsmooth, fn, direct)
+    monkeypatch.setattr(nonsmooth, "cvxpy_ladder", lambda sub, lp, judge: (last["sol"][0], last["sol"][1], "stub via cvxpy"))
+    with pytest.raises(SolverFailure, match="certificate"):
+        best_fixed(inst, CPS[:3], method="working_set")

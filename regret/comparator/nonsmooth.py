@@ -221,11 +221,22 @@ def working_set(block, dom, x_ref, rho_hint=0.0, socp=False, max_rounds=40):
                     lb2, f2, _, _ = judge(alt[0], alt[1], inK)
                     if not C.nonneg(f2 - lb2) >= C.nonneg(f - lb):  # better, or ours is NaN
                         (x_hat, _, solver), lb, f = alt, lb2, f2
-            return x_hat, f, C.nonneg(f - lb), solver
+            return _certified(x_hat, f, lb, solver, name, dom)
         x_ref, m = x_hat, m_hat
         k = min(nrows, 2 * k)
         rho_hint = 2 * rho
-    return x_hat, f, C.nonneg(f - lb), solver
+    return _certified(x_hat, f, lb, solver, name, dom)
+
+
+def _certified(x_hat, f, lb, solver, name, dom):
+    """(x̂, F(x̂), certificate, solver) when our bound certifies x̂ to REJECT_RTOL·max(1, |F|) (the
+    threshold of every other route), else :class:`SolverFailure`: a valid bound too loose to say
+    anything is not a comparator."""
+    cert = C.nonneg(f - lb)
+    if not C.within(cert, f, REJECT_RTOL):
+        raise SolverFailure(f"{name} comparator on {dom.describe()}: certificate {cert:.3g} > {REJECT_RTOL:g}·max(1, |F|) "
+                            f"with F = {f:.6g} after {solver}")
+    return x_hat, f, cert, solver
 
 
 def on_sphere(dom, x) -> bool:

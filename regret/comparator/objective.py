@@ -103,7 +103,8 @@ class Block:
         return self.family.total_grad(x, self.A, self.b, weights=self.w)
 
     def value_grad(self, x):
-        """(F(x), ∇F(x)) sharing the scores z = A x; the same formulas as Family.total/total_grad."""
+        """(F(x), ∇F(x)): the compiled pass of :mod:`.passes` (the engine's own loss per row; the
+        tests check it against Family.total/total_grad), multiclass by its numpy formulas."""
         fam = self.family
         x = np.asarray(x, dtype=np.float64)
         if fam.name == "multiclass":

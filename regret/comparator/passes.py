@@ -19,7 +19,12 @@ import numpy as np
 from numba import njit, prange
 
 from ..engine.accounting import compensated_add
+from ..engine.kernel_cache import register_dependent_cache
 from ..losses import HUBER, LEAST_SQUARES, LOGISTIC, LP_DELTA, score_loss
+
+# the kernels below build in the losses' and the accounting's compiled code: their disk cache must
+# follow those sources too (numba keys a cached function on its own file only)
+register_dependent_cache(__file__)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -76,13 +81,11 @@ CHUNK = 1 << 14  # rows per task: fixed, so the sums do not depend on the number
 HESS_NUMBERS = 1 << 22  # at most this many numbers of per-task Hessians (32 MB) at large d
 
 
-def tasks(n: int, p: int, want_hess: bool) -> int:
-    """How many tasks the rows are cut into: ⌈n / CHUNK⌉, fewer when the per-task Hessians would
-    exceed HESS_NUMBERS; a function of (n, p) only, so results are the same on every machine."""
-    k = max(1, -(-n // CHUNK))
-    if want_hess:
-        k = min(k, max(1, HESS_NUMBERS // max(1, p * p)))
-    return k
+def tasks(n: int, p: int) -> int:
+    """How many tasks the rows are cut into: ⌈n / CHUNK⌉, fewer when per-task Hessians would exceed
+    HESS_NUMBERS; a function of (n, p) only — with or without a Hessian, so that F and ∇F at a point
+    are the same numbers either way — and so the same on every machine."""
+    return min(max(1, -(-n // CHUNK)), max(1, HESS_NUMBERS // max(1, p * p)))
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
@@ -146,7 +149,7 @@ def evaluate(family, A, b, w, x, want_hess: bool):
     """(F(x), ∇F(x), ∇²F(x) or None) of a single-index family over rows (A, b) with weights w
     (None: every weight 1), without a ridge term: :func:`value_grad_hess` with its scratch."""
     n, p = A.shape
-    k = tasks(n, p, want_hess)
+    k = tasks(n, p)
     G = np.empty((k, p))
     Hs = np.empty((k, p, p) if want_hess else (k, 0, 0))
     f, g, H = value_grad_hess(family.code, family.params, A, b, np.empty(0) if w is None else w,

@@ -122,7 +122,9 @@ class Optimizer:
                     "'constant', 'sqrt' or an array of step sizes")
         else:
             try:
-                arr = np.asarray(sched, dtype=np.float64)
+                # a copy, read-only: the spec is frozen, and its hyperparameters (the sweep's cell key)
+                # are read once — a caller's array changed afterwards must not change what runs
+                arr = np.array(sched, dtype=np.float64)
             except (TypeError, ValueError):
                 raise InvalidInput(f"{self.name}.schedule", type(sched).__name__,
                                    "'constant', 'sqrt' or an array of step sizes (numbers)") from None
@@ -132,6 +134,7 @@ class Optimizer:
             if bad.size:  # name the first offending entry: schedule[i] holds α_{i+1}
                 raise InvalidInput(f"{self.name}.schedule[{int(bad[0])}]", float(arr[bad[0]]),
                                    "finite step sizes α_t > 0")
+            arr.flags.writeable = False
             object.__setattr__(self, "schedule", arr)
 
     # -- what the compiled engine reads ------------------------------------------------------------
@@ -197,7 +200,9 @@ class Optimizer:
             return self.alpha / np.sqrt(t)
         require(len(self.schedule) >= T, f"{self.name}.schedule", f"array of length {len(self.schedule)}",
                 f"at least T={T} step sizes")
-        return np.asarray(self.schedule[:T], dtype=np.float64)
+        # a writeable copy: the spec's array is read-only, and numba compiles a read-only argument as
+        # another type (another specialisation of every loop)
+        return np.array(self.schedule[:T], dtype=np.float64)
 
     def schedule_array(self, T: int) -> np.ndarray:
         """The array the engine receives: the user's α_t for array schedules, else a placeholder."""
@@ -242,7 +247,7 @@ class Optimizer:
                 v = getattr(self, name)
                 cached[name] = v.tolist() if isinstance(v, np.ndarray) else v
             object.__setattr__(self, "_hyperparameters", cached)  # a frozen spec: set once, never changed
-        return dict(cached)
+        return {k: list(v) if isinstance(v, list) else v for k, v in cached.items()}  # the caller's own lists
 
     def label(self, show=()) -> str:
         """Name and the hyperparameters that differ from the defaults, e.g. adam(alpha=0.5, beta1=0);

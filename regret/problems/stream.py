@@ -134,6 +134,8 @@ class StreamInstance(Instance):
             except MemoryError:
                 raise InvalidInput("problem", self.name, "a sequence whose rows fit in the memory available") from None
             self._whole = (np.ascontiguousarray(A), np.ascontiguousarray(b), np.arange(T, dtype=np.int64))
+            for arr in self._whole:  # the sequence itself: every later reader (the engine too) reads these
+                arr.flags.writeable = False
             # the readers that go block by block (the engine, the closed forms) now read views of it
             # instead of drawing again
             self.stream.whole = self._whole[:2]

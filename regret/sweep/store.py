@@ -100,7 +100,8 @@ def provenance_json(cells) -> str:
     JSON (already made for its key) instead of encoding every configuration again: 10^4 cells cost
     0.2 s that way. ("cells" sorts before every other key.)"""
     head = json.dumps(_machine(), sort_keys=True)
-    body = ", ".join(f'"{c.key}": {c.canonical}' for c in sorted(cells, key=lambda c: c.key))
+    unique = {c.key: c for c in cells}  # a key once, as the dict of provenance() holds it
+    body = ", ".join(f'"{k}": {unique[k].canonical}' for k in sorted(unique))
     return '{"cells": {' + body + '}, ' + head[1:]
 
 
