@@ -14,6 +14,10 @@ from ..text import plus_minus, table as text_table
 from .store import SUMMARY, read_table, write_parquet
 
 IDENTITY = ("cell", "label", "optimizer", "problem", "family", "domain", "d", "T")
+STATISTICS = ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "distance_to_x_star",
+              "average_distance_to_x_star")
+# what summarize reads of the tidy rows ("opt." and "problem.": every column they begin)
+SUMMARY_COLUMNS = IDENTITY + STATISTICS + ("t", "diverged", "certificate", "opt.", "problem.")
 
 
 def summarize(df):
@@ -28,8 +32,7 @@ def summarize(df):
     n = g.size()
     out["seeds"] = n
     out["diverged_seeds"] = g["diverged"].sum().astype("int64")
-    for col in ("regret", "regret_over_T", "regret_over_sqrt_T", "learner_loss", "distance_to_x_star",
-                "average_distance_to_x_star"):
+    for col in STATISTICS:
         if col not in last.columns:  # a store whose parts predate the column (schema regret.sweep/2)
             continue
         v = last[col].astype("float64")
@@ -49,7 +52,8 @@ def write_summary(root: str):
     """Rewrite ``root``/summary.parquet from every part of the store (atomically); returns the summary."""
     import pyarrow as pa
 
-    summary = summarize(read_table(root, final=True).to_pandas())  # it reads the rows t = T only
+    # the rows t = T only, and only the columns summarize reads
+    summary = summarize(read_table(root, columns=SUMMARY_COLUMNS, final=True).to_pandas())
     write_parquet(pa.Table.from_pandas(summary, preserve_index=False), os.path.join(root, SUMMARY))
     return summary
 
