@@ -51,10 +51,18 @@ class Block:
     ``w`` is None when every kept row has multiplicity 1 (a stream), which keeps the sums unweighted.
     """
 
-    def __init__(self, family: Family, A: np.ndarray, b: np.ndarray, counts: np.ndarray):
+    def __init__(self, family: Family, A: np.ndarray, b: np.ndarray, counts: np.ndarray | None):
+        """The rows of (A, b) with counts > 0, weighted by them; ``counts`` None: every row of (A, b)
+        once (a prefix block, :meth:`prefix`), with no count array."""
+        self.family = family
+        self.l2 = float(family.l2)
+        self.d = family.dim(A.shape[1])
+        if counts is None:
+            self.A, self.b, self.rows, self.w, self._c = A, b, None, None, None
+            self.n = float(A.shape[0])
+            return
         rows = np.flatnonzero(counts > 0)
         c = counts[rows].astype(np.float64)
-        self.family = family
         if rows.size == A.shape[0] and rows.size and rows[-1] == rows.size - 1:
             self.A, self.b = A, b
         elif rows.size and rows[-1] == rows.size - 1:  # a prefix of the rows (a stream): views
@@ -65,22 +73,11 @@ class Block:
         self.w = None if np.all(c == 1.0) else c
         self._c = c
         self.n = float(c.sum())
-        self.l2 = float(family.l2)
-        self.d = family.dim(A.shape[1])
 
     @classmethod
     def prefix(cls, family: Family, A: np.ndarray, b: np.ndarray, n: int) -> "Block":
         """The block of rows 0..n−1, each once (views; see :func:`checkpoint_blocks`)."""
-        self = cls.__new__(cls)
-        self.family = family
-        self.A, self.b = A[:n], b[:n]
-        self.rows = None
-        self.w = None
-        self._c = None
-        self.n = float(n)
-        self.l2 = float(family.l2)
-        self.d = family.dim(A.shape[1])
-        return self
+        return cls(family, A[:n], b[:n], None)
 
     @property
     def c(self) -> np.ndarray:

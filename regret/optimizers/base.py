@@ -52,7 +52,7 @@ from . import layout as L
 def _field_defaults(cls) -> dict:
     """{hyperparameter: default} of an optimizer class, in field order (dataclasses.fields is slow
     enough to matter when a sweep labels 10^4 configurations)."""
-    return {f.name: f.default for f in fields(cls)}
+    return {f.name: f.default for f in _fields(cls)}
 
 
 @functools.lru_cache(maxsize=None)

@@ -100,7 +100,7 @@ def _mode_cases(cls) -> list:
     return cases + [("else:", {})]
 
 
-def _lanes_source(table: Table, hp_index) -> list:
+def _lanes_source(table: Table) -> list:
     """The dispatch of :mod:`regret.engine.lanes` (many one-dimensional runs, one per lane of a group
     of LANES, the group's numbers lane by lane: quantity q of lane l at q·LANES + l): for each
     algorithm a loop over the lanes that calls its update with each lane's state (Z), hyperparameters
@@ -112,14 +112,14 @@ def _lanes_source(table: Table, hp_index) -> list:
     L = LANES
     round_expr = {"g": LANE_G, "alpha_t": LANE_ALPHA_T, "beta1_t": LANE_BETA1_T, "beta1_prev": LANE_BETA1_PREV}
     lines = []
+    # an update that reads no bias correction gets one loop (compiling a second, identical one would
+    # only cost time)
+    reads_bc = [bool({"bc1", "bc2"} & set(_parameters(cls.update))) for cls in table.algorithms]
     for k, cls in enumerate(table.algorithms):
         k_state = len(cls.state)
         slots = cls.hp_slots()
         modes = [p for p in _parameters(cls.update) if p in cls.choices]
-        # an update that reads no bias correction gets one loop (compiling a second, identical one
-        # would only cost time)
-        reads_bc = {"bc1", "bc2"} & set(_parameters(cls.update))
-        for unbiased in ((False, True) if reads_bc else (False,)):
+        for unbiased in ((False, True) if reads_bc[k] else (False,)):
             lines += ["@njit(**NJIT)", f"def _lanes_{k}_{'unbiased' if unbiased else 'biased'}(R, H, Z, t):"]
             lines += [f"    hp_{p} = H[{slots[p]} * {L}]" for p in modes]
             for pad, hp_expr in _per_mode(cls, lines, lambda p, slot: f"H[{slot} * {L} + l]"):
@@ -136,7 +136,7 @@ def _lanes_source(table: Table, hp_index) -> list:
     # per process, not once per call site of every kernel (inlined, the first sweep compiled 116 s)
     body = ["@njit(**CALLED)", "def lanes_coordinate(code, R, H, Z, t, unbiased):"]
     for k, cls in enumerate(table.algorithms):
-        if {"bc1", "bc2"} & set(_parameters(cls.update)):
+        if reads_bc[k]:
             body += [f"    if code == {k}:  # {cls.name}",
                      "        if unbiased:", f"            _lanes_{k}_unbiased(R, H, Z, t)",
                      "        else:", f"            _lanes_{k}_biased(R, H, Z, t)", "        return"]
@@ -232,7 +232,7 @@ def source(table: Table) -> str:
         lines += dispatcher(f"def {role}s(code, hp, t, bc1, bc2, St, out, j0, j1):",
                             lambda k, cls, role=role: [f"return _{role}_{k}(hp, t, bc1, bc2, St, out, j0, j1)"],
                             "out[j0:j1] = math.nan", inline=False)
-    lines += _lanes_source(table, hp_index)
+    lines += _lanes_source(table)
     lines += ["@njit(**NJIT)", "def check_code(code):",
               f"    if code < 0 or code >= {len(A)}:",
               f"        raise ValueError('optimizer code outside the table of {len(A)} algorithms')", "",

@@ -58,10 +58,7 @@ class Cell:
 
     def config(self) -> dict:
         """The full configuration, defaults included, as plain JSON values."""
-        key = _setting_key(self.problem, self.T, self.seeds, self.checkpoints, self.comparator)
-        if key not in _SETTING_DICTS:  # shared by the cells of one problem, horizon and seeds
-            _SETTING_DICTS[key] = self._setting()
-        return {**_SETTING_DICTS[key], "optimizer": self._optimizer()}
+        return {**self._setting(), "optimizer": self._optimizer()}
 
     def _optimizer(self) -> dict:
         return {"name": self.optimizer.name, "hyperparameters": _plain(self.optimizer.hyperparameters())}
@@ -97,11 +94,8 @@ class Cell:
         return self.optimizer.label(show=self.swept)
 
 
-_SETTING_DICTS: dict = {}
-
-
 def _setting_key(problem, T, seeds, checkpoints, comparator) -> tuple:
-    """What a cell's configuration without its optimizer depends on (the memos below are keyed on it)."""
+    """What a cell's configuration without its optimizer depends on (the memo below is keyed on it)."""
     return problem.label(), T, tuple(seeds), checkpoints, comparator
 
 
