@@ -163,7 +163,8 @@ def plain_adam_reddi(T, C, alpha, beta1, beta2, eps):
         alpha_t = alpha / np.sqrt(t)
         # β^t as Algorithm 1 writes it (a running product β^t ← β·β^(t−1) reaches the subnormal range
         # after ~7000 rounds at β1 = 0.9, where each multiplication costs ~100 cycles: 77 ns a round)
-        step = alpha_t * (m / (1.0 - beta1 ** t)) / (np.sqrt(v / (1.0 - beta2 ** t)) + eps)
+        # m̂ and v̂ as the moments times the round's 1/(1 − β^t), as the engine (and torch, for m̂) do
+        step = alpha_t * (m * (1.0 / (1.0 - beta1 ** t))) / (np.sqrt(v * (1.0 / (1.0 - beta2 ** t))) + eps)
         rmax = max(rmax, abs(step) / alpha_t)
         x = min(max(x - step, -1.0), 1.0)
     return x, s + comp, sq, lo, hi, xs, gmax, rmax
@@ -178,10 +179,10 @@ def plain_adam_update(alpha, beta1, beta2, eps, g, x, T):
     m = np.zeros(d)
     v = np.zeros(d)
     for t in range(1, T + 1):
-        bc1 = 1.0 - beta1 ** t
-        bc2 = 1.0 - beta2 ** t
+        r1 = 1.0 / (1.0 - beta1 ** t)  # m̂ = m/(1 − β1^t) and v̂ = v/(1 − β2^t) as the engine forms them
+        r2 = 1.0 / (1.0 - beta2 ** t)
         for i in range(d):
             m[i] = beta1 * m[i] + (1.0 - beta1) * g[i]
             v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
-            x[i] -= alpha * (m[i] / bc1) / (np.sqrt(v[i] / bc2) + eps)
+            x[i] -= alpha * (m[i] * r1) / (np.sqrt(v[i] * r2) + eps)
     return x[0]

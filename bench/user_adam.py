@@ -10,19 +10,20 @@ import regret
 
 
 def update(m, v, g, alpha_t, beta1_t, beta2, eps, bc1, bc2):
-    """Kingma & Ba, Algorithm 1, with the bias corrections the engine supplies (bc1 = 1 − β1^t)."""
+    """Kingma & Ba, Algorithm 1, with the bias corrections the engine supplies (bc1 = 1 − β1^t), each
+    applied as the round's reciprocal, as the built-in applies them (one division per coordinate)."""
     m = beta1_t * m + (1.0 - beta1_t) * g
     v = beta2 * v + (1.0 - beta2) * g * g
-    den = math.sqrt(v / bc2) + eps
-    return m, v, -alpha_t * (m / bc1) / den
+    den = math.sqrt(v * (1.0 / bc2)) + eps
+    return m, v, -alpha_t * (m * (1.0 / bc1)) / den
 
 
 def weight(v, bc2, eps):
-    return math.sqrt(v / bc2) + eps
+    return math.sqrt(v * (1.0 / bc2)) + eps
 
 
 def second_moment(v, bc2):
-    return v / bc2
+    return v * (1.0 / bc2)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

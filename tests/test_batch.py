@@ -146,11 +146,12 @@ def test_bad_input_names_the_field():
 # run_one vs the loop as it was before its performance changes
 # ------------------------------------------------------------------------------------------------
 def _second_moment(opt_code, St, bc2):
-    """v̂_t from the state rows: Adam's v/(1 − β2^t) formed here; for the others the state row their
-    ``second_moment`` returns (zeros for the methods without one)."""
+    """v̂_t from the state rows: Adam's v/(1 − β2^t) formed here (as v times the round's 1/(1 − β2^t),
+    the engine's order); for the others the state row their ``second_moment`` returns (zeros for the
+    methods without one)."""
     cls = BUILTIN_TABLE.algorithms[opt_code]
     if cls.name == "adam":
-        return St[cls.state.index("v")] / bc2
+        return St[cls.state.index("v")] * (1.0 / bc2)
     if cls.second_moment is None:
         return np.zeros(St.shape[1])
     (name,) = inspect.signature(cls.second_moment.py_func).parameters

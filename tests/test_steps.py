@@ -73,10 +73,10 @@ def _state_after(opt, T, d=4, seed=0):
 # the denominator of each step as its source writes it, in numpy (IEEE sqrt and division are
 # correctly rounded, so the same expression in the same order gives the same bits); bc2 = 1 − β2^t
 # is the engine's own (sc), so that pow's last bit is not at stake. ``s(name)`` is the algorithm's
-# state row of that name.
+# state row of that name. Adam's v̂ is v times the round's 1/(1 − β2^t) (common.corrected).
 @pytest.mark.parametrize("spec,expected", [
-    (dict(name="adam", eps=1e-3), lambda s, bc2: np.sqrt(s("v") / bc2) + 1e-3),
-    (dict(name="adam", eps=1e-3, eps_mode="inside"), lambda s, bc2: np.sqrt(s("v") / bc2 + 1e-3)),
+    (dict(name="adam", eps=1e-3), lambda s, bc2: np.sqrt(s("v") * (1.0 / bc2)) + 1e-3),
+    (dict(name="adam", eps=1e-3, eps_mode="inside"), lambda s, bc2: np.sqrt(s("v") * (1.0 / bc2) + 1e-3)),
     (dict(name="adam", eps=1e-3, eps_mode="hat"), lambda s, bc2: np.sqrt(s("v")) + 1e-3),
     (dict(name="amsgrad", eps=1e-3), lambda s, bc2: np.sqrt(s("vhat")) + 1e-3),
     (dict(name="amsgrad", eps=1e-3, bias_correction=True),

@@ -1,7 +1,8 @@
 """Algorithms written as a user writes them, outside the package, for the tests of the open door.
 
 ``UserAdam`` is Kingma & Ba's Algorithm 1 transcribed again from the paper (constant β1, bias
-corrections computed from t in every round, ε outside the root), in plain Python; ``SignSGD`` is a
+corrections computed from t in every round, ε outside the root), in plain Python, dividing by
+1 − β^t as the built-in does: times the round's reciprocal; ``SignSGD`` is a
 throw-away algorithm (x ← Π_X(x − α_t sign(g))) with a compiled update; ``ArrayAdam`` is Algorithm 1 on
 numpy arrays (the exact, slow path, regret.ArrayOptimizer), and two classes break that protocol.
 """
@@ -20,17 +21,17 @@ from regret import ArrayOptimizer, Optimizer
 def adam_update(m, v, g, alpha_t, t, beta1, beta2, eps):
     m = beta1 * m + (1.0 - beta1) * g
     v = beta2 * v + (1.0 - beta2) * g * g
-    m_hat = m / (1.0 - beta1 ** t)
-    v_hat = v / (1.0 - beta2 ** t)
+    m_hat = m * (1.0 / (1.0 - beta1 ** t))
+    v_hat = v * (1.0 / (1.0 - beta2 ** t))
     return m, v, -alpha_t * m_hat / (math.sqrt(v_hat) + eps)
 
 
 def adam_weight(v, t, beta2, eps):
-    return math.sqrt(v / (1.0 - beta2 ** t)) + eps
+    return math.sqrt(v * (1.0 / (1.0 - beta2 ** t))) + eps
 
 
 def adam_second_moment(v, t, beta2):
-    return v / (1.0 - beta2 ** t)
+    return v * (1.0 / (1.0 - beta2 ** t))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
