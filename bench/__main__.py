@@ -289,21 +289,43 @@ def _wide_at(d, T, reps) -> dict:
             med, best, _ = _timed(full, reps)
             x, St = np.zeros(d), np.zeros((S.N_ROWS, d))
             part = np.zeros(loop_wide.n_chunks(d), dtype=np.int64)
-            umed, ubest, _ = _timed(lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(opt), hp, alpha, g, x, T, St, part), reps)
-            # the same update in Kingma & Ba's §2 "efficient order" (eps_mode="hat"): one division and one
-            # square root per coordinate, where Algorithm 1 as printed (m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t),
-            # α m̂/(√v̂ + ε)) takes three divisions and torch's fused kernel two (bench/README.md)
+            # the same update in Kingma & Ba's §2 "efficient order" (eps_mode="hat"); both make one
+            # division and one square root per coordinate (m̂, v̂ as the moments times the round's
+            # 1/(1 − β^t)), torch's fused kernel two divisions (bench/README.md)
             hat = regret.optimizer("adam", eps_mode="hat")
-            hhp = hat.hp_vector(BUILTIN_TABLE.n_hp)
-            St[:] = 0.0
-            hmed, _, _ = _timed(lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(hat), hhp, alpha, g, x, T, St, part), reps)
+            hhp, Sh = hat.hp_vector(BUILTIN_TABLE.n_hp), np.zeros((S.N_ROWS, d))
+            calls = {"update": lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(opt), hp, alpha, g, x, T, St, part),
+                     "update hat": lambda: kernels.update_only_wide(BUILTIN_TABLE.code_of(hat), hhp, alpha, g, x, T, Sh,
+                                                                    part)}
+            try:  # torch's fused Adam on the same d and threads, timed in turn with the engine
+                step = peers.torch_stepper("adam", "fused", d, threads)
+                calls["torch fused"] = lambda: [step() for _ in range(T)]
+            except Exception:  # torch not installed, or no fused Adam on this build: the torch section says so
+                pass
+            times = _alternately(calls, reps)
             out[f"adam wide d={d} threads={threads}"] = {
                 "d": d, "threads": threads, "T": T, "full ns/coord median": med / T / d * 1e9,
-                "full ns/coord min": best / T / d * 1e9, "update ns/coord median": umed / T / d * 1e9,
-                "update ns/coord min": ubest / T / d * 1e9, "update hat ns/coord median": hmed / T / d * 1e9}
+                "full ns/coord min": best / T / d * 1e9, "update ns/coord min": min(times["update"]) / T / d * 1e9,
+                **{f"{k} ns/coord median": statistics.median(v) / T / d * 1e9 for k, v in times.items()}}
     finally:
         numba.set_num_threads(before)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(os.cpu_count() or 1)
     return out
+
+
+def _alternately(calls: dict, repeats: int) -> dict:
+    """Wall seconds of each call, ``repeats`` times, taking the calls in turn (after one untimed warm-up
+    call each), so that a change in the machine's load hits all alike."""
+    for fn in calls.values():
+        fn()
+    times = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, fn in calls.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return times
 
 
 def user_section(quick) -> dict:
@@ -319,14 +341,7 @@ def user_section(quick) -> dict:
         T = ENGINE_T[d][0] if not quick else max(ENGINE_T[d][0] // 20, 2)
         inst = _instance(d, T)
         calls = {"builtin": _full_call(regret.optimizer("adam"), inst, T), "user": _full_call(UserAdam(), inst, T)}
-        times = {k: [] for k in calls}
-        for k, call in calls.items():
-            call()  # compile (or load from the disk cache) and warm up
-        for _ in range(reps):
-            for k, call in calls.items():
-                t0 = time.perf_counter()
-                call()
-                times[k].append(time.perf_counter() - t0)
+        times = _alternately(calls, reps)  # the warm-up call compiles (or loads from the disk cache)
         b, u = statistics.median(times["builtin"]), statistics.median(times["user"])
         res[f"adam d={d}"] = {"d": d, "T": T, "builtin ns/round median": b / T * 1e9,
                               "user ns/round median": u / T * 1e9, "user / builtin": u / b}
@@ -739,24 +754,22 @@ def targets(r) -> list[dict]:
             round(ratio, 2), "≤ 1.3", ratio <= 1.3)
     if "adam d=1000000" in e:
         up = e["adam d=1000000"]["update ns/coord median"]
-        tf = t.get("adam fused d=1000000 threads=1", {}).get("ns/coord median")
-        if tf:
-            add("d=1e6 Adam update-only vs torch fused (1 thread), ns/coord", f"{up:.2f} vs {tf:.2f}",
-                "engine ≤ torch", up <= tf)
-        w2 = e.get("adam wide d=1000000 threads=2", {}).get("update ns/coord median")
-        tf2 = t.get("adam fused d=1000000 threads=2", {}).get("ns/coord median")
-        if w2 and tf2:
-            add("d=1e6 Adam update-only vs torch fused (2 threads), ns/coord", f"{w2:.2f} vs {tf2:.2f}",
-                "engine ≤ torch", w2 <= tf2)
+        for dd, th in ((10**6, 1), (10**6, 2), (10**7, 1), (10**7, 2)):
+            # the engine's wide update and torch's fused Adam timed in turn (_wide_at); the torch section's
+            # own figure, measured minutes apart, only where torch could not be timed beside it
+            row = e.get(f"adam wide d={dd} threads={th}", {})
+            w, tf = row.get("update ns/coord median"), row.get("torch fused ns/coord median")
+            how = "timed in turn"
+            if w and not tf:
+                tf, how = t.get(f"adam fused d={dd} threads={th}", {}).get("ns/coord median"), "separate sections"
+            if w and tf:
+                add(f"d=1e{len(str(dd)) - 1} Adam update-only vs torch fused ({th} thread{'s' if th > 1 else ''}, "
+                    f"{how}), ns/coord", f"{w:.2f} vs {tf:.2f}", "engine ≤ torch", w <= tf)
         bound = s.get("adam bound ns/coord 1 thread")
         if bound:
             add("d=1e6 Adam update-only / bandwidth bound (1 thread)", round(up / bound, 2), "≤ 1.3", up / bound <= 1.3)
         for th in (1, 2):
             w7 = e.get(f"adam wide d=10000000 threads={th}", {}).get("update ns/coord median")
-            tf7 = t.get(f"adam fused d=10000000 threads={th}", {}).get("ns/coord median")
-            if w7 and tf7:
-                add(f"d=1e7 Adam update-only vs torch fused ({th} thread{'s' if th > 1 else ''}), ns/coord",
-                    f"{w7:.2f} vs {tf7:.2f}", "engine ≤ torch", w7 <= tf7)
             b7 = s.get(f"adam bound ns/coord {th} thread{'s' if th > 1 else ''}")
             if w7 and b7:
                 add(f"d=1e7 Adam update-only / bandwidth bound ({th} thread{'s' if th > 1 else ''})", round(w7 / b7, 2),
@@ -796,6 +809,8 @@ def targets(r) -> list[dict]:
 
 
 def _fmt(v, nd=3):
+    if v is None:  # not measured (a peer missing from this machine)
+        return "—"
     if isinstance(v, float):
         return f"{v:.{nd}g}"
     return str(v)
@@ -853,10 +868,12 @@ def markdown(r) -> str:
             L += ["", "Adam at d = 10^6 and 10^7 parallel over coordinates (`regret.engine.loop_wide`, the engine's "
                   "path at d ≥ 2^16; chunks of 4096 coordinates):", "",
                   "| d | threads | full ns/coord | update-only ns/coord | update-only, §2's efficient order "
-                  "(eps_mode='hat') |", "| --- | --- | --- | --- | --- |"]
+                  "(eps_mode='hat') | torch fused Adam, timed in turn with the two before |",
+                  "| --- | --- | --- | --- | --- | --- |"]
             for v in wide:
                 L.append(f"| {v['d']:.0e} | {v['threads']} | {_fmt(v['full ns/coord median'])} | "
-                         f"{_fmt(v['update ns/coord median'])} | {_fmt(v.get('update hat ns/coord median'))} |")
+                         f"{_fmt(v['update ns/coord median'])} | {_fmt(v.get('update hat ns/coord median'))} | "
+                         f"{_fmt(v.get('torch fused ns/coord median'))} |")
     if "user" in r:
         L += ["", "## A user's optimizer (bench/user_adam.py: Adam's arithmetic, outside the built-in table) beside the "
                   "built-in Adam, full rounds (median ns per round, measured alternately)", "",

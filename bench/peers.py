@@ -30,6 +30,19 @@ def torch_step(name: str, mode: str, d: int, steps: int, threads: int, repeats: 
     """torch.optim in float64 on CPU: ``mode`` 'default' (the constructor's defaults: the per-tensor
     for-loop on CPU), 'foreach' (foreach=True) or 'fused' (fused=True). Returns (s/step median,
     s/step min) or raises (e.g. a mode the optimizer does not support)."""
+    step = torch_stepper(name, mode, d, threads)
+
+    def block():
+        for _ in range(steps):
+            step()
+
+    med, best = _median_time(block, repeats)
+    return med / steps, best / steps
+
+
+def torch_stepper(name: str, mode: str, d: int, threads: int):
+    """The ``step`` of a warmed-up torch.optim optimizer of one float64 parameter of d coordinates
+    with a fixed gradient (as :func:`torch_step` times it), to time beside another kernel."""
     import torch
 
     torch.set_num_threads(threads)
@@ -44,13 +57,7 @@ def torch_step(name: str, mode: str, d: int, steps: int, threads: int, repeats: 
     opt = getattr(torch.optim, cls_name)([p], **kw)
     for _ in range(3):
         opt.step()
-
-    def block():
-        for _ in range(steps):
-            opt.step()
-
-    med, best = _median_time(block, repeats)
-    return med / steps, best / steps
+    return opt.step
 
 
 def numpy_adam_step(d: int, steps: int, repeats: int = 5):
