@@ -62,6 +62,25 @@ def _fields(cls) -> tuple:
     return fields(cls)
 
 
+@functools.lru_cache(maxsize=None)
+def _checks(cls) -> tuple:
+    """(field, kind, rule) of each hyperparameter but the schedule, once per class: kind 'bool',
+    'choice' (rule: the strings allowed) or 'number' (rule: (check, allowed text)). Merging the rule
+    tables per field of every spec cost ~25 µs a spec (0.25 s of a sweep of 10^4 configurations)."""
+    rules = {**RULES, **cls.rules}
+    out = []
+    for f in _fields(cls):
+        if f.name == "schedule":
+            continue
+        if isinstance(f.default, bool):
+            out.append((f.name, "bool", None))
+        elif isinstance(f.default, str):
+            out.append((f.name, "choice", tuple(cls.choices.get(f.name, ()))))
+        else:
+            out.append((f.name, "number", rules.get(f.name, _FINITE)))
+    return tuple(out)
+
+
 def _unit_interval_open_right(v) -> bool:
     return 0.0 <= v < 1.0
 
@@ -98,24 +117,20 @@ class Optimizer:
         return type(self).weight is not None
 
     def __post_init__(self):
-        for f in _fields(type(self)):
-            v = getattr(self, f.name)
-            if f.name == "schedule":
-                continue
-            where = f"{self.name}.{f.name}"
-            if isinstance(f.default, bool):
-                require(isinstance(v, (bool, np.bool_)), where, v, "true or false")
-                object.__setattr__(self, f.name, bool(v))
-            elif isinstance(f.default, str):
-                allowed = self.choices.get(f.name, ())
-                require(v in allowed, where, v, f"one of {list(allowed)}")
+        for name, kind, rule in _checks(type(self)):
+            v = getattr(self, name)
+            if kind == "bool":
+                require(isinstance(v, (bool, np.bool_)), f"{self.name}.{name}", v, "true or false")
+                object.__setattr__(self, name, bool(v))
+            elif kind == "choice":
+                require(v in rule, f"{self.name}.{name}", v, f"one of {list(rule)}")
             else:
                 if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
-                    raise InvalidInput(where, v, "a number")
-                ok, allowed = {**RULES, **self.rules}.get(f.name, _FINITE)
+                    raise InvalidInput(f"{self.name}.{name}", v, "a number")
+                ok, allowed = rule
                 if not ok(float(v)):
-                    raise InvalidInput(where, v, allowed)
-                object.__setattr__(self, f.name, float(v))
+                    raise InvalidInput(f"{self.name}.{name}", v, allowed)
+                object.__setattr__(self, name, float(v))
         sched = self.schedule
         if isinstance(sched, str):
             require(sched in ("constant", "sqrt"), f"{self.name}.schedule", sched,
