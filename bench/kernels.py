@@ -163,7 +163,7 @@ def plain_adam_reddi(T, C, alpha, beta1, beta2, eps):
         alpha_t = alpha / np.sqrt(t)
         # β^t as Algorithm 1 writes it (a running product β^t ← β·β^(t−1) reaches the subnormal range
         # after ~7000 rounds at β1 = 0.9, where each multiplication costs ~100 cycles: 77 ns a round)
-        # m̂ and v̂ as the moments times the round's 1/(1 − β^t), as the engine (and torch, for m̂) do
+        # m̂ and v̂ as the moments times the round's 1/(1 − β^t), as the engine forms them
         step = alpha_t * (m * (1.0 / (1.0 - beta1 ** t))) / (np.sqrt(v * (1.0 / (1.0 - beta2 ** t))) + eps)
         rmax = max(rmax, abs(step) / alpha_t)
         x = min(max(x - step, -1.0), 1.0)

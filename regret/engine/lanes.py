@@ -21,8 +21,8 @@ user's update that calls exp, log or a power is left scalar here, but with Intel
 calls with a vector library whose last bit can differ from the scalar libm's. Two things differ in
 form only: the bias corrections 1 − β^t, whose power is a call, are advanced in a scalar loop
 before the lanes — and not at all once every lane's have
-rounded to 1 (they then stay 1), when the update runs with them as the literal 1 (the divisions by
-them leave the loop; the scalar update skips them by a test, to the same numbers) —; and the data of
+rounded to 1 (they then stay 1), when the update runs with them as the literal 1 (the reciprocals
+of them leave the loop; the scalar update skips them by a test, to the same numbers) —; and the data of
 the round, which each lane may take from its own data set, are gathered in a scalar loop.
 """
 from __future__ import annotations

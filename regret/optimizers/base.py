@@ -107,6 +107,8 @@ class Optimizer:
     update: ClassVar[object] = None
     weight: ClassVar[object] = None
     second_moment: ClassVar[object] = None
+    # choices and rules are declarations of the class, read once per class (_checks) when its first spec
+    # is made
     choices: ClassVar[dict] = {}  # field -> the strings it may take (passed to the update as their index)
     rules: ClassVar[dict] = {}  # field -> (check, allowed text), on top of RULES
     on_numpy_arrays: ClassVar[bool] = False  # True for an algorithm written on arrays (regret.ArrayOptimizer)

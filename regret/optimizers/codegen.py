@@ -107,7 +107,7 @@ def _lanes_source(table: Table) -> list:
     (H) and round quantities (R, :data:`regret.optimizers.layout.LANE_G` …) and stores Δ; its modes
     are those of lane 0 (a group holds runs of one algorithm and one choice of every mode), one loop
     per mode with the mode a literal, as in ``_apply_k``. ``unbiased`` (a literal at the call) sets
-    1 − β1^t = 1 − β2^t = 1: every lane's corrections have rounded to 1, and the divisions by them
+    1 − β1^t = 1 − β2^t = 1: every lane's corrections have rounded to 1, and the reciprocals of them
     leave the loop (the scalar loop skips them by a test, to the same numbers)."""
     L = LANES
     round_expr = {"g": LANE_G, "alpha_t": LANE_ALPHA_T, "beta1_t": LANE_BETA1_T, "beta1_prev": LANE_BETA1_PREV}

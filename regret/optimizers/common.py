@@ -24,10 +24,10 @@ def denominator(second_moment, eps, eps_mode):
 @njit(cache=True, error_model="numpy", inline="always")
 def corrected(moment, bc):
     """moment / (1 − β^t), computed as moment · (1/(1 − β^t)): the reciprocal depends on the round
-    only, so over d coordinates it is one division, hoisted out of the loop (torch folds 1/(1 − β1^t)
-    into its step the same way). Division is the costliest instruction of a step; Adam as printed
-    would make three per coordinate and makes one this way, the result within one rounding of the
-    quotient. Once 1 − β^t has rounded to 1 the product is the moment itself (x·1 = x exactly), and
+    only, so over d coordinates it is one division, hoisted out of the loop. Division is the costliest
+    instruction of a step; Adam as printed would make three per coordinate and makes one this way
+    (at d = 1, and lane by lane in regret.engine.lanes, the count is unchanged), the result within
+    one rounding of the quotient. Once 1 − β^t has rounded to 1 the product is the moment itself (x·1 = x exactly), and
     even the round's reciprocal is skipped."""
     return moment if bc == 1.0 else moment * (1.0 / bc)
 

@@ -8,8 +8,9 @@
     θ_t ← θ_{t−1} − α_t m̂_t / (√v̂_t + ε)
 
 Kingma & Ba write θ_{t−1} for our x_t. m̂_t and v̂_t are formed as the moments times the round's
-1/(1 − β^t) (``corrected``): one division per coordinate instead of three, each within one rounding
-of the printed quotient (torch's Adam folds 1/(1 − β1^t) into its step size the same way). The projection (for a constrained domain) is in the metric
+1/(1 − β^t) (``corrected``): at d > 1 one division per coordinate instead of three, each within one
+rounding of the printed quotient (torch folds 1/(1 − β1^t) into its scalar step size α/(1 − β1^t)
+instead, and divides √v by √(1 − β2^t)). The projection (for a constrained domain) is in the metric
 √v̂_t + ε. Variants a user must choose, all published:
 
 * eps_mode 'outside' — α m̂/(√v̂ + ε) (Algorithm 1, torch, optax); 'inside' — α m̂/√(v̂ + ε);
