@@ -13,6 +13,11 @@ from test_engine_reference import OPT_CONFIGS, compare, make_opt
 
 D = loop_wide.WIDE_D + 123  # 17 chunks, the last one partial
 T = 12
+# the comparison with the numpy reference loop runs the first 6 of the 12 rounds: that loop is plain
+# Python per coordinate (~3 s per optimizer at this D), and every optimizer's state, bias correction
+# and projection is active from round 1 (AMSGrad's running max already moves its iterates away from
+# Adam's with the same hyperparameters within 6 rounds, on every case)
+T_REF = 6
 
 CASES = [("linear", {}, "box"), ("logistic", {"l2": 0.1}, "ball"), ("least_squares", {}, "unbounded"),
          ("huber", {"delta": 0.5}, "simplex"), ("hinge", {}, "box"), ("absolute", {}, "ball")]
@@ -38,7 +43,7 @@ def test_wide_loop_equals_the_numpy_reference(name, kw, dom):
     inst = _instance(name, kw, dom)
     for key in ("sgd-sqrt", "momentum", "adagrad", "rmsprop_momentum", "adam", "adam-hat", "adamax",
                 "amsgrad-torch", "adamx"):
-        res, ref = compare(make_opt(OPT_CONFIGS[key]), inst, T, label=f"wide d={D}")
+        res, ref = compare(make_opt(OPT_CONFIGS[key]), inst, T_REF, label=f"wide d={D}")
         assert np.ptp(res.iterates[0][:, :50]) > 0  # it moved
 
 
