@@ -116,7 +116,8 @@ def test_ctrl_c_stops_a_long_compiled_run_at_once():
     """SIGINT reaches Python between two compiled calls: a run of 10^11 rounds (minutes) stops within
     a second of Ctrl-C, with KeyboardInterrupt, instead of after the whole run."""
     code = ("import regret\n"
-            "regret.run('adam', regret.problem('reddi'), 10, comparator=False)\n"  # compiled (or loaded) first
+            # the same options first, so that the loop of the long run is compiled (or loaded) before it
+            "regret.run('adam', regret.problem('reddi'), 10, record_losses=False, comparator=False)\n"
             "print('running', flush=True)\n"
             "regret.run('adam', regret.problem('reddi'), 10**11, record_losses=False, comparator=False)\n"
             "print('finished', flush=True)\n")
